@@ -1,0 +1,164 @@
+"""END — completion and errors; CANCEL — the client goes away."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from harness.checks.common import MS, answer, is_stream, show
+from harness.checks.model import Check, Context, Evidence, Level, Verdict, failed, passed, verdict
+from harness.dialects import Kind
+from harness.observation import End
+
+#: after the completion event the response must end within this long
+DONE_CLOSE_MS = 2000
+#: the upstream connection must close within this long of the client's abort
+CANCEL_MS = 2000
+#: an unreachable upstream must be reported within this long
+DOWN_MS = 5000
+
+
+def _json_error(e: Evidence) -> bool:
+    kind = e.obs.media_type
+    return kind in ("application/json", "application/problem+json") or kind.endswith("+json")
+
+
+def done(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    e = ev["valid"]
+    t = e.transcript
+    if not is_stream(e):
+        return failed(f"no event stream: {answer(e)}")
+    if t.done is None:
+        return failed(f"no completion event; the stream {e.obs.end.value} after {len(t.tokens)} tokens")
+    after = t.readings[t.readings.index(t.done) + 1 :]
+    late_tokens = [r for r in after if r.kind is Kind.TOKEN]
+    if late_tokens:
+        return failed(f"{len(late_tokens)} tokens after the completion event")
+    if e.obs.end not in (End.COMPLETE, End.CLOSED):
+        return failed(f"the response did not end after the completion event ({e.obs.end.value}: {e.obs.error})")
+    close_ms = (e.obs.end_ns - t.done.t_ns) / MS
+    return verdict(
+        close_ms <= DONE_CLOSE_MS,
+        f"completion event, then the response ended {close_ms:.0f} ms later",
+        f"the response ended {close_ms:.0f} ms after the completion event (limit {DONE_CLOSE_MS} ms)",
+    )
+
+
+def error_line(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    e = ev["error-line"]
+    t = e.transcript
+    if t.done is not None:
+        return failed("upstream sent {\"error\": …} mid-stream (status 200) but the client got a completion event")
+    if t.errors:
+        return passed(f"error surfaced: {show(t.errors[0].text)}")
+    if e.obs.status is not None and e.obs.status >= 400:
+        return passed(f"error surfaced as HTTP {e.obs.status}")
+    return failed(f"upstream's error line was swallowed: {len(t.tokens)} tokens, no error event; {answer(e)}")
+
+
+def truncated(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    t = ev["truncated"].transcript
+    return verdict(
+        t.done is None,
+        "no completion event after upstream died mid-line",
+        "upstream's connection died mid-line, yet the client got a completion event",
+    )
+
+
+def truncated_explicit(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    e = ev["truncated"]
+    return verdict(
+        bool(e.transcript.errors) or (e.obs.status or 0) >= 400,
+        "an explicit error event after upstream died",
+        f"no error event after upstream died mid-line; the stream just {e.obs.end.value}",
+    )
+
+
+def upstream_status(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    problems = []
+    for name in ("status-404", "status-500"):
+        e = ev[name]
+        code = name.split("-")[1]
+        if e.transcript.done is not None:
+            problems.append(f"upstream {code}: the client got a completion event")
+        elif (e.obs.status or 0) >= 400 and _json_error(e):
+            continue
+        elif e.transcript.errors:
+            continue
+        else:
+            problems.append(f"upstream {code}: neither a non-2xx JSON error nor an error event ({answer(e)})")
+    return verdict(not problems, "upstream failures reach the client as failures", "; ".join(problems))
+
+
+def upstream_down(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    e = ev["down"]
+    took = (e.obs.end_ns - e.obs.sent_ns) / MS
+    ok = e.obs.status in (502, 503, 504) and _json_error(e) and took <= DOWN_MS
+    return verdict(
+        ok,
+        f"{e.obs.status} with a JSON error after {took:.0f} ms",
+        f"with nothing listening upstream the client got {answer(e)} after {took:.0f} ms; "
+        f"wanted 502/503/504 with a JSON error within {DOWN_MS} ms",
+    )
+
+
+def _is_token_subsequence(got: Sequence[str], expected: Sequence[str]) -> bool:
+    """``got``'s text is the text of some subsequence of upstream's tokens."""
+    text = "".join(got)
+    reachable = {0}
+    for token in expected:
+        reachable |= {i + len(token) for i in reachable if text.startswith(token, i)}
+    return len(text) in reachable
+
+
+def garbage(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    problems = []
+    for name in ("garbage", "malformed"):
+        e = ev[name]
+        if not _is_token_subsequence([r.text for r in e.transcript.tokens], e.expected.tokens):
+            problems.append(f"{name} line: text that upstream never sent as a token reached the client ({show(e.transcript.text[-40:])})")
+        if name == "garbage" and e.transcript.done is not None:
+            problems.append("random bytes then close: the client got a completion event")
+    if not ev["alive"].alive_after or not is_stream(ev["alive"]):
+        problems.append(f"the proxy did not serve the next request: {answer(ev['alive'])}")
+    return verdict(not problems, "errors or clean closes; nothing invented; the proxy lives on", "; ".join(problems))
+
+
+def _cancel(e: Evidence, what: str) -> Verdict:
+    if not e.exchanges:
+        if e.abort_ns is None:
+            return failed(f"the proxied request never reached upstream, so {what} cannot be judged: {answer(e)}")
+        return passed("upstream was never contacted before the client left")
+    ex = e.exchanges[-1]
+    gone = ex.client_gone_ns or (ex.closed_ns if ex.end == "client-gone" else None)
+    if e.abort_ns is None:
+        return failed(f"the client never got to abort ({answer(e)})")
+    if gone is None:
+        return failed(f"upstream's connection stayed open after the client aborted {what} (upstream end: {ex.end})")
+    took = (gone - e.abort_ns) / MS
+    return verdict(
+        took <= CANCEL_MS,
+        f"upstream connection closed {max(took, 0):.0f} ms after the client aborted",
+        f"upstream connection closed {took:.0f} ms after the client aborted {what} (limit {CANCEL_MS} ms)",
+        cancel_ms=round(took, 1),
+    )
+
+
+def cancel_mid(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    return _cancel(ev["cancel-mid"], "after the first token")
+
+
+def cancel_before(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    return _cancel(ev["cancel-before"], "before the first token")
+
+
+CHECKS = (
+    Check("END-DONE", Level.MUST, "the completion event, then the response ends promptly", "truncation must be distinguishable", ("valid",), done),
+    Check("END-UPSTREAM-ERROR-LINE", Level.MUST, "an upstream {\"error\"} line surfaces as an error, never a completion", "Ollama streaming errors", ("error-line",), error_line),
+    Check("END-UPSTREAM-TRUNCATED", Level.MUST, "upstream dying mid-line yields no fabricated completion", "faults", ("truncated",), truncated),
+    Check("END-TRUNCATED-EXPLICIT", Level.SHOULD, "upstream dying mid-line yields an explicit error event", "faults", ("truncated",), truncated_explicit),
+    Check("END-UPSTREAM-STATUS", Level.MUST, "upstream 404/500 before streaming: non-2xx JSON error or error event, never a completion", "WHATWG HTML 9.2.2", ("status-404", "status-500"), upstream_status),
+    Check("END-UPSTREAM-DOWN", Level.MUST, "nothing listening upstream: 502/503/504 with a JSON error, promptly", "seed route's 502 branch", ("down",), upstream_down),
+    Check("END-GARBAGE", Level.MUST, "malformed upstream lines: error or clean close, no crash, no partial JSON as a token", "WireMock faults", ("garbage", "malformed", "alive"), garbage),
+    Check("CANCEL-MID-STREAM", Level.MUST, "client abort after the first token closes the upstream request within 2 s", "seed pitfall 4; Ollama stops on disconnect", ("cancel-mid",), cancel_mid),
+    Check("CANCEL-BEFORE-FIRST-TOKEN", Level.MUST, "client abort while upstream is silent cancels the upstream request within 2 s", "LiteLLM fixes", ("cancel-before",), cancel_before),
+)

@@ -1,0 +1,154 @@
+"""HDR — the response head (CHECKS.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from harness.checks.common import MS, answer
+from harness.checks.model import (
+    Check,
+    Context,
+    Evidence,
+    Level,
+    Verdict,
+    failed,
+    passed,
+    unimplemented,
+    verdict,
+)
+
+#: RFC 9113 §8.2.2: "An endpoint MUST NOT generate an HTTP/2 message containing
+#: connection-specific header fields … Connection, Keep-Alive, Proxy-Connection,
+#: Transfer-Encoding, Upgrade".
+H2_FORBIDDEN = ("connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade")
+
+
+def status_200(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    # WHATWG HTML 9.2.2: "if res's status is not 200 … fail the connection".
+    obs = ev["valid"].obs
+    return verdict(obs.status == 200, "200", f"expected 200, got {answer(ev['valid'])}")
+
+
+def content_type(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    # 9.2.2: "… or if res's Content-Type is not `text/event-stream`, fail the connection".
+    obs = ev["valid"].obs
+    value = obs.first_header("content-type")
+    return verdict(
+        obs.media_type == "text/event-stream",
+        f"Content-Type: {value}",
+        f"expected media type text/event-stream, got {value or 'no Content-Type'}",
+    )
+
+
+def no_content_length(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    obs = ev["valid"].obs
+    lengths = obs.header("content-length")
+    framing = (
+        "HTTP/2 DATA frames"
+        if obs.http_version == "2"
+        else ", ".join(obs.header("transfer-encoding")) or "close-delimited"
+    )
+    return verdict(
+        not lengths,
+        f"no Content-Length ({framing})",
+        f"Content-Length: {lengths[0] if lengths else ''} on an event stream: clients stop "
+        "reading at that length or hang waiting for it",
+    )
+
+
+def h2_no_conn_headers(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    obs = ev["valid"].obs
+    if obs.http_version != "2":
+        return unimplemented(f"the response came over HTTP/{obs.http_version}, not HTTP/2")
+    bad = sorted({k for k, _ in obs.headers if k in H2_FORBIDDEN})
+    return verdict(
+        not bad,
+        "no connection-specific fields over HTTP/2",
+        f"HTTP/2 response carries {', '.join(bad)} (RFC 9113 §8.2.2; browsers reset the stream)",
+    )
+
+
+def early_flush(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    e = ev["early-flush"]
+    obs = e.obs
+    first = e.exchanges[-1].first_write_ns if e.exchanges else None
+    if obs.head_ns is None:
+        return failed(f"no response head at all: {answer(e)}")
+    if first is None:
+        return failed("upstream never wrote its first line, so early flushing cannot be judged")
+    delay = e.probe.header_delay_ms * MS
+    ahead_ms = (first - obs.head_ns) / MS
+    head_after_send_ms = (obs.head_ns - obs.sent_ns) / MS
+    return verdict(
+        first - obs.head_ns >= delay // 2,
+        f"headers arrived {ahead_ms:.0f} ms before upstream's first token",
+        f"headers arrived {head_after_send_ms:.0f} ms after the request, only "
+        f"{ahead_ms:.0f} ms before upstream's first token (upstream was silent for "
+        f"{e.probe.header_delay_ms} ms): the proxy holds its headers until the first chunk",
+        head_after_send_ms=round(head_after_send_ms, 1),
+    )
+
+
+def _directives(values: list[str]) -> set[str]:
+    return {d.strip().split("=", 1)[0].lower() for v in values for d in v.split(",") if d.strip()}
+
+
+def cache(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    # RFC 9111 §5.2.2.6 no-transform: intermediaries "MUST NOT transform the content".
+    values = ev["valid"].obs.header("cache-control")
+    found = _directives(values)
+    ok = bool(found & {"no-cache", "no-store"}) and "no-transform" in found
+    return verdict(
+        ok,
+        f"Cache-Control: {', '.join(values)}",
+        f"Cache-Control is {', '.join(values) or 'absent'}; wanted no-cache (or no-store) "
+        "and no-transform",
+    )
+
+
+def accel(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    values = [v.strip().lower() for v in ev["valid"].obs.header("x-accel-buffering")]
+    return verdict(
+        values == ["no"],
+        "X-Accel-Buffering: no",
+        f"X-Accel-Buffering is {values or 'absent'}: nginx buffers the stream by default",
+    )
+
+
+def no_compression(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    obs = ev["compress"].obs
+    coding = obs.header("content-encoding")
+    if not coding:
+        return passed("no Content-Encoding for Accept-Encoding: gzip, br")
+    return failed(
+        f"Content-Encoding: {', '.join(coding)} on an event stream; compressors hold "
+        "events until their buffer fills unless flushed per event (see LAT-*)"
+    )
+
+
+def no_upstream_leak(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    obs = ev["valid"].obs
+    problems = []
+    if any("x-ndjson" in v.lower() for v in obs.header("content-type")):
+        problems.append("Content-Type names application/x-ndjson")
+    for name in ("transfer-encoding", "date", "content-type"):
+        if len(obs.header(name)) > 1:
+            problems.append(f"{name} appears {len(obs.header(name))} times")
+    return verdict(
+        not problems,
+        "no upstream-only header fields",
+        "; ".join(problems) + " (upstream headers copied through)",
+    )
+
+
+CHECKS = (
+    Check("HDR-STATUS-200", Level.MUST, "a valid request gets 200", "WHATWG HTML 9.2.2", ("valid",), status_200),
+    Check("HDR-CONTENT-TYPE", Level.MUST, "media type text/event-stream (parameters allowed)", "WHATWG HTML 9.2.2; WPT format-mime-*", ("valid",), content_type),
+    Check("HDR-NO-CONTENT-LENGTH", Level.MUST, "no Content-Length; chunked, close-delimited or HTTP/2 DATA", "RFC 9112 §6", ("valid",), no_content_length),
+    Check("HDR-H2-NO-CONN-HEADERS", Level.MUST, "over HTTP/2 no Connection, Keep-Alive, Proxy-Connection, Transfer-Encoding, Upgrade", "RFC 9113 §8.2.2", ("valid",), h2_no_conn_headers, applies=lambda ctx: ctx.http2),
+    Check("HDR-EARLY-FLUSH", Level.SHOULD, "response headers arrive well before the first token", "runtimes that hold headers until the first body chunk", ("early-flush",), early_flush),
+    Check("HDR-CACHE", Level.SHOULD, "Cache-Control has no-cache (or no-store) and no-transform", "RFC 9111 §5.2.2.6", ("valid",), cache),
+    Check("HDR-ACCEL", Level.SHOULD, "X-Accel-Buffering: no", "nginx proxy_buffering", ("valid",), accel),
+    Check("HDR-NO-COMPRESSION", Level.SHOULD, "no Content-Encoding for Accept-Encoding: gzip, br", "compression middleware buffering SSE", ("compress",), no_compression),
+    Check("HDR-NO-UPSTREAM-LEAK", Level.SHOULD, "no upstream-only header fields", "proxies that copy upstream headers", ("valid",), no_upstream_leak),
+)

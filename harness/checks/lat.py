@@ -1,0 +1,131 @@
+"""LAT — latency and buffering, judged against the mock's actual write times.
+
+Every threshold is relative to a baseline the run measures itself: the harness client
+reading the mock directly (harness.runner calibrates ``Context.budget_ns`` from it).
+The budget is clamped to [BUDGET_FLOOR_MS, BUDGET_CAP_MS]: a token that arrives later
+than the cap (a second) was held back by something, however noisy the machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from harness.checks.common import MS, answer, is_stream, lag_metrics, lags
+from harness.checks.model import Check, Context, Evidence, Level, Verdict, failed, measured, verdict
+
+BUDGET_FLOOR_MS = 250
+BUDGET_CAP_MS = 1000
+#: two tokens written >= 50 ms apart that arrive < 5 ms apart were delivered together
+BURST_WRITE_GAP_MS = 50
+BURST_ARRIVAL_GAP_MS = 5
+#: a few merged pairs are scheduler noise; more than this share is batching
+BURST_SHARE = 0.25
+BURST_MIN_PAIRS = 3
+#: large events may take transfer time on top of the budget (bytes per ms)
+TRANSFER_BYTES_PER_MS = 10_000
+
+
+def budget_from_baseline(p99_ms: float) -> int:
+    """The per-token latency budget, in ns, from the direct baseline's p99 lag."""
+    ms = min(max(BUDGET_FLOOR_MS, 100 + 4 * p99_ms), BUDGET_CAP_MS)
+    return int(ms * MS)
+
+
+def _why(ctx: Context) -> str:
+    return f" ({ctx.layer_note})" if ctx.layer_note else ""
+
+
+def first_token(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    e = ev["lat"]
+    found = lags(e)
+    if not is_stream(e) or not found:
+        return failed(f"no token could be timed: {answer(e)}")
+    lag = found[0].lag_ns
+    return verdict(
+        lag <= ctx.budget_ns,
+        f"first token {lag / MS:.1f} ms after upstream wrote it",
+        f"first token arrived {lag / MS:.0f} ms after upstream wrote it; budget "
+        f"{ctx.budget_ns / MS:.0f} ms{_why(ctx)}",
+        first_token_lag_ms=round(lag / MS, 2),
+        budget_ms=round(ctx.budget_ns / MS, 1),
+    )
+
+
+def no_batching(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    e = ev["lat"]
+    found = lags(e)
+    if not is_stream(e) or len(found) < 2:
+        return failed(f"too few tokens to time ({len(found)}): {answer(e)}")
+    metrics = lag_metrics(found, ctx.baseline)
+    worst = max(found, key=lambda lag: lag.lag_ns)
+    pairs = merged = 0
+    for a, b in zip(found, found[1:], strict=False):
+        if (b.written_ns - a.written_ns) >= BURST_WRITE_GAP_MS * MS:
+            pairs += 1
+            merged += (b.arrived_ns - a.arrived_ns) < BURST_ARRIVAL_GAP_MS * MS
+    bursty = merged > max(BURST_MIN_PAIRS, BURST_SHARE * pairs)
+    late = worst.lag_ns > ctx.budget_ns
+    metrics |= {"merged_pairs": merged, "pairs": pairs, "budget_ms": round(ctx.budget_ns / MS, 1)}
+    if not late and not bursty and len(found) == len(e.expected.tokens):
+        return Verdict(True, f"{len(found)} tokens, worst lag {worst.lag_ns / MS:.1f} ms", metrics)
+    problems = []
+    if len(found) < len(e.expected.tokens):
+        problems.append(f"only {len(found)} of {len(e.expected.tokens)} tokens arrived")
+    if late:
+        problems.append(
+            f"token {worst.index} arrived {worst.lag_ns / MS:.0f} ms after upstream wrote it "
+            f"(budget {ctx.budget_ns / MS:.0f} ms)"
+        )
+    if bursty:
+        problems.append(f"{merged} of {pairs} token pairs written 100 ms apart arrived together")
+    return Verdict(False, "; ".join(problems) + _why(ctx), metrics)
+
+
+def size_sweep(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    e = ev["sizes"]
+    found = lags(e)
+    if not is_stream(e) or not found:
+        return failed(f"no event could be timed: {answer(e)}")
+    late = [
+        lag
+        for lag in found
+        if lag.lag_ns > ctx.budget_ns + lag.size // TRANSFER_BYTES_PER_MS * MS
+    ]
+    missing = len(e.expected.tokens) - len(found)
+    ok = not late and not missing
+    detail = (
+        f"{len(found)} events from {min(x.size for x in found)} B to "
+        f"{max(x.size for x in found)} B each within budget"
+        if ok
+        else "; ".join(
+            [f"{missing} events never timed (text differs or missing)"] * bool(missing)
+            + [f"{lag.size} B event {lag.lag_ns / MS:.0f} ms late" for lag in late[:4]]
+        )
+        + _why(ctx)
+    )
+    return Verdict(ok, detail, {"events": len(found)})
+
+
+def overhead(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    e = ev["lat"]
+    found = lags(e)
+    metrics = lag_metrics(found, ctx.baseline)
+    first = e.transcript.tokens[0].t_ns if e.transcript.tokens else None
+    if first is not None:
+        ttft = (first - e.obs.sent_ns) / MS
+        metrics["ttft_ms"] = round(ttft, 2)
+    if not metrics:
+        return measured(f"nothing to measure: {answer(e)}")
+    return measured(
+        f"added lag p50 {metrics.get('added_p50_ms', 0)} ms, p99 {metrics.get('added_p99_ms', 0)} ms "
+        "over the direct-to-mock baseline",
+        **metrics,
+    )
+
+
+CHECKS = (
+    Check("LAT-FIRST-TOKEN", Level.MUST, "the first token reaches the client within the calibrated budget", "seed: first token < 300 ms vs ~8 s blocking", ("lat",), first_token),
+    Check("LAT-NO-BATCHING", Level.MUST, "tokens 100 ms apart arrive one by one, each within budget", "nginx 4–8 KiB buffers; timers that batch", ("lat",), no_batching),
+    Check("LAT-SIZE-SWEEP", Level.SHOULD, "events of 1 B … 1 MiB around 1/4/8/16 KiB boundaries each arrive within budget", "buffer-size boundaries", ("sizes",), size_sweep),
+    Check("LAT-OVERHEAD", Level.INFO, "per-token added lag p50/p99 and TTFT against the direct baseline", "benchmark", ("lat",), overhead),
+)

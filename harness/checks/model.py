@@ -1,0 +1,148 @@
+"""The vocabulary of verdicts (after Autobahn and h2spec): levels, outcomes, evidence."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from harness.exchanges import Exchange
+from harness.observation import Observation
+from harness.probes import Probe
+from harness.transcript import Transcript
+
+Metric = float | int | str
+
+
+class Level(enum.Enum):
+    MUST = "MUST"
+    SHOULD = "SHOULD"
+    INFO = "INFO"
+
+
+class Outcome(enum.Enum):
+    OK = "OK"
+    NON_STRICT = "NON-STRICT"
+    FAILED = "FAILED"
+    INFO = "INFO"
+    UNIMPLEMENTED = "UNIMPLEMENTED"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A judge's answer: ok True/False, or None when only measured / not applicable."""
+
+    ok: bool | None
+    detail: str
+    metrics: Mapping[str, Metric] = field(default_factory=dict)
+    unimplemented: bool = False
+
+
+def passed(detail: str, **metrics: Metric) -> Verdict:
+    return Verdict(True, detail, metrics)
+
+
+def failed(detail: str, **metrics: Metric) -> Verdict:
+    return Verdict(False, detail, metrics)
+
+
+def measured(detail: str, **metrics: Metric) -> Verdict:
+    return Verdict(None, detail, metrics)
+
+
+def unimplemented(detail: str) -> Verdict:
+    return Verdict(None, detail, {}, unimplemented=True)
+
+
+def verdict(ok: bool, good: str, bad: str, **metrics: Metric) -> Verdict:
+    return Verdict(ok, good if ok else bad, metrics)
+
+
+@dataclass(frozen=True, slots=True)
+class Expected:
+    """What upstream sends for a probe: its content tokens, before any fault."""
+
+    tokens: tuple[str, ...]
+    #: the recording's line index of each token (to find its write time in the mock log)
+    lines: tuple[int, ...]
+    #: tokens sent before a fault cut the stream short (== tokens without a fault)
+    before_fault: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(self.tokens)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Everything one probe produced on one layer."""
+
+    probe: Probe
+    obs: Observation
+    transcript: Transcript
+    #: upstream requests the mock saw for this probe (matched by the marker's req id)
+    exchanges: tuple[Exchange, ...]
+    #: upstream requests without any marker that arrived while the probe ran
+    unmarked: int
+    expected: Expected
+    alive_after: bool
+    #: when the client aborted (cancellation probes), perf_counter_ns
+    abort_ns: int | None = None
+    note: str = ""
+
+    @property
+    def upstream_contacted(self) -> bool:
+        return bool(self.exchanges) or self.unmarked > 0
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Facts about the run and the layer that judges need."""
+
+    layer: str
+    http2: bool
+    #: the per-token latency budget calibrated against the direct-to-mock baseline
+    budget_ns: int
+    baseline: Mapping[str, float]
+    idle_s: float
+    heartbeat_s: float
+    #: why a layer may be to blame (e.g. nginx buffering), for failure details
+    layer_note: str = ""
+
+
+Judge = Callable[[Mapping[str, Evidence], Context], Verdict]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    id: str
+    level: Level
+    requirement: str
+    source: str
+    probes: tuple[str, ...]
+    judge: Judge
+    #: only judged where this holds (e.g. HTTP/2-only checks)
+    applies: Callable[[Context], bool] = lambda ctx: True
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    check: str
+    layer: str
+    level: Level
+    outcome: Outcome
+    detail: str
+    metrics: Mapping[str, Metric]
+    requirement: str
+    source: str
+
+
+def decide(check: Check, found: Verdict) -> Outcome:
+    """Map a verdict to an outcome through the check's level (CHECKS.md "Levels")."""
+    if found.unimplemented:
+        return Outcome.UNIMPLEMENTED
+    if check.level is Level.INFO or found.ok is None:
+        return Outcome.INFO
+    if found.ok:
+        return Outcome.OK
+    return Outcome.FAILED if check.level is Level.MUST else Outcome.NON_STRICT

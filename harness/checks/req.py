@@ -1,0 +1,172 @@
+"""REQ — request validation (the 415 story of the seed issue); IDLE — long silences."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from harness.checks.common import MS, answer, is_stream, text_diff
+from harness.checks.model import (
+    Check,
+    Context,
+    Evidence,
+    Level,
+    Verdict,
+    failed,
+    measured,
+    passed,
+    verdict,
+)
+
+JSON_TYPES = ("application/json", "application/problem+json")
+
+
+def _upstream(e: Evidence) -> str:
+    return " and the request was forwarded upstream" if e.upstream_contacted else ""
+
+
+def wrong_type(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    # RFC 9110 §15.5.16: 415 for content "in a format not supported … due to the
+    # request's indicated Content-Type".
+    e = ev["wrong-type"]
+    ok = e.obs.status == 415 and not e.upstream_contacted
+    return verdict(
+        ok,
+        "415 for Content-Type: text/plain, nothing sent upstream",
+        f"Content-Type: text/plain got {answer(e)}{_upstream(e)}; wanted 415",
+    )
+
+
+def accept_post(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    e = ev["wrong-type"]
+    listed = ", ".join(e.obs.header("accept-post") + e.obs.header("accept"))
+    ok = e.obs.status == 415 and "json" in listed.lower()
+    return verdict(
+        ok,
+        f"415 lists the accepted type: {listed}",
+        f"the 415 answer has no Accept-Post naming application/json (got {listed or 'none'})"
+        if e.obs.status == 415
+        else f"no 415 at all ({answer(e)})",
+    )
+
+
+def missing_type(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    e = ev["missing-type"]
+    return verdict(
+        e.obs.status == 415 and not e.upstream_contacted,
+        "415 for a body without Content-Type",
+        f"a body without Content-Type got {answer(e)}{_upstream(e)}; wanted 415",
+    )
+
+
+def type_params(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    # RFC 9110 §8.3.1: "The type and subtype tokens are case-insensitive."
+    e = ev["type-params"]
+    if not is_stream(e):
+        return failed(f"Content-Type: Application/JSON; charset=utf-8 was refused: {answer(e)}")
+    ok = e.transcript.text == e.expected.text
+    return verdict(ok, "accepted", f"accepted, but text {text_diff(e.expected.text, e.transcript.text)}")
+
+
+def malformed(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    # RFC 9110 §15.5.1: 400 for "malformed request syntax".
+    e = ev["malformed-json"]
+    problems = []
+    if e.obs.status != 400:
+        problems.append(f"got {answer(e)}, wanted 400")
+    elif e.obs.media_type not in JSON_TYPES:
+        problems.append(f"the 400 body is {e.obs.media_type or 'untyped'}, not JSON")
+    if e.upstream_contacted:
+        problems.append("the request was forwarded upstream")
+    if not e.alive_after:
+        problems.append("the proxy died")
+    return verdict(not problems, "400 with a JSON error, nothing upstream", "; ".join(problems))
+
+
+def not_acceptable(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    # RFC 9110 §12.5.1 lets a server ignore Accept; §15.5.7 406 when it does not.
+    e = ev["accept-png"]
+    if e.obs.status == 406:
+        return passed("406 for Accept: image/png")
+    if e.obs.status == 200:
+        return measured("Accept: image/png was ignored (allowed by RFC 9110 §12.5.1)")
+    return failed(f"Accept: image/png got {answer(e)}; wanted 406 or the stream")
+
+
+def error_body(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    errors = [(name, e) for name, e in ev.items() if (e.obs.status or 0) >= 400]
+    bad = [f"{name}: {e.obs.status} as {e.obs.media_type or 'untyped'}" for name, e in errors if e.obs.media_type not in JSON_TYPES]
+    if not errors:
+        return measured("no 4xx/5xx answers to look at")
+    return verdict(not bad, f"{len(errors)} error answers, all JSON", "; ".join(bad))
+
+
+def method(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    # RFC 9110 §15.5.6: "The origin server MUST generate an Allow header field in a
+    # 405 response".
+    e = ev["get"]
+    allow = ", ".join(e.obs.header("allow"))
+    return verdict(
+        e.obs.status == 405 and "POST" in allow.upper(),
+        f"405 with Allow: {allow}",
+        f"GET got {answer(e)}" + (f", Allow: {allow}" if allow else ", no Allow") + "; wanted 405 with Allow: POST",
+    )
+
+
+def _silence(e: Evidence) -> tuple[int, int]:
+    """The silent window: from the response head to the first token (client clock)."""
+    start = e.obs.head_ns or e.obs.sent_ns
+    tokens = e.transcript.tokens
+    return start, (tokens[0].t_ns if tokens else e.obs.end_ns)
+
+
+def heartbeat(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    # WHATWG 9.2.7: "send a comment line … every 15 seconds or so".
+    e = ev["idle"]
+    if not is_stream(e):
+        return failed(f"no event stream: {answer(e)}")
+    start, end = _silence(e)
+    beats = [t for t, _ in e.transcript.comments if start <= t <= end] + [
+        t for t, _ in e.transcript.events if start <= t < end
+    ]
+    survived = e.transcript.text == e.expected.text and e.transcript.done is not None
+    problems = []
+    if not beats:
+        problems.append(f"nothing reached the client during {ctx.idle_s:g} s of upstream silence")
+    if not survived:
+        problems.append(f"the stream did not survive the silence ({answer(e)})" + (f" — {ctx.layer_note}" if ctx.layer_note else ""))
+    gaps = [b - a for a, b in zip([start, *sorted(beats)], [*sorted(beats), end], strict=False)]
+    return verdict(
+        not problems,
+        f"{len(beats)} heartbeats in {(end - start) / 1e9:.1f} s of silence",
+        "; ".join(problems),
+        heartbeats=len(beats),
+        longest_gap_ms=round(max(gaps) / MS, 1) if gaps else 0,
+    )
+
+
+def heartbeat_invisible(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    e = ev["idle"]
+    start, end = _silence(e)
+    visible = [event for t, event in e.transcript.events if start <= t < end]
+    comments = [c for t, c in e.transcript.comments if start <= t <= end]
+    if not visible and not comments:
+        return failed("no heartbeats at all")
+    return verdict(
+        not visible,
+        f"{len(comments)} comment heartbeats, no data messages",
+        f"{len(visible)} data messages during the silence (clients surface them as messages)",
+    )
+
+
+CHECKS = (
+    Check("REQ-415-WRONG-TYPE", Level.MUST, "valid body with Content-Type: text/plain gets 415; nothing upstream", "RFC 9110 §15.5.16", ("wrong-type",), wrong_type),
+    Check("REQ-415-ACCEPT-POST", Level.SHOULD, "the 415 lists the accepted type in Accept-Post", "W3C LDP §7.1.2; seed issue comment", ("wrong-type",), accept_post),
+    Check("REQ-415-MISSING-TYPE", Level.SHOULD, "a body without Content-Type gets 415", "RFC 9110 §15.5.16", ("missing-type",), missing_type),
+    Check("REQ-TYPE-PARAMS", Level.MUST, "Content-Type: Application/JSON; charset=utf-8 is accepted", "RFC 9110 §8.3.1", ("type-params",), type_params),
+    Check("REQ-400-MALFORMED", Level.MUST, "truncated JSON gets 400 with a JSON error; nothing upstream; proxy alive", "RFC 9110 §15.5.1", ("malformed-json",), malformed),
+    Check("REQ-406-ACCEPT", Level.SHOULD, "Accept: image/png gets 406 (INFO when ignored)", "RFC 9110 §15.5.7, §12.5.1", ("accept-png",), not_acceptable),
+    Check("REQ-ERROR-BODY", Level.SHOULD, "every 4xx/5xx body is application/json or application/problem+json", "RFC 9457", ("wrong-type", "missing-type", "malformed-json", "accept-png", "get", "status-404", "status-500", "down"), error_body),
+    Check("REQ-METHOD", Level.SHOULD, "GET on the POST route gets 405 with Allow", "RFC 9110 §15.5.6", ("get",), method),
+    Check("IDLE-HEARTBEAT", Level.SHOULD, "during a long upstream silence at least one heartbeat; the stream survives the layer", "WHATWG HTML 9.2.7", ("idle",), heartbeat),
+    Check("IDLE-HEARTBEAT-INVISIBLE", Level.SHOULD, "heartbeats are comments, not data messages", "clients that surface empty messages", ("idle",), heartbeat_invisible),
+)

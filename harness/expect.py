@@ -1,0 +1,56 @@
+"""What a probe should produce, derived from the scenario recording (pure).
+
+The content tokens of a recorded stream are ``message.content`` (chat) or ``response``
+(generate) of each line, in order; empty ones are not tokens. Faults that end the stream
+early (error-at, cut-at, garbage-at) leave only the tokens before their line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from harness.checks.model import Expected
+
+#: faults after whose line upstream sends no further content
+ENDING_FAULTS = ("error-at", "cut-at", "garbage-at")
+#: faults that replace their line but let the stream continue
+REPLACING_FAULTS = ("malformed-at",)
+
+
+def content_of(line: bytes) -> str:
+    try:
+        obj: Any = json.loads(line)
+    except ValueError:
+        return ""
+    if not isinstance(obj, dict):
+        return ""
+    message = obj.get("message")
+    value = message.get("content") if isinstance(message, dict) else obj.get("response")
+    return value if isinstance(value, str) else ""
+
+
+def _fault_line(faults: Sequence[str], kinds: Sequence[str]) -> list[int]:
+    found = []
+    for fault in faults:
+        kind, _, rest = fault.partition(":")
+        if kind in kinds:
+            found.append(int(rest.split(":", 1)[0]))
+    return found
+
+
+def expected_tokens(lines: Sequence[bytes], faults: Sequence[str] = ()) -> Expected:
+    """Tokens of ``lines``; ``before_fault`` stops at the first stream-ending fault."""
+    if any(f.startswith("status:") for f in faults):
+        return Expected((), (), ())
+    ending = min(_fault_line(faults, ENDING_FAULTS), default=len(lines))
+    replaced = set(_fault_line(faults, REPLACING_FAULTS))
+    tokens: list[str] = []
+    indices: list[int] = []
+    for index, line in enumerate(lines[:ending]):
+        text = content_of(line)
+        if text and index not in replaced:
+            tokens.append(text)
+            indices.append(index)
+    return Expected(tuple(tokens), tuple(indices), tuple(tokens))

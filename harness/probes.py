@@ -1,0 +1,87 @@
+"""What the harness sends: one probe is one request with one upstream behaviour.
+
+Pure data. A check names the probes whose evidence it judges (harness.checks); the
+runner (harness.runner) performs each probe once per layer and hands the evidence over.
+The upstream behaviour travels in the prompt as the mock's routing marker:
+``[[mock: scenario=NAME timing=… fragment=… fault=… header-delay=MS req=ID]]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    name: str
+    scenario: str = "qwen-chat"
+    timing: str = "fixed:10"
+    fragment: str = "line"
+    faults: tuple[str, ...] = ()
+    header_delay_ms: int = 0
+    gap_ms: float | None = None
+    #: request variant, a key of harness.requests.VARIANTS
+    request: str = "valid"
+    accept_encoding: str = "gzip, deflate"
+    #: "first-token": abort as soon as the first token has arrived
+    stop: str = ""
+    #: abort as soon as the mock has received the proxied request
+    abort_on_upstream: bool = False
+    #: stop reading after the response head for this long, then abort
+    pause_after_head_s: float | None = None
+    #: run against a second proxy instance whose upstream is a dead port
+    upstream_down: bool = False
+    #: the silence is the run's --idle-seconds (header delay), not header_delay_ms
+    idle: bool = False
+    extra_marker: tuple[tuple[str, str], ...] = field(default=())
+
+    def marker(self, req: str, idle_ms: int) -> str:
+        parts = [f"scenario={self.scenario}", f"timing={self.timing}", f"fragment={self.fragment}"]
+        parts += [f"fault={fault}" for fault in self.faults]
+        delay = idle_ms if self.idle else self.header_delay_ms
+        if delay:
+            parts.append(f"header-delay={delay}")
+        if self.gap_ms is not None:
+            parts.append(f"gap={self.gap_ms:g}")
+        parts += [f"{key}={value}" for key, value in self.extra_marker]
+        parts.append(f"req={req}")
+        return "[[mock: " + " ".join(parts) + "]]"
+
+
+#: the latency scenario: ~20 short tokens, 100 ms apart (CHECKS.md LAT-NO-BATCHING)
+LAT_TIMING = "fixed:100"
+
+PROBES: dict[str, Probe] = {
+    p.name: p
+    for p in (
+        Probe("valid"),
+        Probe("compress", accept_encoding="gzip, br"),
+        Probe("early-flush", header_delay_ms=2500),
+        Probe("utf8", scenario="multilingual", fragment="utf8", gap_ms=2),
+        Probe("split-json", fragment="json", gap_ms=2),
+        Probe("split-bytes", fragment="bytes:1", timing="zero", gap_ms=0.3),
+        Probe("split-coalesce", fragment="coalesce:3"),
+        Probe("split-random", fragment="random:7", gap_ms=1),
+        Probe("injection", scenario="injection"),
+        Probe("long-line", scenario="long-line"),
+        Probe("lat", timing=LAT_TIMING),
+        Probe("sizes", scenario="size-sweep", timing="fixed:150"),
+        Probe("error-line", scenario="error-mid-stream"),
+        Probe("truncated", faults=("cut-at:5",)),
+        Probe("status-404", faults=("status:404",)),
+        Probe("status-500", faults=("status:500",)),
+        Probe("down", upstream_down=True),
+        Probe("garbage", faults=("garbage-at:4",)),
+        Probe("malformed", faults=("malformed-at:4",)),
+        Probe("alive"),
+        Probe("cancel-mid", timing=LAT_TIMING, stop="first-token"),
+        Probe("cancel-before", header_delay_ms=15000, abort_on_upstream=True),
+        Probe("wrong-type", request="wrong-type"),
+        Probe("missing-type", request="missing-type"),
+        Probe("type-params", request="type-params"),
+        Probe("malformed-json", request="malformed-json"),
+        Probe("accept-png", request="accept-png"),
+        Probe("get", request="get"),
+        Probe("idle", idle=True),
+    )
+}

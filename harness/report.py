@@ -1,0 +1,125 @@
+"""Renderers of a run's results (pure): report.json, a Markdown summary, a terminal table.
+
+The JSON schema is DESIGN.md's:
+``{"harness": {...}, "target": {...}, "results": [{check, layer, level, outcome,
+detail, metrics}], "summary": {OUTCOME: count}}`` plus ``baseline``, ``notes``,
+``layers`` and ``logs``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from harness.checks.model import Outcome, Result
+
+MARK = {
+    Outcome.OK: "OK",
+    Outcome.NON_STRICT: "NON-STRICT",
+    Outcome.FAILED: "FAILED",
+    Outcome.INFO: "INFO",
+    Outcome.UNIMPLEMENTED: "UNIMPLEMENTED",
+}
+
+
+def summary(results: Sequence[Result]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.outcome.value] = counts.get(result.outcome.value, 0) + 1
+    return {o.value: counts[o.value] for o in Outcome if o.value in counts}
+
+
+def to_json(
+    results: Sequence[Result],
+    *,
+    version: str,
+    target: Mapping[str, Any],
+    layers: Sequence[str],
+    baseline: Mapping[str, float],
+    notes: Sequence[str] = (),
+    logs: Mapping[str, str] | None = None,
+    duration_s: float | None = None,
+    exit_status: int | None = None,
+) -> str:
+    doc: dict[str, Any] = {
+        "harness": {"version": version},
+        "target": dict(target),
+        "layers": list(layers),
+        "results": [
+            {
+                "check": r.check,
+                "layer": r.layer,
+                "level": r.level.value,
+                "outcome": r.outcome.value,
+                "detail": r.detail,
+                "metrics": dict(r.metrics),
+                "requirement": r.requirement,
+                "source": r.source,
+            }
+            for r in results
+        ],
+        "summary": summary(results),
+        "baseline": dict(baseline),
+        "notes": list(notes),
+    }
+    if duration_s is not None:
+        doc["duration_s"] = duration_s
+    if exit_status is not None:
+        doc["exit_status"] = exit_status
+    if logs:
+        doc["logs"] = dict(logs)
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _matrix(results: Sequence[Result]) -> tuple[list[str], list[str], dict[tuple[str, str], Result]]:
+    checks: list[str] = []
+    layers: list[str] = []
+    cell: dict[tuple[str, str], Result] = {}
+    for r in results:
+        if r.check not in checks:
+            checks.append(r.check)
+        if r.layer not in layers:
+            layers.append(r.layer)
+        cell[(r.check, r.layer)] = r
+    return checks, layers, cell
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(
+    results: Sequence[Result], *, title: str, notes: Sequence[str] = (), baseline: Mapping[str, float] | None = None
+) -> str:
+    """A summary fit for a CI job summary: verdict line, matrix, then every failure."""
+    counts = summary(results)
+    failed = counts.get("FAILED", 0)
+    verdict = "❌ FAILED" if failed else "✅ passed"
+    lines = [f"# {title}", "", f"**{verdict}** — " + ", ".join(f"{k}: {v}" for k, v in counts.items()), ""]
+    checks, layers, cell = _matrix(results)
+    lines.append("| check | level | " + " | ".join(layers) + " |")
+    lines.append("|---|---|" + "---|" * len(layers))
+    for check in checks:
+        level = next(r.level.value for (c, _), r in cell.items() if c == check)
+        row = [MARK[cell[(check, layer)].outcome] if (check, layer) in cell else "–" for layer in layers]
+        lines.append(f"| {check} | {level} | " + " | ".join(row) + " |")
+    problems = [r for r in results if r.outcome in (Outcome.FAILED, Outcome.NON_STRICT)]
+    if problems:
+        lines += ["", "## Findings", ""]
+        lines += [f"- **{r.check}** [{r.layer}] {r.outcome.value}: {_md(r.detail)}" for r in problems]
+    if baseline:
+        lines += ["", f"Client self-test against the mock: lag p50 {baseline.get('lag_p50_ms')} ms, p99 {baseline.get('lag_p99_ms')} ms."]
+    if notes:
+        lines += ["", "## Notes", ""] + [f"- {_md(n)}" for n in notes]
+    return "\n".join(lines) + "\n"
+
+
+def to_terminal(results: Sequence[Result], *, width: int = 100) -> str:
+    """One line per check and layer, failures with their reason."""
+    out = []
+    for r in results:
+        head = f"{r.outcome.value:<13} {r.check:<26} {r.layer:<10}"
+        detail = r.detail if len(r.detail) <= width else r.detail[: width - 1] + "…"
+        out.append(f"{head} {detail}")
+    return "\n".join(out)

@@ -1,0 +1,298 @@
+"""Run the gate: mock up, client self-test, proxy up, probes per layer, judges, results.
+
+The I/O orchestration of a whole run. Everything it starts (mock, proxy, nginx) is a
+managed process group stopped on exit, Ctrl-C or SIGTERM; every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness import __version__
+from harness.checks import Check, Context, Evidence, Result, decide, select
+from harness.checks.common import MS, percentile
+from harness.checks.lat import budget_from_baseline
+from harness.checks.model import Expected, Outcome, unimplemented
+from harness.dialects import make_dialect
+from harness.errors import EnvironmentProblem
+from harness.expect import expected_tokens
+from harness.layers import LayerHandle, open_layer, parse_layer
+from harness.mockproc import MockUpstream, start_mock
+from harness.observation import Request
+from harness.observe import Limits, observe
+from harness.probes import LAT_TIMING, PROBES, Probe
+from harness.probing import Target, new_req, perform
+from harness.procs import free_port, install_signal_handlers
+from harness.scenarios import scenario_lines
+from harness.target import RunningTarget, TargetSpec, start_target
+
+#: with --layer nginx the proxy must keep the connection alive: nginx's read timeout
+#: sits this far above the heartbeat budget (CHECKS.md IDLE-HEARTBEAT)
+READ_TIMEOUT_MARGIN_S = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class RunConfig:
+    proxy_url: str
+    proxy_cmd: str | None = None
+    dialect: str = "seed"
+    token_key: str = "token"
+    done_key: str = "finished"
+    model: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+    layers: tuple[str, ...] = ("direct",)
+    select: tuple[str, ...] = ()
+    startup_timeout: float = 60.0
+    mock_port: int = 0
+    idle_s: float = 20.0
+    heartbeat_s: float = 15.0
+    http2: bool = False
+    ca_path: str | None = None
+    cwd: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    config: RunConfig
+    results: tuple[Result, ...]
+    baseline: Mapping[str, float]
+    notes: tuple[str, ...]
+    logs: Mapping[str, str]
+    duration_s: float
+    started_at: float
+    evidence: Mapping[str, Mapping[str, Evidence]] = field(default_factory=dict)
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(r.outcome is outcome for r in self.results)
+
+    def summary(self) -> dict[str, int]:
+        return {o.value: self.count(o) for o in Outcome if self.count(o)}
+
+    def exit_status(self, strict: bool) -> int:
+        bad = self.count(Outcome.FAILED) + (self.count(Outcome.NON_STRICT) if strict else 0)
+        return 1 if bad else 0
+
+
+def probes_for(checks: tuple[Check, ...]) -> list[Probe]:
+    needed = {name for check in checks for name in check.probes}
+    return [probe for name, probe in PROBES.items() if name in needed]
+
+
+def expected_for(probe: Probe) -> Expected:
+    return expected_tokens(scenario_lines(probe.scenario), probe.faults)
+
+
+async def calibrate(mock: MockUpstream) -> dict[str, float]:
+    """The client reads the mock directly: per-line lag of the harness's own path."""
+    req = new_req("baseline", "lat")
+    probe = Probe("baseline", timing=LAT_TIMING)
+    body = json.dumps(
+        {"model": "qwen2.5:7b", "stream": True,
+         "messages": [{"role": "user", "content": probe.marker(req, 0)}]}
+    ).encode()
+    request = Request(
+        "POST", f"{mock.base_url}/api/chat", (("content-type", "application/json"),), body
+    )
+    obs = await observe(request, limits=Limits(idle_s=10, total_s=30))
+    exchanges = await mock.aexchanges(req)
+    if obs.status != 200 or not exchanges:
+        raise EnvironmentProblem(
+            f"client self-test: the harness could not read the mock directly ({obs.summary()})"
+        )
+    exchange = exchanges[-1]
+    lags: list[float] = []
+    received = 0
+    chunks = iter(obs.chunks)
+    t_ns = 0
+    for line in exchange.lines:
+        while received < line.offset + line.size:
+            chunk = next(chunks, None)
+            if chunk is None:
+                break
+            received += len(chunk.data)
+            t_ns = chunk.t_ns
+        written = exchange.line_written_ns(line.index)
+        if written is not None and received >= line.offset + line.size:
+            lags.append((t_ns - written) / MS)
+    if not lags:
+        raise EnvironmentProblem("client self-test: no line of the mock's stream could be timed")
+    return {
+        "lag_p50_ms": round(statistics.median(lags), 3),
+        "lag_p99_ms": round(percentile(lags, 99), 3),
+        "lag_max_ms": round(max(lags), 3),
+        "lines": len(lags),
+    }
+
+
+def layer_note(layer: str, direct_headers: Mapping[str, str]) -> str:
+    accel = direct_headers.get("x-accel-buffering", "").strip().lower() == "no"
+    if layer in ("nginx", "nginx-gzip", "h2"):
+        if not accel:
+            return "buffered by nginx: the response has no `X-Accel-Buffering: no`"
+        return "nginx with stock proxy_buffering on; the proxy sends X-Accel-Buffering: no"
+    if layer.startswith("buffer:"):
+        return f"the {layer} layer stores and forwards; no proxy header lifts it"
+    return ""
+
+
+class _Run:
+    def __init__(self, config: RunConfig, workdir: Path) -> None:
+        self.config = config
+        self.workdir = workdir
+        self.checks = select(config.select)
+        self.probes = probes_for(self.checks)
+        self.dialect = make_dialect(config.dialect, token_key=config.token_key, done_key=config.done_key)
+        self.results: list[Result] = []
+        self.notes: list[str] = []
+        self.logs: dict[str, str] = {}
+        self.evidence: dict[str, dict[str, Evidence]] = {}
+
+    def target_spec(self) -> TargetSpec:
+        c = self.config
+        return TargetSpec(cmd=c.proxy_cmd, url=c.proxy_url, env=dict(c.env), startup_timeout=c.startup_timeout, cwd=c.cwd)
+
+    def target(self, url: str, alive: Callable[[], bool], http2: bool, ca: str | None) -> Target:
+        return Target(url, self.dialect, self.config.model, self.config.headers, http2, ca, alive)
+
+    async def probe_layer(self, layer: LayerHandle, proxy: RunningTarget, mock: MockUpstream) -> dict[str, Evidence]:
+        http2 = layer.http2 or (self.config.http2 and layer.name == "direct")
+        ca = str(layer.ca_path) if layer.ca_path else self.config.ca_path
+        target = self.target(layer.rewrite(proxy.url), proxy.alive, http2, ca)
+        found: dict[str, Evidence] = {}
+        background = {}
+        for probe in self.probes:
+            if probe.idle:
+                background[probe.name] = asyncio.ensure_future(
+                    perform(probe, target, mock, expected_for(probe), layer=layer.name, idle_s=self.config.idle_s)
+                )
+        for probe in self.probes:
+            if probe.idle:
+                continue
+            if probe.upstream_down:
+                if layer.name == "direct" and self.config.proxy_cmd:
+                    found[probe.name] = await self.probe_down(probe, mock)
+                continue
+            found[probe.name] = await perform(
+                probe, target, mock, expected_for(probe), layer=layer.name, idle_s=self.config.idle_s
+            )
+        for name, task in background.items():
+            found[name] = await task
+        return found
+
+    async def probe_down(self, probe: Probe, mock: MockUpstream) -> Evidence:
+        """A second instance of the proxy whose upstream is a port nothing listens on."""
+        dead = f"http://127.0.0.1:{free_port()}"
+        with start_target(self.target_spec(), dead, workdir=self.workdir, name="proxy-down") as second:
+            target = self.target(second.url, second.alive, self.config.http2, self.config.ca_path)
+            return await perform(probe, target, mock, Expected((), (), ()), layer="direct", idle_s=self.config.idle_s)
+
+    def judge(self, layer: str, evidence: Mapping[str, Evidence], ctx: Context) -> None:
+        for check in self.checks:
+            if not check.applies(ctx):
+                continue
+            missing = [p for p in check.probes if p not in evidence]
+            if missing:
+                found = unimplemented(
+                    "needs --proxy-cmd (a second instance with a dead upstream)"
+                    if "down" in missing
+                    else f"probes not run on this layer: {', '.join(missing)}"
+                )
+            else:
+                try:
+                    found = check.judge(evidence, ctx)
+                except Exception as exc:  # a judge bug must not eat the report
+                    found = unimplemented(f"harness error while judging: {type(exc).__name__}: {exc}")
+            self.results.append(
+                Result(check.id, layer, check.level, decide(check, found), found.detail, dict(found.metrics), check.requirement, check.source)
+            )
+
+    def run(self) -> tuple[dict[str, float], dict[str, dict[str, Evidence]]]:
+        c = self.config
+        read_timeout = c.heartbeat_s + READ_TIMEOUT_MARGIN_S
+        with ExitStack() as stack:
+            mock = stack.enter_context(start_mock(self.workdir, port=c.mock_port))
+            baseline = asyncio.run(calibrate(mock))
+            if baseline["lag_p99_ms"] > 100:
+                self.notes.append(
+                    f"the machine is too noisy to judge timing finely: the client's own p99 lag "
+                    f"reading the mock directly is {baseline['lag_p99_ms']:.0f} ms; LAT budgets are widened"
+                )
+            proxy = stack.enter_context(start_target(self.target_spec(), mock.base_url, workdir=self.workdir))
+            budget = budget_from_baseline(baseline["lag_p99_ms"])
+            direct_headers: dict[str, str] = {}
+            for name in c.layers:
+                spec = parse_layer(name)
+                layer_dir = self.workdir / name.replace(":", "_")
+                layer_dir.mkdir(exist_ok=True)
+                with open_layer(spec, proxy.port, workdir=layer_dir, read_timeout_s=read_timeout) as layer:
+                    if name != "direct" and not direct_headers:
+                        direct_headers = asyncio.run(self.peek_headers(proxy, mock))
+                    evidence = asyncio.run(self.probe_layer(layer, proxy, mock))
+                    for key, text in layer.logs().items():
+                        self.logs[f"{name}/{key}"] = text[-20000:]
+                if name == "direct" and "valid" in evidence:
+                    direct_headers = {k: v for k, v in evidence["valid"].obs.headers}
+                ctx = Context(
+                    layer=name,
+                    http2=layer.http2 or (c.http2 and name == "direct"),
+                    budget_ns=budget,
+                    baseline=baseline,
+                    idle_s=c.idle_s,
+                    heartbeat_s=c.heartbeat_s,
+                    layer_note=layer_note(name, direct_headers),
+                )
+                self.judge(name, evidence, ctx)
+                self.evidence[name] = evidence
+                if not proxy.alive():
+                    self.notes.append(f"the proxy exited during the {name} layer run")
+            self.logs["proxy"] = proxy.output()[-20000:]
+            self.logs["mock"] = mock.output()[-5000:]
+        return baseline, self.evidence
+
+    async def peek_headers(self, proxy: RunningTarget, mock: MockUpstream) -> dict[str, str]:
+        probe = PROBES["valid"]
+        target = self.target(proxy.url, proxy.alive, self.config.http2, self.config.ca_path)
+        ev = await perform(probe, target, mock, expected_for(probe), layer="peek", idle_s=self.config.idle_s)
+        return {k: v for k, v in ev.obs.headers}
+
+
+def run(config: RunConfig, *, workdir: Path | None = None) -> RunReport:
+    """Run the gate once; raises UsageError / EnvironmentProblem (exit 2) only."""
+    install_signal_handlers()
+    started = time.time()
+    t0 = time.monotonic()
+    with _workdir(workdir) as path:
+        job = _Run(config, path)
+        baseline, evidence = job.run()
+    return RunReport(
+        config=config,
+        results=tuple(job.results),
+        baseline=baseline,
+        notes=tuple(job.notes),
+        logs=job.logs,
+        duration_s=round(time.monotonic() - t0, 2),
+        started_at=started,
+        evidence=evidence,
+    )
+
+
+@contextmanager
+def _workdir(given: Path | None) -> Iterator[Path]:
+    if given is not None:
+        given.mkdir(parents=True, exist_ok=True)
+        yield given
+        return
+    with tempfile.TemporaryDirectory(prefix="sse-harness-") as tmp:
+        yield Path(tmp)
+
+
+__all__ = ["RunConfig", "RunReport", "__version__", "run"]

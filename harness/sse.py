@@ -1,0 +1,304 @@
+"""WHATWG-exact incremental parser for ``text/event-stream`` (HTML §9.2.5, §9.2.6).
+
+Sans-IO in the style of h11: bytes go in through ``SSEParser.feed()``, dispatched
+events and comments come out, and end of stream is an explicit ``close()``. No
+sockets, clocks or asyncio; the standard library only. It never raises on any input.
+Spec: https://html.spec.whatwg.org/multipage/server-sent-events.html
+
+Modules: ``harness.sse_model`` (Event, Comment, Finding, LINT_* codes, re-exported
+here), ``harness.sse_fields`` (§9.2.6 over complete lines), ``harness.sse_bulk`` (the
+fast path), and this one (bytes into lines, BOM, chunk boundaries, end of stream).
+
+Lines are split at the byte level: CR and LF never occur inside a UTF-8 multi-byte
+sequence, so a chunk boundary inside a character needs no care. A CR that ends a chunk
+ends its line at once (as a browser dispatches on it); an LF that starts the next
+chunk is then the second half of a CRLF.
+
+Two paths, one result. The exact path goes line by line. The bulk path takes runs of
+complete single-line ``data:`` events whose lines all end in LF (or all in CRLF)
+through C-speed ``bytes``/``str`` operations, and hands any block it does not
+recognise to the exact path. The tests feed every vector both ways.
+
+Offsets are byte offsets in the whole stream (a leading BOM counts). ``Event.end`` is
+just past the byte that completed the event: the blank line's LF, or its CR when the
+blank line ends in CR or CRLF. The event is complete when that CR arrives, so ``end``
+does not depend on how the stream was chunked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from itertools import accumulate, repeat
+from operator import add, sub
+
+from harness.sse_bulk import SimpleRun, builder, simple_run
+from harness.sse_fields import Interpreter
+from harness.sse_model import (
+    LINT_BARE_CR,
+    LINT_BOM,
+    LINT_CODES,
+    LINT_FIELD_CASE,
+    LINT_ID_NUL,
+    LINT_INVALID_RETRY,
+    LINT_INVALID_UTF8,
+    LINT_UNKNOWN_FIELD,
+    LINT_UNTERMINATED,
+    Comment,
+    Event,
+    Finding,
+)
+
+__all__ = [
+    "LINT_BARE_CR",
+    "LINT_BOM",
+    "LINT_CODES",
+    "LINT_FIELD_CASE",
+    "LINT_ID_NUL",
+    "LINT_INVALID_RETRY",
+    "LINT_INVALID_UTF8",
+    "LINT_UNKNOWN_FIELD",
+    "LINT_UNTERMINATED",
+    "Comment",
+    "Event",
+    "Finding",
+    "SSEParser",
+    "parse",
+]
+
+BOM = b"\xef\xbb\xbf"
+# "a U+000D CARRIAGE RETURN U+000A LINE FEED (CRLF) character pair, a single U+000A
+#  LINE FEED (LF) character not preceded by a U+000D CARRIAGE RETURN (CR) character,
+#  and a single U+000D CARRIAGE RETURN (CR) character not followed by a U+000A LINE
+#  FEED (LF) character being the ways in which a line can end."
+_EOL = re.compile(rb"\r\n|\r|\n")
+_EOL_NAMES = {b"\n": "lf", b"\r\n": "crlf"}
+
+
+class SSEParser(Interpreter):
+    """Incremental event-stream parser: ``feed()`` bytes, then ``close()`` once.
+
+    Public state: ``findings`` (lint in stream order, at most ``max_findings`` per
+    code; ``finding_counts`` has the full counts), ``last_event_id`` (the last event ID
+    string), ``retry`` (the reconnection time, None until a valid ``retry`` field),
+    ``bytes_seen``, ``line_endings`` (a Counter of "lf", "crlf", "cr"), ``closed``, and
+    after ``close()``: ``unterminated``, the raw text of the event the spec discarded
+    because the stream ended before its blank line (None if it did not).
+    """
+
+    def __init__(self, *, max_findings: int = 100) -> None:
+        super().__init__(max_findings=max_findings)
+        self.bytes_seen = 0
+        self.unterminated: str | None = None
+        self.line_endings: Counter[str] = Counter()
+        self.closed = False
+        self._partial: list[bytes] = []  # an incomplete line, kept in pieces
+        self._partial_off = 0  # where it starts (or the next byte will go)
+        self._pending_cr: int | None = None  # a CR that ended the last chunk
+        self._prefix: bytes | None = b""  # bytes held until the BOM is decided
+
+    def feed(self, data: bytes) -> list[Event | Comment]:
+        """Parse the next bytes; return the events and comments they completed."""
+        if self.closed:
+            raise RuntimeError("SSEParser.feed() called after close()")
+        out: list[Event | Comment] = []
+        if not data:
+            return out
+        self._out = out
+        self.bytes_seen += len(data)
+        if self._prefix is not None:
+            # UTF-8 decode: "One leading U+FEFF BYTE ORDER MARK character must be
+            # ignored if any are present." One only: a second one starts a field name.
+            data = self._prefix + data
+            if len(data) < len(BOM) and BOM.startswith(data):
+                self._prefix = data
+                return out
+            self._prefix = None
+            if data.startswith(BOM):
+                self._lint(LINT_BOM, 0, "stream starts with a UTF-8 BOM (stripped)")
+                data = data[len(BOM) :]
+                self._partial_off = len(BOM)
+        if self._pending_cr is not None:
+            if data[:1] == b"\n":  # the second half of a CRLF cut by the chunking
+                self._pending_cr = None
+                self.line_endings["crlf"] += 1
+                if self._block_raw:  # the line's end, kept for ``unterminated``
+                    self._block_raw[-1] = b"\r\n"
+                data = data[1:]
+                self._partial_off += 1
+            elif data:
+                self._bare_cr()
+        if data:
+            self._consume(data)
+        return out
+
+    def close(self) -> list[Event | Comment]:
+        """End of stream: returns [] (nothing dispatches at EOF); sets ``unterminated``.
+
+        "Once the end of the file is reached, any pending data must be discarded. (If
+        the file ends in the middle of an event, before the final empty line, the
+        incomplete event is not dispatched.)"
+        """
+        out: list[Event | Comment] = []
+        if self.closed:
+            return out
+        self.closed = True
+        self._out = out
+        if self._prefix:  # one or two bytes of what was not a BOM after all
+            self._partial, self._partial_off = [self._prefix], 0
+        self._prefix = None
+        if self._pending_cr is not None:
+            self._bare_cr()
+        partial = b"".join(self._partial)
+        if partial or self._block_start is not None:
+            start = (
+                self._partial_off if self._block_start is None else self._block_start
+            )
+            self.unterminated = (b"".join(self._block_raw) + partial).decode(
+                "utf-8", "replace"
+            )
+            lines = len(self._block_raw) // 2 + (1 if partial else 0)
+            detail = f"stream ended inside an event: {lines} line(s) after the last "
+            detail += "blank line discarded" + (
+                " (the last one incomplete)" * bool(partial)
+            )
+            self._lint(LINT_UNTERMINATED, start, detail)
+        self._data, self._type, self._block_start = [], "", None
+        self._block_raw, self._partial = [], []
+        return out
+
+    # -- bytes into lines ------------------------------------------------------------
+
+    def _consume(self, chunk: bytes) -> None:
+        """Split ``chunk`` (after any held partial line) into lines and interpret them."""
+        if b"\n" not in chunk and b"\r" not in chunk:
+            self._partial.append(chunk)  # still inside one line: no copying
+            return
+        data = b"".join((*self._partial, chunk)) if self._partial else chunk
+        self._partial = []
+        base = self._partial_off
+        last = data.rfind(b"\n") + 1
+        if last:
+            nl = _uniform_eol(data, last)
+            if nl is not None:
+                self._bulk(data[:last], base, nl)
+                data, base = data[last:], base + last
+        self._split(data, base)
+
+    def _split(self, data: bytes, base: int) -> None:
+        """The exact splitter: any mix of CR, LF and CRLF, one line at a time."""
+        pos, size = 0, len(data)
+        for match in _EOL.finditer(data):
+            s, e = match.span()
+            self._line(data[pos:s], base + pos, data[s:e])
+            if e - s == 2:
+                self.line_endings["crlf"] += 1
+            elif data[s] == 0x0A:
+                self.line_endings["lf"] += 1
+            elif e == size:  # CR or CRLF? The next chunk will tell.
+                self._pending_cr = base + s
+            else:
+                self.line_endings["cr"] += 1
+                self._lint(LINT_BARE_CR, base + s, "line ended by a bare CR")
+            pos = e
+        if pos < size:
+            self._partial = [data[pos:]]
+        self._partial_off = base + pos
+
+    def _bare_cr(self) -> None:
+        assert self._pending_cr is not None
+        self.line_endings["cr"] += 1
+        self._lint(LINT_BARE_CR, self._pending_cr, "line ended by a bare CR")
+        self._pending_cr = None
+
+    def _bulk(self, head: bytes, base: int, nl: bytes) -> None:
+        """``head``: complete lines, all ended by ``nl`` (LF only, or CRLF only)."""
+        sep = nl + nl
+        run = head.rfind(sep) + len(sep)
+        if run < len(sep):  # no blank line yet: the start of an event
+            self._lines(head, base, nl)
+            return
+        done = 0
+        if self._block_start is not None:  # finish the event the last chunk began
+            done = head.find(sep) + len(sep)
+            self._lines(head[:done], base, nl)
+        if done < run:
+            region = head[done:run]
+            simple = simple_run(region, nl)
+            if simple is None:
+                self._blocks(region, base + done, nl)
+            else:
+                self._emit_run(simple, base + done, nl)
+        if run < len(head):
+            self._lines(head[run:], base + run, nl)  # the start of the next event
+
+    def _emit_run(self, run: SimpleRun, base: int, nl: bytes) -> None:
+        # Each block is b"data:" [b" "] value nl nl: dispatch as "message" with the id
+        # and retry in force (a run has no id or retry lines: they stay constant).
+        values, sizes, prefix = run
+        self.line_endings[_EOL_NAMES[nl]] += 2 * len(values)
+        self.last_event_id = self._id_buffer
+        step = prefix + 2 * len(nl)
+        bounds = list(accumulate(map(add, sizes, repeat(step)), initial=base))
+        # end: just past the first byte of the blank line's line end
+        ends = bounds[1:] if nl == b"\n" else list(map(sub, bounds[1:], repeat(1)))
+        del bounds[-1]
+        retry, last_id = repeat(self.retry), repeat(self.last_event_id)
+        columns = (repeat("message"), values, last_id, retry, bounds, ends)
+        self._out += _make_events(columns, len(values))
+
+    def _blocks(self, region: bytes, base: int, nl: bytes) -> None:
+        """Event by event: a single ``data:`` line at once, anything else line by line."""
+        sep, offset = nl + nl, base
+        blocks = region.split(sep)
+        # b"" when the region ends with a separator; b"\n" when it ends with an odd
+        # run of LFs ("\n\n\n" splits as separator + one blank line)
+        rest = blocks.pop()
+        for block in blocks:
+            size = len(block) + len(sep)
+            if self._block_start is None and block[:5] == b"data:" and nl not in block:
+                value = block[6:] if block[5:6] == b" " else block[5:]
+                text = value.decode("utf-8", "replace")
+                if "\ufffd" not in text:  # else the exact path lints it
+                    self.last_event_id = self._id_buffer
+                    end = offset + len(block) + len(nl) + 1
+                    event = Event(
+                        "message", text, self._id_buffer, self.retry, offset, end
+                    )
+                    self._out.append(event)
+                    self.line_endings[_EOL_NAMES[nl]] += 2
+                    offset += size
+                    continue
+            self._lines(block + sep, offset, nl)
+            offset += size
+        if rest:
+            self._lines(rest, offset, nl)
+
+    def _lines(self, lines: bytes, base: int, nl: bytes) -> None:
+        """Each line of ``lines`` (which ends with ``nl``) through the exact path."""
+        self.line_endings[_EOL_NAMES[nl]] += lines.count(nl)
+        offset = base
+        for raw in lines.split(nl)[:-1]:
+            self._line(raw, offset, nl)
+            offset += len(raw) + len(nl)
+
+
+_make_events = builder(Event)
+
+
+def _uniform_eol(data: bytes, stop: int) -> bytes | None:
+    """b"\\n" or b"\\r\\n" if every line end in ``data[:stop]`` is that one, else None."""
+    if data.find(b"\r", 0, stop) < 0:
+        return b"\n"
+    crlf = data.count(b"\r\n", 0, stop)
+    if crlf == data.count(b"\r", 0, stop) == data.count(b"\n", 0, stop):
+        return b"\r\n"
+    return None
+
+
+def parse(data: bytes) -> tuple[list[Event | Comment], list[Finding]]:
+    """Parse a whole stream: ``feed(data)`` then ``close()``; (items, findings)."""
+    parser = SSEParser()
+    items = parser.feed(data)
+    items += parser.close()
+    return items, parser.findings

@@ -1,0 +1,224 @@
+"""The ASGI app: Ollama's routes (gin's 404/405 included) and the control endpoint.
+
+``create_app(config)`` returns a Starlette app whose only handler is the raw ASGI
+``MockOllama``: every answer, streamed or not, is played from a Schedule by
+``replay.play`` so that headers, chunk boundaries and timing are exact and logged in
+``app.state.exchange_log``.
+
+Routes as in ``server/routes.go`` ``GenerateRoutes`` (reference/ollama-api.md 1.1).
+gin answers an unknown path with 404 ``404 page not found`` and a known path with the
+wrong method with 405 and ``Allow`` listing the methods registered for it, in the order
+gin's method trees were created (HEAD, GET, POST, DELETE).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import json
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from starlette.applications import Starlette
+
+from mock_ollama import endpoints, openai, responses
+from mock_ollama.config import MockConfig
+from mock_ollama.endpoints import Now, Outcome, Reject, answer
+from mock_ollama.replay import ExchangeLog, play
+
+if TYPE_CHECKING:
+    from mock_ollama.replay import Message, Receive, Send
+
+log = logging.getLogger("mock_ollama")
+Handler = Callable[[MockConfig, str, bytes, Now], Outcome]
+_TREES = ("HEAD", "GET", "POST", "DELETE")
+
+
+def _fixed(make: Callable[[MockConfig, Now], responses.Answer]) -> Handler:
+    return lambda cfg, path, body, now: answer(make(cfg, now), now)
+
+
+def _unavailable(cfg: MockConfig, path: str, body: bytes, now: Now) -> Outcome:
+    """Routes Ollama has that the mock does not model: the model is never found."""
+    try:
+        model = str(json.loads(body).get("model") or json.loads(body).get("name") or "")
+    except (ValueError, AttributeError):
+        model = ""
+    return answer(responses.not_found_model(model), now)
+
+
+_ROOT = _fixed(
+    lambda cfg, now: responses.Answer(
+        200, "text/plain; charset=utf-8", b"Ollama is running"
+    )
+)
+_VERSION = _fixed(lambda cfg, now: responses.version(cfg.version))
+_TAGS = _fixed(lambda cfg, now: responses.tags(cfg.known_models()))
+_PS = _fixed(lambda cfg, now: responses.ps(cfg.known_models(), _expires(now)))
+_MODELS = _fixed(lambda cfg, now: openai.models(cfg.known_models(), 1753868703))
+
+ROUTES: dict[str, dict[str, Handler]] = {
+    "/": {"HEAD": _ROOT, "GET": _ROOT},
+    "/api/version": {"HEAD": _VERSION, "GET": _VERSION},
+    "/api/tags": {"HEAD": _TAGS, "GET": _TAGS},
+    "/api/ps": {"GET": _PS},
+    "/api/show": {"POST": endpoints.show},
+    "/api/chat": {"POST": endpoints.native_stream},
+    "/api/generate": {"POST": endpoints.native_stream},
+    "/api/embed": {"POST": endpoints.embed},
+    "/api/embeddings": {"POST": endpoints.embed},
+    "/api/pull": {"POST": endpoints.pull},
+    "/api/push": {"POST": _unavailable},
+    "/api/create": {"POST": _unavailable},
+    "/api/copy": {"POST": _unavailable},
+    "/api/delete": {"DELETE": _unavailable},
+    "/v1/chat/completions": {"POST": endpoints.openai_stream},
+    "/v1/completions": {"POST": endpoints.openai_stream},
+    "/v1/models": {"GET": _MODELS},
+}
+
+
+def _expires(now: Now) -> str:
+    return (
+        datetime.fromtimestamp(now.unix + 300, UTC).isoformat().replace("+00:00", "Z")
+    )
+
+
+def _model_route(path: str) -> Handler | None:
+    name = path.removeprefix("/v1/models/")
+    if not path.startswith("/v1/models/") or not name:
+        return None
+
+    def handler(cfg: MockConfig, path: str, body: bytes, now: Now) -> Outcome:
+        if name not in cfg.known_models() and not cfg.any_model:
+            return answer(openai.error(404, f"model '{name}' not found"), now)
+        return answer(openai.model(name, 1753868703), now)
+
+    return handler
+
+
+def now() -> Now:
+    """The wall clock, rendered for Date headers and created_at."""
+    t = time.time()
+    stamp = datetime.fromtimestamp(t, UTC).isoformat(timespec="microseconds")
+    return Now(
+        email.utils.formatdate(t, usegmt=True), stamp.replace("+00:00", "Z"), int(t)
+    )
+
+
+def _is_loopback(scope: dict[str, Any]) -> bool:
+    client = scope.get("client")
+    if not client:
+        return True  # in-process (ASGITransport without a client address)
+    try:
+        return ipaddress.ip_address(client[0]).is_loopback
+    except ValueError:
+        return client[0] in {"testclient", "localhost"}
+
+
+class MockOllama:
+    """The raw ASGI application behind ``create_app``."""
+
+    def __init__(self, config: MockConfig, exchange_log: ExchangeLog) -> None:
+        self.config = config
+        self.log = exchange_log
+
+    async def __call__(
+        self, scope: dict[str, Any], receive: Receive, send: Send
+    ) -> None:
+        if scope["type"] != "http":
+            return
+        received = time.perf_counter_ns()
+        path, method = scope["path"], scope["method"]
+        if path.startswith("/_mock/"):
+            await self.control(scope, receive, send)
+            return
+        body = await _read_body(receive)
+        ex = self.log.start(method, path, received)
+        outcome = self.route(method, path, body)
+        ex.scenario, ex.req = outcome.scenario, outcome.req
+        try:
+            await play(outcome.schedule, receive, send, ex, head_only=method == "HEAD")
+        except Exception as exc:  # a bug, never bad input: one line, no traceback
+            log.error("mock-ollama: internal error on %s %s: %r", method, path, exc)
+
+    def route(self, method: str, path: str, body: bytes) -> Outcome:
+        """Pick the handler like gin: 404 page not found, 405 with Allow."""
+        t = now()
+        methods = ROUTES.get(path)
+        if methods is None:
+            handler = _model_route(path)
+            methods = {"GET": handler} if handler else None
+        if methods is None:
+            return answer(responses.PAGE_NOT_FOUND, t)
+        handler = methods.get(method)
+        if handler is None:
+            allowed = [m for m in _TREES if m in methods]
+            return answer(responses.method_not_allowed(allowed), t)
+        try:
+            return handler(self.config, path, body, t)
+        except Reject as reject:
+            return answer(reject.answer, t)
+
+    async def control(
+        self, scope: dict[str, Any], receive: Receive, send: Send
+    ) -> None:
+        """``/_mock/exchanges`` (GET, DELETE) and ``/_mock/health``; loopback only."""
+        await _read_body(receive)
+        value: dict[str, object] = {"error": "no such control endpoint"}
+        status = 404
+        if not _is_loopback(scope):
+            status, value = 403, {"error": "the control endpoint answers loopback only"}
+        elif scope["path"] == "/_mock/health":
+            status, value = 200, {"ok": True}
+        elif scope["path"] == "/_mock/exchanges" and scope["method"] == "DELETE":
+            self.log.clear()
+            status, value = 200, {"ok": True}
+        elif scope["path"] == "/_mock/exchanges" and scope["method"] == "GET":
+            query = dict(_query(scope.get("query_string", b"")))
+            body = json.dumps(self.log.snapshot(query.get("req"))).encode()
+            await _send_json(send, 200, body)
+            return
+        await _send_json(send, status, json.dumps(value).encode())
+
+
+def _query(raw: bytes) -> list[tuple[str, str]]:
+    from urllib.parse import parse_qsl
+
+    return parse_qsl(raw.decode("latin-1"))
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message: Message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+async def _send_json(send: Send, status: int, body: bytes) -> None:
+    headers = [
+        (b"Content-Type", b"application/json"),
+        (b"Content-Length", str(len(body)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def create_app(config: MockConfig | None = None) -> Starlette:
+    """The mock as an ASGI app; ``app.state.exchange_log`` is its ExchangeLog."""
+    config = config or MockConfig()
+    exchange_log = ExchangeLog()
+    app = Starlette()
+    app.router.routes = []
+    app.router.default = MockOllama(config, exchange_log)  # type: ignore[assignment]
+    app.state.exchange_log = exchange_log
+    app.state.config = config
+    return app

@@ -1,0 +1,53 @@
+"""The bundled scenarios (scenarios/ at the top of the repository) and lookup by name.
+
+Pure: standard library only (reads files, no sockets or clocks). A scenario is named
+after its file stem: ``scenarios/qwen-chat.ndjson`` (+ ``qwen-chat.toml``) is
+``qwen-chat``. A name containing ``/`` or ending in ``.ndjson``/``.toml`` is a path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mock_ollama.errors import ScenarioError
+from mock_ollama.recording import Recording, load_scenario
+
+BUNDLED_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+#: the scenario answering a request without a marker, per endpoint family
+DEFAULTS = {"/api/chat": "seed-deepseek", "/api/generate": "qwen-generate"}
+
+
+def bundled_names(directory: Path = BUNDLED_DIR) -> list[str]:
+    """Names of the scenarios in ``directory``, sorted."""
+    stems = {p.stem for p in directory.glob("*.ndjson")}
+    stems |= {p.stem for p in directory.glob("*.toml")}
+    return sorted(stems)
+
+
+def is_path(name: str) -> bool:
+    """True when ``name`` names a file rather than a bundled scenario."""
+    return "/" in name or name.endswith((".ndjson", ".toml"))
+
+
+def load_bundled(directory: Path = BUNDLED_DIR) -> dict[str, Recording]:
+    """Every bundled scenario, validated, by name."""
+    return {
+        name: load_scenario(_file(directory, name)) for name in bundled_names(directory)
+    }
+
+
+def _file(directory: Path, name: str) -> Path:
+    ndjson = directory / f"{name}.ndjson"
+    return ndjson if ndjson.is_file() else directory / f"{name}.toml"
+
+
+def resolve(name: str, known: dict[str, Recording]) -> Recording:
+    """A scenario by bundled/loaded name or by path (ScenarioError if none)."""
+    if is_path(name):
+        return load_scenario(name)
+    if name not in known:
+        raise ScenarioError(
+            name, None, f"unknown scenario (known: {', '.join(sorted(known))})"
+        )
+    return known[name]

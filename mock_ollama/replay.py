@@ -1,0 +1,213 @@
+"""The replay writer and the exchange log: a schedule played on absolute deadlines.
+
+Every deadline is ``received_ns + write.at_ns`` on ``time.perf_counter_ns()``
+(CLOCK_MONOTONIC): sleeps are never accumulated, so lateness never drifts. A write
+that is already late still yields once (``await asyncio.sleep(0)``) so one late stream
+cannot starve the others (reference/peer-measurements.md: without the yield, 500
+streams coalesce 21-38% of their lines). The last ``SPIN_NS`` before a deadline are
+spent yielding in a loop instead of sleeping, because epoll rounds timeouts up to whole
+milliseconds; the spin is skipped when many streams are active. Writes the schedule
+planned apart are kept at least ``min(planned gap, SEPARATE_NS)`` apart even when late.
+
+Each write is stamped right after it was handed to the transport. The client going
+away is noticed while the writer sleeps or stalls: ``receive()`` is awaited
+concurrently for ``http.disconnect``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, MutableMapping
+
+    from mock_ollama.schedule import LineSpan, Schedule
+
+    Message = MutableMapping[str, Any]
+    Receive = Callable[[], Awaitable[Message]]
+    Send = Callable[[Message], Awaitable[None]]
+
+SPIN_NS = 1_500_000
+SEPARATE_NS = 1_000_000
+SPIN_MAX_STREAMS = 32
+
+
+@dataclass(slots=True)
+class Exchange:
+    """One request and what the mock did about it (contracts.md control endpoint)."""
+
+    id: int
+    method: str
+    path: str
+    received_ns: int
+    req: str | None = None
+    scenario: str | None = None
+    status: int = 0
+    head_ns: int | None = None
+    writes: list[tuple[int, int, int, int]] = field(default_factory=list)
+    lines: tuple[LineSpan, ...] = ()
+    end: str = "running"
+    client_gone_ns: int | None = None
+    closed_ns: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object ``GET /_mock/exchanges`` lists."""
+        return {
+            "id": self.id,
+            "req": self.req,
+            "method": self.method,
+            "path": self.path,
+            "scenario": self.scenario,
+            "received_ns": self.received_ns,
+            "status": self.status,
+            "head_ns": self.head_ns,
+            "writes": [
+                {"t_ns": t, "offset": o, "size": s, "line": n}
+                for t, o, s, n in self.writes
+            ],
+            "lines": [
+                {"index": s.index, "offset": s.offset, "size": s.size}
+                for s in self.lines
+            ],
+            "end": self.end,
+            "client_gone_ns": self.client_gone_ns,
+            "closed_ns": self.closed_ns,
+        }
+
+
+class ExchangeLog:
+    """Thread-safe list of exchanges, oldest first (``app.state.exchange_log``)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: list[Exchange] = []
+        self._next = 1
+
+    def start(self, method: str, path: str, received_ns: int) -> Exchange:
+        """Open a new exchange."""
+        with self._lock:
+            ex = Exchange(self._next, method, path, received_ns)
+            self._next += 1
+            self._items.append(ex)
+            return ex
+
+    def snapshot(self, req: str | None = None) -> list[dict[str, Any]]:
+        """JSON copies of the exchanges (only those with ``req`` when given)."""
+        with self._lock:
+            return [e.to_json() for e in self._items if req is None or e.req == req]
+
+    def exchanges(self) -> list[Exchange]:
+        """The live exchange objects (for in-process callers)."""
+        with self._lock:
+            return list(self._items)
+
+    def clear(self) -> None:
+        """Forget every exchange."""
+        with self._lock:
+            self._items.clear()
+
+
+class _Active:
+    count = 0
+
+
+async def sleep_until(deadline_ns: int) -> None:
+    """Sleep until ``deadline_ns`` (perf_counter_ns); always yields at least once."""
+    now = time.perf_counter_ns()
+    spin = SPIN_NS if _Active.count <= SPIN_MAX_STREAMS else 0
+    if deadline_ns - now > spin:
+        await asyncio.sleep((deadline_ns - now - spin) / 1e9)
+    else:
+        await asyncio.sleep(0)
+    while spin and time.perf_counter_ns() < deadline_ns:
+        await asyncio.sleep(0)
+
+
+def _head(schedule: Schedule) -> Message:
+    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in schedule.headers]
+    return {
+        "type": "http.response.start",
+        "status": schedule.status,
+        "headers": headers,
+    }
+
+
+async def _write_all(
+    schedule: Schedule, send: Send, ex: Exchange, *, head_only: bool
+) -> None:
+    t0 = ex.received_ns
+    if schedule.head_at_ns is None:  # stalled forever before the first line
+        ex.end = "stalled"
+        await asyncio.Event().wait()
+    started, last_at, last_ns = False, 0, 0
+    for w in schedule.writes:
+        # writes planned apart stay apart even when late (else the kernel merges them)
+        apart = min(w.at_ns - last_at, SEPARATE_NS) if started else 0
+        await sleep_until(max(t0 + w.at_ns, last_ns + apart))
+        last_at = w.at_ns
+        if not started:
+            await send(_head(schedule))
+            ex.head_ns = time.perf_counter_ns()
+            started = True
+            if head_only:
+                break
+        await send({"type": "http.response.body", "body": w.data, "more_body": True})
+        last_ns = time.perf_counter_ns()
+        ex.writes.append((last_ns, w.offset, len(w.data), w.line))
+    if not started:
+        await sleep_until(t0 + (schedule.head_at_ns or 0))
+        await send(_head(schedule))
+        ex.head_ns = time.perf_counter_ns()
+    if schedule.end == "stall":
+        ex.end = "stalled"
+        await asyncio.Event().wait()
+    if schedule.end == "cut":
+        ex.end = "cut"  # return without the terminating chunk: uvicorn closes
+    else:
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+        ex.end = "complete"
+    ex.closed_ns = time.perf_counter_ns()
+
+
+async def _wait_disconnect(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+async def play(
+    schedule: Schedule,
+    receive: Receive,
+    send: Send,
+    ex: Exchange,
+    *,
+    head_only: bool = False,
+) -> None:
+    """Send ``schedule``, logging into ``ex``; stop when the client goes away."""
+    ex.status = schedule.status
+    ex.lines = schedule.lines
+    _Active.count += 1
+    writer = asyncio.ensure_future(_write_all(schedule, send, ex, head_only=head_only))
+    watcher = asyncio.ensure_future(_wait_disconnect(receive))
+    try:
+        await asyncio.wait({writer, watcher}, return_when=asyncio.FIRST_COMPLETED)
+        if not writer.done():
+            ex.client_gone_ns = time.perf_counter_ns()
+            writer.cancel()
+            ex.end = "client-gone"
+            ex.closed_ns = ex.client_gone_ns
+        elif (exc := writer.exception()) is not None:
+            ex.end = "error"
+            ex.closed_ns = time.perf_counter_ns()
+            raise exc
+    finally:
+        _Active.count -= 1
+        watcher.cancel()
+        for task in (writer, watcher):
+            if not task.done():
+                continue
+            if not task.cancelled():
+                task.exception()

@@ -1,0 +1,31 @@
+"""Shared fixtures of the mock's tests: a fast config and a real server thread."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from mock_ollama.app import create_app
+from mock_ollama.config import MockConfig
+from mock_ollama.policies import Timing
+from mock_ollama.server import serve_in_thread
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from starlette.applications import Starlette
+
+
+@pytest.fixture(scope="session")
+def fast_config() -> MockConfig:
+    """Bundled scenarios with zero timing, so replays take no time."""
+    return MockConfig(timing=Timing("zero"))
+
+
+@pytest.fixture(scope="session")
+def served() -> Iterator[tuple[str, Starlette]]:
+    """A real uvicorn server in a thread (recorded timing): (base URL, app)."""
+    app = create_app(MockConfig())
+    with serve_in_thread(app) as url:
+        yield url, app

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, strategies as st
+
+from mock_ollama.gojson import decode_error, dumps
+from mock_ollama.responses import REQUEST_FIELDS
+
+STRUCT, FIELDS = REQUEST_FIELDS["/api/chat"]
+
+
+def test_dumps_escapes_like_go() -> None:
+    value = {"b": "<think>&\u2028\u2029\u0085é🌍\n\t\x01\x08\x0c\"\\", "a": [1, 1.5, None]}
+    assert dumps(value) == (
+        '{"b":"\\u003cthink\\u003e\\u0026\\u2028\\u2029\u0085é🌍\\n\\t\\u0001\\b\\f\\"\\\\",'
+        '"a":[1,1.5,null]}'
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(3.0, "3"), (1e21, "1e+21"), (1e-7, "1e-7"), (1e16, "10000000000000000"),
+     (0.000001, "0.000001"), (-2.5, "-2.5")],
+)
+def test_dumps_formats_floats_like_go(value: float, text: str) -> None:
+    assert dumps(value) == text.encode()
+
+
+@given(st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+    max_leaves=20,
+))
+def test_dumps_is_json_that_reads_back(value: object) -> None:
+    assert json.loads(dumps(value)) == value
+
+
+# (body, Ollama's 400 text) as Go's encoding/json Decoder reports them
+GOLDEN = [
+    (b"", "missing request body"),
+    (b" \n\t", "missing request body"),
+    (b"{", "unexpected EOF"),
+    (b'{"model":"m"', "unexpected EOF"),
+    (b"{b}", "invalid character 'b' looking for beginning of object key string"),
+    (b"not json", "invalid character 'o' in literal null (expecting 'u')"),
+    (b"hello", "invalid character 'h' looking for beginning of value"),
+    (b'{"a":1,}', "invalid character '}' looking for beginning of object key string"),
+    (b'{"a" 1}', "invalid character '1' after object key"),
+    (b'{"a":1 "b":2}', "invalid character '\"' after object key:value pair"),
+    (b"[1 2]", "invalid character '2' after array element"),
+    (b'{"a":"\x01"}', "invalid character '\\x01' in string literal"),
+    (b'{"a":"\n"}', "invalid character '\\n' in string literal"),
+    (b'{"a":"\\q"}', "invalid character 'q' in string escape code"),
+    (b'{"a":"\\u12g4"}', "invalid character 'g' in \\u hexadecimal character escape"),
+    (b'{"a":-x}', "invalid character 'x' in numeric literal"),
+    (b'{"a":1.}', "invalid character '}' after decimal point in numeric literal"),
+    (b'{"a":1e}', "invalid character '}' in exponent of numeric literal"),
+    (b"\xff", "invalid character 'ÿ' looking for beginning of value"),
+    (b"'x'", "invalid character '\\'' looking for beginning of value"),
+    (b"[" * 10001, "invalid character '[' exceeded max depth"),
+    (b"[1]", "json: cannot unmarshal array into Go value of type api.ChatRequest"),
+    (b'"s"', "json: cannot unmarshal string into Go value of type api.ChatRequest"),
+    (b"42", "json: cannot unmarshal number into Go value of type api.ChatRequest"),
+    (b"true", "json: cannot unmarshal bool into Go value of type api.ChatRequest"),
+    (b'{"model":5}',
+     "json: cannot unmarshal number into Go struct field ChatRequest.model of type string"),
+    (b'{"Model":true}',
+     "json: cannot unmarshal bool into Go struct field ChatRequest.model of type string"),
+    (b'{"stream":"yes"}',
+     "json: cannot unmarshal string into Go struct field ChatRequest.stream of type bool"),
+    (b'{"messages":{}}', "json: cannot unmarshal object into Go struct field "
+     "ChatRequest.messages of type []api.Message"),
+]
+
+
+@pytest.mark.parametrize(("body", "text"), GOLDEN)
+def test_decode_errors_match_go(body: bytes, text: str) -> None:
+    assert decode_error(body, STRUCT, FIELDS) == text
+
+
+@pytest.mark.parametrize(
+    "body", [b"null", b'{"model":"m"}', b'{"model":"m"} trailing bytes ignored', b"{}",
+             b'{"model":null,"stream":null}', b'{"unknown":[1,{"x":[]}]}']
+)
+def test_decode_accepts_what_go_accepts(body: bytes) -> None:
+    assert decode_error(body, STRUCT, FIELDS) is None
+
+
+@given(st.binary(max_size=300))
+def test_decode_error_never_raises(body: bytes) -> None:
+    result = decode_error(body, STRUCT, FIELDS)
+    assert result is None or (isinstance(result, str) and result)
+
+
+@given(st.dictionaries(st.text(max_size=8), st.integers() | st.text() | st.none()))
+def test_valid_json_objects_only_fail_on_typed_fields(obj: dict[str, object]) -> None:
+    result = decode_error(json.dumps(obj).encode(), STRUCT, FIELDS)
+    typed = {k.lower() for k in FIELDS}
+    if result is not None:
+        assert result.startswith("json: cannot unmarshal")
+        assert any(k.lower() in typed for k in obj)

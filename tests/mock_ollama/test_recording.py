@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, strategies as st
+
+from mock_ollama.catalog import BUNDLED_DIR, load_bundled
+from mock_ollama.errors import ScenarioError
+from mock_ollama.recording import (
+    load_scenario,
+    offsets_from_stamps,
+    parse_created_at,
+    recording_from_bytes,
+    split_lines,
+)
+
+# the transcript lines of seeds/000 (ollama#4788), verbatim
+SEED_FIRST = b"""\
+{"model":"deepseek-r1:1.5b","created_at":"2025-07-30T09:45:03.537758Z","message":{"role":"assistant","content":"\\n\\n"},"done":false}
+{"model":"deepseek-r1:1.5b","created_at":"2025-07-30T09:45:03.654744Z","message":{"role":"assistant","content":"\\u003c/think\\u003e"},"done":false}
+{"model":"deepseek-r1:1.5b","created_at":"2025-07-30T09:45:03.76711Z","message":{"role":"assistant","content":"\\n\\n"},"done":false}
+{"model":"deepseek-r1:1.5b","created_at":"2025-07-30T09:45:03.877521Z","message":{"role":"assistant","content":"O"},"done":false}
+{"model":"deepseek-r1:1.5b","created_at":"2025-07-30T09:45:03.988219Z","message":{"role":"assistant","content":"ll"},"done":false}
+{"model":"deepseek-r1:1.5b","created_at":"2025-07-30T09:45:04.098806Z","message":{"role":"assistant","content":"ama"},"done":false}
+{"model":"deepseek-r1:1.5b","created_at":"2025-07-30T09:45:04.21934Z","message":{"role":"assistant","content":" is"},"done":false}
+"""
+SEED_DONE_TAIL = (
+    b'"message":{"role":"assistant","content":""},"done_reason":"stop","done":true,'
+    b'"total_duration":49729537151,"load_duration":3445259896,"prompt_eval_count":9,'
+    b'"prompt_eval_duration":1024746038,"eval_count":274,"eval_duration":45257702287}\n'
+)
+
+
+@given(
+    st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2200, 1, 1)),
+    st.integers(min_value=0, max_value=999_999_999),
+    st.integers(min_value=0, max_value=9),
+)
+def test_created_at_to_ns_exactly(moment: datetime, nanos: int, digits: int) -> None:
+    fraction = f"{nanos:09d}"[:digits]
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if digits else "") + "Z"
+    expected = calendar.timegm(moment.timetuple()) * 10**9 + int(fraction.ljust(9, "0"))
+    assert parse_created_at(text) == expected
+
+
+def test_created_at_offsets_and_rejects() -> None:
+    utc = parse_created_at("2024-01-01T10:00:00Z")
+    assert parse_created_at("2024-01-01T03:00:00-07:00") == utc
+    assert parse_created_at("2024-01-01T10:00:00.5Z") == utc + 500_000_000
+    for bad in ("2024-01-01 10:00:00Z", "2024-01-01T10:00:00.1234567890Z", "yesterday"):
+        with pytest.raises(ValueError, match="created_at"):
+            parse_created_at(bad)
+
+
+@given(st.binary(max_size=200))
+def test_split_lines_only_on_lf(body: bytes) -> None:
+    lines = split_lines(body)
+    assert b"".join(lines) == body
+    assert all(line.endswith(b"\n") for line in lines[:-1])
+    assert all(b"\n" not in line[:-1] for line in lines)
+
+
+def test_offsets_hold_for_unstamped_and_backward_lines() -> None:
+    assert offsets_from_stamps([None, 100, None, 250, 200]) == (0, 0, 0, 150, 150)
+
+
+def test_seed_scenario_is_the_transcript() -> None:
+    rec = load_scenario(BUNDLED_DIR / "seed-deepseek.ndjson")
+    assert rec.body.startswith(SEED_FIRST)
+    assert rec.lines[-1].endswith(SEED_DONE_TAIL)
+    assert rec.lines[-2].endswith(b'"content":"."},"done":false}\n')
+    assert rec.lines[-3].endswith(b'"content":" setup"},"done":false}\n')
+    # the transcript's own spacing: 116.986 ms, then 112.366 ms, ...
+    assert rec.offsets_ns[:3] == (0, 116_986_000, 229_352_000)
+    assert rec.endpoint == "/api/chat"
+    assert rec.model == "deepseek-r1:1.5b"
+
+
+def test_bundled_scenarios_validate_and_cover_the_issue() -> None:
+    bundled = load_bundled()
+    for name in (
+        "seed-deepseek",
+        "qwen-chat",
+        "generate-long-context",
+        "multilingual",
+        "tool-call",
+        "thinking",
+        "injection",
+        "error-mid-stream",
+    ):
+        assert name in bundled
+    long = bundled["generate-long-context"]
+    assert len(long.lines[-1]) > 128 * 1024
+    assert b'"context":[' in long.lines[-1]
+    text = bundled["multilingual"].body.decode()
+    for sample in ("é", "北", "🌍", "\u0301", "مرحبا", "ש"):
+        assert sample in text
+    injection = bundled["injection"].body
+    for escaped in (rb"\n\n", rb"\r", rb"\r\n", b"data: x", b"event: y", b'"content":":"'):
+        assert escaped in injection
+    assert b"\r" not in injection  # escapes only: the file stays valid NDJSON
+    assert b'"thinking":"' in bundled["thinking"].body
+    assert b'"tool_calls":[{' in bundled["tool-call"].body
+    assert bundled["error-mid-stream"].lines[-1].startswith(b'{"error":')
+
+
+def _write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+LINE = '{"model":"m","created_at":"2025-01-01T00:00:00Z","response":"a","done":false}\n'
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "problem"),
+    [
+        (LINE + "\n", 2, "blank line"),
+        (LINE + "{nope}\n", 2, "not JSON"),
+        (LINE + "[1]\n", 2, "not a JSON object"),
+        (LINE + '{"created_at": 5}\n', 2, "created_at is not a string"),
+        (LINE + '{"created_at": "soon"}\n', 2, "RFC 3339"),
+        ("", None, "no lines"),
+    ],
+)
+def test_bad_ndjson_names_file_line_problem(
+    tmp_path: Path, body: str, line: int | None, problem: str
+) -> None:
+    path = _write(tmp_path, "bad.ndjson", body)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert info.value.line == line
+    assert problem in info.value.problem
+    assert str(info.value).startswith(f"{path}:{line}:" if line else f"{path}:")
+
+
+def test_invalid_utf8_is_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path, "bin.ndjson", b'{"a":"\xff"}\n')
+    with pytest.raises(ScenarioError, match=r"bin.ndjson:1: not UTF-8"):
+        load_scenario(path)
+
+
+def test_sidecar_annotates(tmp_path: Path) -> None:
+    _write(tmp_path, "s.ndjson", LINE + LINE)
+    _write(
+        tmp_path,
+        "s.toml",
+        'endpoint = "/api/generate"\nstatus = 200\nheader-delay-ms = 250\n'
+        'offsets-ms = [0, 40.5]\ntiming = "scale:2"\nfragment = "utf8"\n'
+        'faults = ["stall:1:100"]\ngap-ms = 0.5\nseed = 3\n'
+        'headers = { Content-Type = "application/x-ndjson" }\n',
+    )
+    rec = load_scenario(tmp_path / "s.ndjson")
+    assert rec.name == "s"
+    assert rec.endpoint == "/api/generate"
+    assert rec.header_delay_ns == 250_000_000
+    assert rec.offsets_ns == (0, 40_500_000)
+    assert (str(rec.timing), str(rec.fragment), [str(f) for f in rec.faults]) == (
+        "scale:2",
+        "utf8",
+        ["stall:1:100"],
+    )
+    assert (rec.gap_ms, rec.seed) == (0.5, 3)
+    assert rec.headers == (("Content-Type", "application/x-ndjson"),)
+
+
+@pytest.mark.parametrize(
+    ("toml", "line", "problem"),
+    [
+        ('colour = "red"\n', 1, "unknown key 'colour'"),
+        ('\nendpoint = "/api/x"\n', 2, "endpoint: must be one of"),
+        ("status = 99\n", 1, "status"),
+        ("offsets-ms = [0]\n", 1, "needs 2 values"),
+        ("offsets-ms = [5, 1]\n", 1, "must not go backwards"),
+        ('\n\nfragment = "bytes:0"\n', 3, "N must be >= 1"),
+        ('faults = ["oops:1"]\n', 1, "unknown policy 'oops'"),
+        ("timing = 5\n", 1, "must be a policy string"),
+        ("header-delay-ms = -1\n", 1, "header-delay-ms"),
+        ("status = \n", 1, "Invalid value"),
+    ],
+)
+def test_bad_sidecar_names_file_line_problem(
+    tmp_path: Path, toml: str, line: int, problem: str
+) -> None:
+    _write(tmp_path, "s.ndjson", LINE + LINE)
+    toml_path = _write(tmp_path, "s.toml", toml)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(tmp_path / "s.ndjson")
+    assert str(info.value).startswith(f"{toml_path}:{line}: ")
+    assert problem in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_single_toml_with_embedded_body(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "inline.toml",
+        "description = 'embedded'\nbody = '''\n" + LINE + LINE.replace('"a"', '"\\u003c"')
+        + "'''\n",
+    )
+    rec = load_scenario(path)
+    assert rec.lines[1] == LINE.replace('"a"', '"\\u003c"').encode()
+    bad = _write(tmp_path, "broken.toml", "body = '''\n" + LINE + "{x\n'''\n")
+    with pytest.raises(ScenarioError, match=r"broken.toml:3: not JSON"):
+        load_scenario(bad)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="no such file"):
+        load_scenario(tmp_path / "absent.ndjson")
+
+
+def test_recording_from_bytes_infers_endpoint() -> None:
+    assert recording_from_bytes("g", LINE.encode()).endpoint == "/api/generate"
+    assert recording_from_bytes("p", b'{"status":"success"}\n').endpoint == "/api/pull"
+    chat = b'{"model":"m","message":{"role":"assistant","content":""},"done":true}'
+    rec = recording_from_bytes("c", chat)
+    assert (rec.endpoint, rec.lines) == ("/api/chat", (chat,))

@@ -1,0 +1,61 @@
+"""Project-wide rules: the pure core stays pure, the code stays ruff- and mypy-clean."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: modules of the pure core: standard library only (DESIGN.md "Rooms and the way data flows")
+PURE = [
+    "harness.sse",
+    "harness.checks",
+    "harness.report",
+    "harness.dialects",
+    "harness.transcript",
+    "harness.exchanges",
+    "harness.expect",
+    "harness.probes",
+    "harness.requests",
+    "mock_ollama.recording",
+    "mock_ollama.schedule",
+    "mock_ollama.policies",
+    "mock_ollama.marker",
+    "mock_ollama.catalog",
+]
+FORBIDDEN = ("httpx", "starlette", "uvicorn", "anyio", "h11", "h2", "pytest", "asyncio", "socket", "trustme")
+
+
+@pytest.mark.parametrize("module", PURE)
+def test_pure_core_imports_only_the_standard_library(module):
+    code = (
+        f"import sys; import {module}; "
+        f"bad = sorted(m for m in {FORBIDDEN!r} if m in sys.modules); print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "", f"{module} pulls in {out.stdout.strip()}"
+
+
+def _tool(name: str) -> list[str]:
+    exe = Path(sys.executable).parent / name
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", name]
+
+
+def test_ruff_clean():
+    out = subprocess.run([*_tool("ruff"), "check", "."], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
+
+
+def test_ruff_format_clean():
+    out = subprocess.run([*_tool("ruff"), "format", "--check", "."], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_mypy_strict_clean():
+    out = subprocess.run([*_tool("mypy")], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stdout[-6000:] + out.stderr[-2000:]

@@ -1,4 +1,4 @@
-"""``sse-harness parse [FILE|-] [--chunk N]``: read an event stream the way a browser does.
+"""``sse-harness parse [FILE|-] [--chunk N]``: read an event stream as a browser does.
 
 Prints one JSON object per dispatched event on stdout as soon as it is complete
 (``curl -N URL | sse-harness parse`` shows events live), and the lint findings on
@@ -12,11 +12,13 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
-from typing import IO, NoReturn
+from typing import IO, TYPE_CHECKING, NoReturn
 
 from harness.errors import UsageError
 from harness.sse import Event, Finding, SSEParser
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
 
 READ_SIZE = 64 * 1024
 

@@ -249,6 +249,8 @@ class _Run:
                     idle_s=c.idle_s,
                     heartbeat_s=c.heartbeat_s,
                     layer_note=layer_note(name, direct_headers),
+                    transparent=name == "direct" or name.startswith("buffer:"),
+                    hold_ns=int(spec.hold_ms * MS) if spec.kind == "buffer" else 0,
                 )
                 self.judge(name, evidence, ctx)
                 self.evidence[name] = evidence

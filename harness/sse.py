@@ -32,7 +32,7 @@ from collections import Counter
 from itertools import accumulate, repeat
 from operator import add, sub
 
-from harness.sse_bulk import SimpleRun, builder, simple_run
+from harness.sse_bulk import PlainBlock, SimpleRun, builder, plain_block, simple_run
 from harness.sse_fields import Interpreter
 from harness.sse_model import (
     LINT_BARE_CR,
@@ -47,6 +47,8 @@ from harness.sse_model import (
     Comment,
     Event,
     Finding,
+    new_comment,
+    new_event,
 )
 
 __all__ = [
@@ -154,14 +156,13 @@ class SSEParser(Interpreter):
             start = (
                 self._partial_off if self._block_start is None else self._block_start
             )
-            self.unterminated = (b"".join(self._block_raw) + partial).decode(
-                "utf-8", "replace"
-            )
-            lines = len(self._block_raw) // 2 + (1 if partial else 0)
+            raw = b"".join(self._block_raw) + partial
+            self.unterminated = raw.decode("utf-8", "replace")
+            lines = len(self._block_raw) // 2 + bool(partial)
             detail = f"stream ended inside an event: {lines} line(s) after the last "
-            detail += "blank line discarded" + (
-                " (the last one incomplete)" * bool(partial)
-            )
+            detail += "blank line discarded"
+            if partial:
+                detail += " (the last one incomplete)"
             self._lint(LINT_UNTERMINATED, start, detail)
         self._data, self._type, self._block_start = [], "", None
         self._block_raw, self._partial = [], []
@@ -170,7 +171,7 @@ class SSEParser(Interpreter):
     # -- bytes into lines ------------------------------------------------------------
 
     def _consume(self, chunk: bytes) -> None:
-        """Split ``chunk`` (after any held partial line) into lines and interpret them."""
+        """Split ``chunk``, after any held partial line, into lines; interpret them."""
         if b"\n" not in chunk and b"\r" not in chunk:
             self._partial.append(chunk)  # still inside one line: no copying
             return
@@ -191,16 +192,18 @@ class SSEParser(Interpreter):
         for match in _EOL.finditer(data):
             s, e = match.span()
             self._line(data[pos:s], base + pos, data[s:e])
-            if e - s == 2:
-                self.line_endings["crlf"] += 1
-            elif data[s] == 0x0A:
-                self.line_endings["lf"] += 1
-            elif e == size:  # CR or CRLF? The next chunk will tell.
-                self._pending_cr = base + s
-            else:
-                self.line_endings["cr"] += 1
-                self._lint(LINT_BARE_CR, base + s, "line ended by a bare CR")
+            if e - s == 1 and data[s] == 0x0D:  # a CR alone
+                if e == size:  # CR or CRLF? The next chunk will tell.
+                    self._pending_cr = base + s
+                else:
+                    self._lint(LINT_BARE_CR, base + s, "line ended by a bare CR")
             pos = e
+        if pos:
+            crlf = data.count(b"\r\n", 0, pos)
+            self.line_endings["crlf"] += crlf
+            self.line_endings["lf"] += data.count(b"\n", 0, pos) - crlf
+            pending = self._pending_cr is not None
+            self.line_endings["cr"] += data.count(b"\r", 0, pos) - crlf - pending
         if pos < size:
             self._partial = [data[pos:]]
         self._partial_off = base + pos
@@ -248,35 +251,45 @@ class SSEParser(Interpreter):
         self._out += _make_events(columns, len(values))
 
     def _blocks(self, region: bytes, base: int, nl: bytes) -> None:
-        """Event by event: a single ``data:`` line at once, anything else line by line."""
+        """Event by event: a plain block at once, anything else line by line."""
+        self.line_endings[_EOL_NAMES[nl]] += region.count(nl)
         sep, offset = nl + nl, base
         blocks = region.split(sep)
         # b"" when the region ends with a separator; b"\n" when it ends with an odd
         # run of LFs ("\n\n\n" splits as separator + one blank line)
         rest = blocks.pop()
         for block in blocks:
-            size = len(block) + len(sep)
-            if self._block_start is None and block[:5] == b"data:" and nl not in block:
-                value = block[6:] if block[5:6] == b" " else block[5:]
-                text = value.decode("utf-8", "replace")
-                if "\ufffd" not in text:  # else the exact path lints it
-                    self.last_event_id = self._id_buffer
-                    end = offset + len(block) + len(nl) + 1
-                    event = Event(
-                        "message", text, self._id_buffer, self.retry, offset, end
-                    )
-                    self._out.append(event)
-                    self.line_endings[_EOL_NAMES[nl]] += 2
-                    offset += size
-                    continue
-            self._lines(block + sep, offset, nl)
-            offset += size
+            end = offset + len(block) + len(nl) + 1  # just past the blank line's CR/LF
+            plain = plain_block(block, nl) if self._block_start is None else None
+            if plain is None:
+                self._each_line(block + sep, offset, nl)
+            else:
+                self._apply(plain, offset, end)
+            offset = end + len(nl) - 1
         if rest:
-            self._lines(rest, offset, nl)
+            self._each_line(rest, offset, nl)
+
+    def _apply(self, block: PlainBlock, start: int, end: int) -> None:
+        # The fields as _line would set them, then _dispatch at the blank line.
+        data, kind, ident, retry, comments = block
+        if comments:
+            self._out += [new_comment(text, start + pos) for text, pos in comments]
+        if ident is not None:
+            self._id_buffer = ident
+        if retry is not None:
+            self.retry = retry
+        self.last_event_id = last_id = self._id_buffer
+        if data:
+            text = "\n".join(data)
+            event = new_event(kind or "message", text, last_id, self.retry, start, end)
+            self._out.append(event)
 
     def _lines(self, lines: bytes, base: int, nl: bytes) -> None:
         """Each line of ``lines`` (which ends with ``nl``) through the exact path."""
         self.line_endings[_EOL_NAMES[nl]] += lines.count(nl)
+        self._each_line(lines, base, nl)
+
+    def _each_line(self, lines: bytes, base: int, nl: bytes) -> None:
         offset = base
         for raw in lines.split(nl)[:-1]:
             self._line(raw, offset, nl)
@@ -287,7 +300,7 @@ _make_events = builder(Event)
 
 
 def _uniform_eol(data: bytes, stop: int) -> bytes | None:
-    """b"\\n" or b"\\r\\n" if every line end in ``data[:stop]`` is that one, else None."""
+    """b"\\n" or b"\\r\\n" if all line ends in ``data[:stop]`` are that one."""
     if data.find(b"\r", 0, stop) < 0:
         return b"\n"
     crlf = data.count(b"\r\n", 0, stop)

@@ -14,14 +14,18 @@ parser then takes the exact path for that region).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable
 from dataclasses import fields
 from itertools import repeat
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
 
 T = TypeVar("T")
 #: (values, their sizes in bytes, length of b"data:" plus the optional space)
 SimpleRun = tuple[list[str], list[int], int]
+#: (data lines, event type, id, retry, comments as (text, byte offset in the block))
+PlainBlock = tuple[list[str], str | None, str | None, int | None, list[tuple[str, int]]]
 
 _DATA = b"data:"
 _DATA_SPACE = b"data: "
@@ -55,6 +59,45 @@ def simple_run(region: bytes, nl: bytes) -> SimpleRun | None:
         values = text.split((sep + prefix).decode())
         return values, list(map(len, values)), cut
     return list(map(bytes.decode, pieces)), list(map(len, pieces)), cut
+
+
+def plain_block(block: bytes, nl: bytes) -> PlainBlock | None:
+    """The fields of one event block (its lines, without the blank line) if plain.
+
+    Plain: UTF-8, no blank line, and every line a comment or a ``data``, ``event``,
+    ``id`` or ``retry`` field that the spec takes as it is (an id without U+0000, a
+    retry of ASCII digits only). Anything else is None: the exact path, which lints,
+    takes the block. Comment offsets need ASCII (characters are bytes there).
+    """
+    try:
+        text = block.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    data: list[str] = []
+    kind = ident = None
+    retry = None
+    comments: list[tuple[str, int]] = []
+    lines = text.split("\n" if nl == b"\n" else "\r\n")
+    for index, line in enumerate(lines):
+        name, colon, value = line.partition(":")
+        if value[:1] == " ":
+            value = value[1:]
+        if name == "data":
+            data.append(value)
+        elif name == "event":
+            kind = value
+        elif name == "id" and "\0" not in value:
+            ident = value
+        elif (
+            name == "retry" and value.isascii() and value.isdigit() and len(value) < 999
+        ):
+            retry = int(value)
+        elif colon and not name and len(text) == len(block):
+            offset = sum(map(len, lines[:index])) + index * len(nl)
+            comments.append((line[1:], offset))
+        else:
+            return None
+    return data, kind, ident, retry, comments
 
 
 def builder(cls: type[T]) -> Callable[[Iterable[Iterable[Any]], int], list[T]]:

@@ -9,7 +9,7 @@ Spec: https://html.spec.whatwg.org/multipage/server-sent-events.html
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from harness.sse_model import (
     LINT_BOM,
@@ -21,7 +21,12 @@ from harness.sse_model import (
     Comment,
     Event,
     Finding,
+    new_comment,
+    new_event,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 KNOWN_FIELDS = frozenset({"data", "event", "id", "retry"})
 
@@ -58,11 +63,9 @@ class Interpreter:
         text = raw.decode("utf-8", "replace")
         if "\ufffd" in text:
             self._check_utf8(raw, offset)
-        if text[0] == "\ufeff":
-            self._lint(LINT_BOM, offset, "line starts with U+FEFF (not stripped)")
         # "If the line starts with a U+003A COLON character (:) -> Ignore the line."
         if text[0] == ":":
-            self._out.append(Comment(text[1:], offset))
+            self._out.append(new_comment(text[1:], offset))
             return
         # "Collect the characters on the line before the first U+003A COLON character
         #  (:), and let field be that string. Collect the characters on the line after
@@ -75,13 +78,18 @@ class Interpreter:
         if value[:1] == " ":
             value = value[1:]
         # "Field names must be compared literally, with no case folding performed."
+        if name == "data":  # the common case, ahead of the table
+            self._data.append(value)
+            return
         handler = _FIELDS.get(name)
-        if handler is None:
-            # "Otherwise -> The field is ignored."
-            code, detail = _ignored_field(name)
-            self._lint(code, offset, detail)
-        else:
+        if handler is not None:
             handler(self, value, offset)
+            return
+        # "Otherwise -> The field is ignored."
+        if text[0] == "\ufeff":
+            self._lint(LINT_BOM, offset, "line starts with U+FEFF (not stripped)")
+        code, detail = _ignored_field(name)
+        self._lint(code, offset, detail)
 
     def _field_event(self, value: str, offset: int) -> None:
         # "If the field name is "event" -> Set the event type buffer to field value."
@@ -127,7 +135,7 @@ class Interpreter:
             #    character, then remove the last character from the data buffer."
             # 5.-6. type "message" unless "the event type buffer has a value other than
             #    the empty string"; lastEventId is the last event ID string.
-            event = Event(
+            event = new_event(
                 self._type or "message",
                 "\n".join(self._data),
                 self.last_event_id,

@@ -5,7 +5,7 @@ Pure (standard library only). Re-exported by ``harness.sse``; import from there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +66,36 @@ LINT_CODES = (
     LINT_INVALID_UTF8,
     LINT_UNTERMINATED,
 )
+
+
+# Fast constructors. A frozen dataclass's ``__init__`` stores each field through
+# ``object.__setattr__``; setting the slots directly builds the same object in half
+# the time, which matters at hundreds of thousands of events per second. The
+# unpacking fails at import if a field is added without updating these.
+_new = object.__new__
+_E_TYPE, _E_DATA, _E_ID, _E_RETRY, _E_START, _E_END = (
+    getattr(Event, f.name).__set__ for f in fields(Event)
+)
+_C_TEXT, _C_OFFSET = (getattr(Comment, f.name).__set__ for f in fields(Comment))
+
+
+def new_event(
+    type: str, data: str, last_event_id: str, retry: int | None, start: int, end: int
+) -> Event:
+    """Exactly ``Event(type, data, last_event_id, retry, start, end)``, faster."""
+    event: Event = _new(Event)
+    _E_TYPE(event, type)
+    _E_DATA(event, data)
+    _E_ID(event, last_event_id)
+    _E_RETRY(event, retry)
+    _E_START(event, start)
+    _E_END(event, end)
+    return event
+
+
+def new_comment(text: str, offset: int) -> Comment:
+    """Exactly ``Comment(text, offset)``, faster."""
+    comment: Comment = _new(Comment)
+    _C_TEXT(comment, text)
+    _C_OFFSET(comment, offset)
+    return comment

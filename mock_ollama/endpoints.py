@@ -7,8 +7,9 @@ routing marker (400 ``mock marker: ...``), then the model (404), then the answer
 
 from __future__ import annotations
 
+import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from mock_ollama import openai, responses
@@ -146,19 +147,25 @@ def _schedule(
     rec: Recording, plan: Plan, headers: tuple[tuple[str, str], ...], **kw: Any
 ) -> Schedule:
     try:
-        return build_schedule(
-            rec,
-            plan.timing,
-            plan.fragment,
-            plan.faults,
-            seed=plan.seed,
-            gap_ns=plan.gap_ns,
-            header_delay_ns=plan.header_delay_ns,
-            headers=headers,
-            **kw,
-        )
+        planned = _plan_writes(rec, plan, kw.get("error_line", NATIVE_ERROR_LINE))
     except PolicyError as exc:
         raise Reject(responses.error_answer(400, f"mock marker: {exc}")) from None
+    return replace(planned, headers=headers)
+
+
+@functools.lru_cache(maxsize=256)
+def _plan_writes(rec: Recording, plan: Plan, error_line: bytes) -> Schedule:
+    """build_schedule, memoised: many streams of one scenario share their plan."""
+    return build_schedule(
+        rec,
+        plan.timing,
+        plan.fragment,
+        plan.faults,
+        seed=plan.seed,
+        gap_ns=plan.gap_ns,
+        header_delay_ns=plan.header_delay_ns,
+        error_line=error_line,
+    )
 
 
 def _emitted(schedule: Schedule) -> list[bytes]:

@@ -1,7 +1,10 @@
 """The replay writer and the exchange log: a schedule played on absolute deadlines.
 
-Every deadline is ``received_ns + write.at_ns`` on ``time.perf_counter_ns()``
-(CLOCK_MONOTONIC): sleeps are never accumulated, so lateness never drifts. A write
+Every deadline is ``anchor + write.at_ns`` on ``time.perf_counter_ns()``
+(CLOCK_MONOTONIC): sleeps are never accumulated, so lateness never drifts. The anchor
+is the request's arrival, moved to when the first line actually went out if that was
+late (a burst of new requests then delays only each stream's first line instead of
+making every stream catch up in a burst of merged writes). A write
 that is already late still yields once (``await asyncio.sleep(0)``) so one late stream
 cannot starve the others (reference/peer-measurements.md: without the yield, 500
 streams coalesce 21-38% of their lines). The last ``SPIN_NS`` before a deadline are
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
 
 SPIN_NS = 1_500_000
 SEPARATE_NS = 1_000_000
-SPIN_MAX_STREAMS = 32
+SPIN_MAX_STREAMS = 4
 
 
 @dataclass(slots=True)
@@ -148,6 +151,8 @@ async def _write_all(
         # writes planned apart stay apart even when late (else the kernel merges them)
         apart = min(w.at_ns - last_at, SEPARATE_NS) if started else 0
         await sleep_until(max(t0 + w.at_ns, last_ns + apart))
+        if not started:  # anchor the schedule on the first line actually written
+            t0 = max(t0, time.perf_counter_ns() - w.at_ns)
         last_at = w.at_ns
         if not started:
             await send(_head(schedule))

@@ -110,7 +110,7 @@ def serve_in_thread(
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A listening-ready socket on ``host:port`` (OSError with a clear text if taken)."""
+    """A socket bound to ``host:port``; OSError with a clear text if it is taken."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
         return socket.create_server((host, port), family=family, backlog=2048)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from harness.checks.common import MS, answer, is_stream, show
-from harness.checks.model import Check, Context, Evidence, Level, Verdict, failed, passed, verdict
+from harness.checks.model import Check, Context, Evidence, Level, Verdict, failed, measured, passed, verdict
 from harness.dialects import Kind
 from harness.observation import End
 
@@ -130,6 +130,11 @@ def _cancel(e: Evidence, what: str) -> Verdict:
         return passed("upstream was never contacted before the client left")
     ex = e.exchanges[-1]
     gone = ex.client_gone_ns or (ex.closed_ns if ex.end == "client-gone" else None)
+    if e.abort_ns is None and ex.end == "complete":
+        return measured(
+            f"cannot be judged: upstream had finished before the first token reached the "
+            f"client, so there was nothing left to cancel ({answer(e)}; see LAT-*)"
+        )
     if e.abort_ns is None:
         return failed(f"the client never got to abort ({answer(e)})")
     if gone is None:
@@ -157,7 +162,7 @@ CHECKS = (
     Check("END-UPSTREAM-TRUNCATED", Level.MUST, "upstream dying mid-line yields no fabricated completion", "faults", ("truncated",), truncated),
     Check("END-TRUNCATED-EXPLICIT", Level.SHOULD, "upstream dying mid-line yields an explicit error event", "faults", ("truncated",), truncated_explicit),
     Check("END-UPSTREAM-STATUS", Level.MUST, "upstream 404/500 before streaming: non-2xx JSON error or error event, never a completion", "WHATWG HTML 9.2.2", ("status-404", "status-500"), upstream_status),
-    Check("END-UPSTREAM-DOWN", Level.MUST, "nothing listening upstream: 502/503/504 with a JSON error, promptly", "seed route's 502 branch", ("down",), upstream_down),
+    Check("END-UPSTREAM-DOWN", Level.MUST, "nothing listening upstream: 502/503/504 with a JSON error, promptly", "seed route's 502 branch", ("down",), upstream_down, applies=lambda ctx: ctx.layer == "direct"),
     Check("END-GARBAGE", Level.MUST, "malformed upstream lines: error or clean close, no crash, no partial JSON as a token", "WireMock faults", ("garbage", "malformed", "alive"), garbage),
     Check("CANCEL-MID-STREAM", Level.MUST, "client abort after the first token closes the upstream request within 2 s", "seed pitfall 4; Ollama stops on disconnect", ("cancel-mid",), cancel_mid),
     Check("CANCEL-BEFORE-FIRST-TOKEN", Level.MUST, "client abort while upstream is silent cancels the upstream request within 2 s", "LiteLLM fixes", ("cancel-before",), cancel_before),

@@ -148,7 +148,7 @@ CHECKS = (
     Check("HDR-H2-NO-CONN-HEADERS", Level.MUST, "over HTTP/2 no Connection, Keep-Alive, Proxy-Connection, Transfer-Encoding, Upgrade", "RFC 9113 §8.2.2", ("valid",), h2_no_conn_headers, applies=lambda ctx: ctx.http2),
     Check("HDR-EARLY-FLUSH", Level.SHOULD, "response headers arrive well before the first token", "runtimes that hold headers until the first body chunk", ("early-flush",), early_flush),
     Check("HDR-CACHE", Level.SHOULD, "Cache-Control has no-cache (or no-store) and no-transform", "RFC 9111 §5.2.2.6", ("valid",), cache),
-    Check("HDR-ACCEL", Level.SHOULD, "X-Accel-Buffering: no", "nginx proxy_buffering", ("valid",), accel),
-    Check("HDR-NO-COMPRESSION", Level.SHOULD, "no Content-Encoding for Accept-Encoding: gzip, br", "compression middleware buffering SSE", ("compress",), no_compression),
+    Check("HDR-ACCEL", Level.SHOULD, "X-Accel-Buffering: no", "nginx proxy_buffering", ("valid",), accel, applies=lambda ctx: ctx.transparent),
+    Check("HDR-NO-COMPRESSION", Level.SHOULD, "no Content-Encoding for Accept-Encoding: gzip, br", "compression middleware buffering SSE", ("compress",), no_compression, applies=lambda ctx: ctx.transparent),
     Check("HDR-NO-UPSTREAM-LEAK", Level.SHOULD, "no upstream-only header fields", "proxies that copy upstream headers", ("valid",), no_upstream_leak),
 )

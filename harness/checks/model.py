@@ -108,6 +108,10 @@ class Context:
     heartbeat_s: float
     #: why a layer may be to blame (e.g. nginx buffering), for failure details
     layer_note: str = ""
+    #: the response head reaches the client as the proxy sent it (no nginx rewriting it)
+    transparent: bool = True
+    #: how long the layer itself may hold bytes by design (buffer:BYTES:MS), in ns
+    hold_ns: int = 0
 
 
 Judge = Callable[[Mapping[str, Evidence], Context], Verdict]

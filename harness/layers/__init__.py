@@ -29,10 +29,10 @@ __all__ = ["LAYERS", "LayerHandle", "LayerSpec", "open_layer", "parse_layer"]
 # syntax -> what the layer puts between the client and the proxy
 LAYERS: dict[str, str] = {
     "direct": "nothing: the client talks to the proxy itself",
-    "nginx": "real nginx, stock proxy_buffering on, HTTP/1.1 to the proxy",
+    "nginx": "real nginx as shipped: proxy_buffering on, HTTP/1.0 to the proxy",
     "nginx-gzip": "real nginx as above plus gzip on for text/event-stream",
     "h2": "real nginx terminating TLS (trustme CA) and HTTP/2, HTTP/1.1 to the proxy",
-    "nginx-http10": "real nginx as shipped: HTTP/1.0 to the proxy, so bodies are held",
+    "nginx-http11": "real nginx, proxy_buffering on, HTTP/1.1 keep-alive to the proxy",
     "buffer:BYTES:MS": "store-and-forward TCP relay holding replies for BYTES or MS ms",
 }
 SIMPLE_KINDS = tuple(name for name in LAYERS if ":" not in name)
@@ -79,7 +79,7 @@ _OPENERS: dict[str, Callable[..., AbstractContextManager[LayerHandle]]] = {
     "nginx": open_nginx,
     "nginx-gzip": open_nginx,
     "h2": open_nginx,
-    "nginx-http10": open_nginx,
+    "nginx-http11": open_nginx,
     "buffer": open_buffer,
 }
 

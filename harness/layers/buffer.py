@@ -114,6 +114,7 @@ class StoreAndForward:
             await self._stop.wait()
         finally:
             server.close()
+            await asyncio.sleep(0)  # let handlers of just-accepted connections register
             for task in list(self._tasks):
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -1,6 +1,7 @@
 // A correct reference proxy on Node 20 with no npm dependencies: node:http + global
 // fetch + AbortController. Ollama /api/chat NDJSON in, seed-dialect SSE out
 // (contracts.md, "Seed dialect"); same behaviour as proxies/starlette_proxy.
+// The pure part (admission, NDJSON -> SSE) is core.mjs; this file is the I/O.
 //
 //   PORT=8000 OLLAMA_URL=http://127.0.0.1:11434 node proxies/node_proxy/server.mjs
 //
@@ -11,14 +12,12 @@ import http from "node:http";
 import net from "node:net";
 import { parseArgs } from "node:util";
 
+import { HEARTBEAT, MAX_BODY_BYTES, Translator, admitHead, parseBody, statusErrorText } from "./core.mjs";
+
 const ROUTE = "/api/v1/complete";
-const ACCEPTED_TYPE = "application/json";
-const MAX_BODY_BYTES = 1024 * 1024;
 const ERROR_BODY_LIMIT = 64 * 1024;
 const PROBE_MS = 2000;
 
-const HEARTBEAT = ": ping\n\n";
-const FINISHED = 'data: {"finished": true}\n\n';
 const STREAM_HEADERS = {
   "Content-Type": "text/event-stream; charset=utf-8",
   "Cache-Control": "no-cache, no-transform",
@@ -40,7 +39,7 @@ function seconds(text, name) {
 }
 
 function normaliseUpstream(value) {
-  let text = value.trim().replace(/\/+$/, "");
+  let text = value.trim();
   const bare = !text.includes("://");
   if (bare) text = `http://${text}`;
   let url;
@@ -78,67 +77,16 @@ function loadConfig() {
 
 const config = loadConfig();
 
-// ---- request admission (nothing goes upstream unless all pass) ------------------
-
-function mediaType(value) {
-  return value.split(";", 1)[0].trim().toLowerCase(); // RFC 9110 8.3.1
-}
-
-// RFC 9110 12.5.1: the most specific matching range decides; q=0 is "not acceptable".
-function acceptsEventStream(value) {
-  if (value === undefined || !value.trim()) return true;
-  const specificity = { "*/*": 0, "text/*": 1, "text/event-stream": 2 };
-  let best = null;
-  for (const item of value.split(",")) {
-    const [range, ...params] = item.split(";");
-    const rank = specificity[range.trim().toLowerCase()];
-    if (rank === undefined || (best !== null && rank <= best.rank)) continue;
-    let q = 1;
-    for (const param of params) {
-      const [name, v = ""] = param.split("=");
-      if (name.trim().toLowerCase() === "q") q = Number(v.trim()) || 0;
-    }
-    best = { rank, q };
-  }
-  return best !== null && best.q > 0;
-}
-
-function admitHead(req) {
-  if (req.method !== "POST") return [405, `method ${req.method} not allowed`, { Allow: "POST" }];
-  const type = req.headers["content-type"];
-  if (type === undefined || mediaType(type) !== ACCEPTED_TYPE) {
-    const problem = type === undefined ? "missing Content-Type" : `Content-Type ${JSON.stringify(type)}`;
-    return [415, `${problem}: send ${ACCEPTED_TYPE}`, { "Accept-Post": ACCEPTED_TYPE }];
-  }
-  if (!acceptsEventStream(req.headers.accept)) {
-    return [406, `Accept ${JSON.stringify(req.headers.accept)} does not allow text/event-stream`, {}];
-  }
-  return null;
-}
-
-function parseBody(body) {
-  if (body.length > MAX_BODY_BYTES) return [413, `request body larger than ${MAX_BODY_BYTES} bytes`];
-  let value;
-  try {
-    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
-  } catch (err) {
-    return [400, `request body is not valid JSON: ${err.message}`];
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return [400, "request body must be a JSON object"];
-  if (typeof value.prompt !== "string") return [400, 'request body needs "prompt" as a string'];
-  if (value.model !== undefined && value.model !== null && typeof value.model !== "string") {
-    return [400, '"model" must be a string when given'];
-  }
-  return { prompt: value.prompt, model: value.model || config.model };
-}
+// ---- HTTP plumbing ----------------------------------------------------------------
 
 async function readBody(req) {
   const chunks = [];
   let size = 0;
   for await (const chunk of req) {
-    chunks.push(chunk);
+    // Past the limit keep draining (breaking out would destroy the socket before
+    // the 413 could be sent) but stop keeping.
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) break;
   }
   return Buffer.concat(chunks);
 }
@@ -147,116 +95,6 @@ function sendJson(res, status, message, headers = {}) {
   const body = JSON.stringify({ error: message });
   res.writeHead(status, { ...headers, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
   res.end(body);
-}
-
-// ---- NDJSON -> SSE (split on the byte 0x0A, decode whole lines) -----------------
-
-class LineSplitter {
-  #pending = [];
-
-  feed(chunk) {
-    const lines = [];
-    let start = 0;
-    let newline;
-    while ((newline = chunk.indexOf(0x0a, start)) !== -1) {
-      this.#pending.push(chunk.subarray(start, newline));
-      lines.push(Buffer.concat(this.#pending));
-      this.#pending = [];
-      start = newline + 1;
-    }
-    if (start < chunk.length) this.#pending.push(chunk.subarray(start));
-    return lines;
-  }
-
-  end() {
-    const rest = Buffer.concat(this.#pending);
-    this.#pending = [];
-    return rest;
-  }
-}
-
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
-// The meanings of one complete line: ["token", text] | ["done"] | ["error", text] |
-// ["malformed", reason]. Ollama's mid-stream failure is an {"error": ...} line.
-function interpret(line) {
-  let value;
-  try {
-    const text = utf8.decode(line);
-    if (!text.trim()) return [];
-    value = JSON.parse(text);
-  } catch (err) {
-    return [["malformed", `upstream sent a line that is not JSON (${err.message})`]];
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return [["malformed", "upstream sent a JSON line that is not an object"]];
-  }
-  if ("error" in value) return [["error", typeof value.error === "string" ? value.error : JSON.stringify(value.error)]];
-  const meanings = [];
-  const content = value.message?.content;
-  if (typeof content === "string" && content) meanings.push(["token", content]);
-  if (value.done === true) meanings.push(["done"]);
-  return meanings;
-}
-
-const tokenEvent = (text) => `data: ${JSON.stringify({ token: text })}\n\n`;
-const errorEvent = (text) => `event: error\ndata: ${JSON.stringify({ error: text })}\n\n`;
-
-class Translator {
-  #splitter = new LineSplitter();
-  over = false;
-
-  feed(chunk) {
-    const out = [];
-    for (const line of this.#splitter.feed(chunk)) {
-      this.#apply(interpret(line), out);
-      if (this.over) break;
-    }
-    return out;
-  }
-
-  eof() {
-    const rest = this.#splitter.end();
-    const out = [];
-    if (!this.over && rest.toString("latin1").trim()) {
-      const meanings = interpret(rest);
-      if (meanings.some(([kind]) => kind === "malformed")) return this.fail("upstream ended mid-line");
-      this.#apply(meanings, out);
-    }
-    return this.over ? out : [...out, ...this.fail("upstream ended without done")];
-  }
-
-  broken(reason) {
-    return this.fail(`upstream connection failed: ${reason}`);
-  }
-
-  fail(text) {
-    if (this.over) return [];
-    this.over = true;
-    return [errorEvent(text)];
-  }
-
-  #apply(meanings, out) {
-    for (const [kind, text] of meanings) {
-      if (this.over) return;
-      if (kind === "token") out.push(tokenEvent(text));
-      else if (kind === "done") {
-        this.over = true;
-        out.push(FINISHED);
-      } else out.push(...this.fail(text)); // "error" and "malformed"
-    }
-  }
-}
-
-function statusErrorText(status, body) {
-  try {
-    const value = JSON.parse(body);
-    if (typeof value?.error === "string") return `upstream status ${status}: ${value.error}`;
-  } catch {
-    // not JSON: use the text
-  }
-  const text = body.trim().slice(0, 2000);
-  return `upstream status ${status}${text ? `: ${text}` : ""}`;
 }
 
 function describe(err) {
@@ -404,7 +242,7 @@ async function stream(req, res, completion) {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/x-ndjson" },
       body: JSON.stringify({
-        model: completion.model,
+        model: completion.model || config.model,
         messages: [{ role: "user", content: completion.prompt }],
         stream: true,
       }),
@@ -430,7 +268,7 @@ async function stream(req, res, completion) {
 async function handle(req, res) {
   const path = new URL(req.url ?? "/", "http://proxy").pathname;
   if (path !== ROUTE) return sendJson(res, 404, `no route ${path}; POST ${ROUTE}`);
-  const rejection = admitHead(req);
+  const rejection = admitHead(req.method, req.headers);
   if (rejection !== null) return sendJson(res, ...rejection);
   const completion = parseBody(await readBody(req));
   if (Array.isArray(completion)) return sendJson(res, ...completion);

@@ -17,7 +17,12 @@ ERROR_BODY_LIMIT = 64 * 1024
 
 
 def make_client() -> httpx.AsyncClient:
-    return httpx.AsyncClient(timeout=TIMEOUT, trust_env=False, follow_redirects=False)
+    # One upstream stream per client stream: no cap on connections (the pool
+    # timeout still bounds the wait for one).
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=20)
+    return httpx.AsyncClient(
+        timeout=TIMEOUT, limits=limits, trust_env=False, follow_redirects=False
+    )
 
 
 @asynccontextmanager

@@ -71,13 +71,13 @@ def test_config_http10_variant_is_nginx_as_shipped(tmp_path: Path) -> None:
 def test_every_path_nginx_writes_is_inside_its_directory(tmp_path: Path) -> None:
     tls = TlsFiles(tmp_path / "ca.pem", tmp_path / "s.pem", tmp_path / "s.key")
     text = render_config(settings(tmp_path, tls=tls, gzip=True))
-    paths = re.findall(r"(?<![\w:/])(/[^\s;']+)", text)
+    paths = re.findall(r"(?<![\w:/])(/[^\s;'\"]+)", text)
     assert paths
     assert all(p.startswith(f"{tmp_path}/") for p in paths), paths
     for directive in ("pid", "lock_file", "error_log", "access_log", *(
         f"{k}_temp_path" for k in nginx_layer.TEMP_KINDS
     )):  # fmt: skip
-        assert re.search(rf"^\s*{directive} {re.escape(str(tmp_path))}/", text, re.M)
+        assert re.search(rf'^\s*{directive} "{re.escape(str(tmp_path))}/', text, re.M)
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,7 @@ def test_http2_syntax_follows_the_nginx_version(
     tls = TlsFiles(tmp_path / "ca.pem", tmp_path / "s.pem", tmp_path / "s.key")
     text = render_config(settings(tmp_path, tls=tls, http2_directive=new_style))
     assert all(line in text for line in expected)
-    assert f"ssl_certificate {tmp_path}/s.pem;" in text
+    assert f'ssl_certificate "{tmp_path}/s.pem";' in text
     assert ("http2 on;" in text) is new_style
 
 
@@ -124,7 +124,7 @@ def test_nginx_streams_when_the_proxy_sends_x_accel_buffering_no(
 ) -> None:
     with upstream() as server:
         direct = observe(server.url(accel=1, **STREAM))
-        for name in ("nginx", "nginx-http10"):
+        for name in ("nginx", "nginx-http11"):
             with open_layer(parse_layer(name), server.port, workdir=tmp_path) as layer:
                 seen = observe(layer.rewrite(server.url(accel=1, **STREAM)))
             writes = server.exchanges[-1].writes
@@ -136,8 +136,8 @@ def test_nginx_streams_when_the_proxy_sends_x_accel_buffering_no(
 @pytest.mark.needs_nginx
 @pytest.mark.parametrize(
     ("layer_name", "params"),
-    [("nginx", {"close": 1}),  # close-delimited body: held by proxy_buffering
-     ("nginx-http10", {})],  # stock HTTP/1.0 upstream: every body is close-delimited
+    [("nginx-http11", {"close": 1}),  # close-delimited body: held by proxy_buffering
+     ("nginx", {})],  # stock HTTP/1.0 upstream: every body is close-delimited
 )  # fmt: skip
 def test_nginx_buffers_when_the_proxy_does_not_opt_out(
     nginx_binary: str, tmp_path: Path, layer_name: str, params: dict[str, int]
@@ -159,7 +159,8 @@ def test_nginx_http11_passes_chunked_bodies_chunk_by_chunk(
     """Pins a fact of nginx (1.22) the reports must explain: with proxy_http_version
     1.1, each complete upstream chunk is passed on even with proxy_buffering on."""
     with upstream() as server:
-        with open_layer(parse_layer("nginx"), server.port, workdir=tmp_path) as layer:
+        spec = parse_layer("nginx-http11")
+        with open_layer(spec, server.port, workdir=tmp_path) as layer:
             seen = observe(layer.rewrite(server.url(**STREAM)))
         writes = server.exchanges[-1].writes
     assert seen.arrivals[0] < writes[-1]
@@ -276,3 +277,18 @@ def test_nginx_version_is_parsed_from_nginx_v(nginx_binary: str) -> None:
     assert len(version) == 3
     assert version >= (1, 0, 0)
     assert os.access(nginx_layer.find_nginx(), os.X_OK)
+
+
+@pytest.mark.needs_nginx
+def test_a_workdir_with_spaces_and_quotes_works(
+    nginx_binary: str, tmp_path: Path
+) -> None:
+    workdir = tmp_path / 'odd "dir" name'
+    workdir.mkdir()
+    with (
+        upstream() as server,
+        open_layer(parse_layer("h2"), server.port, workdir=workdir) as layer,
+    ):
+        url = layer.rewrite(server.url(n=2, gap=10))
+        seen = observe(url, http2=True, ca_path=layer.ca_path)
+    assert seen.body.count(b"\n\n") == 2

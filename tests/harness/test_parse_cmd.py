@@ -6,11 +6,14 @@ import io
 import json
 import subprocess
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from harness import parse_cmd
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 STREAM = (
     b'\xef\xbb\xbf: hello\nid: 7\ndata: {"token": "\xc3\xa9"}\n\n'
@@ -83,14 +86,16 @@ def test_usage_errors_are_one_line(
     out, err = capsys.readouterr()
     assert out == ""
     assert len(err.splitlines()) == 1
-    assert err.startswith("sse-harness parse: ") and message in err
+    assert err.startswith("sse-harness parse: ")
+    assert message in err
 
 
 def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert parse_cmd.main([str(tmp_path / "absent.sse")]) == 2
+    path = tmp_path / "absent.sse"
+    assert parse_cmd.main([str(path)]) == 2
     err = capsys.readouterr().err
     assert err.splitlines() == [
-        f"sse-harness parse: cannot read {tmp_path / 'absent.sse'}: No such file or directory"
+        f"sse-harness parse: cannot read {path}: No such file or directory"
     ]
 
 
@@ -128,7 +133,8 @@ def test_events_stream_out_before_eof() -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     ) as proc:
-        assert proc.stdin is not None and proc.stdout is not None
+        assert proc.stdin is not None
+        assert proc.stdout is not None
         proc.stdin.write(b"data: first\n\n")
         proc.stdin.flush()
         line = proc.stdout.readline()  # would hang if output waited for EOF

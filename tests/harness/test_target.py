@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from harness.errors import EnvironmentProblem, UsageError
 from harness.target import TargetSpec, start_target, substitute
@@ -201,11 +201,13 @@ def test_an_unreachable_external_proxy_is_an_environment_problem(
         pass
 
 
+@settings(deadline=None)  # pure code: no timing threshold on noisy CI
 @given(st.text(alphabet=st.characters(exclude_characters="{}"), max_size=40))
 def test_templates_without_braces_are_kept_verbatim(text: str) -> None:
     assert substitute(text, {"port": "1"}, "--proxy-cmd") == text
 
 
+@settings(deadline=None)  # pure code: no timing threshold on noisy CI
 @given(
     st.lists(st.sampled_from(["{port}", "{upstream}", "{{", "}}", "x", " ", "é"])),
     st.integers(1, 65535),

@@ -81,8 +81,11 @@ WPT: list[Vector] = [
     (
         "format-field-id-2",
         b"id: \xe2\x80\xa6\ndata: hello\n\ndata: again\n\nid: 2\ndata: two\n\n",
-        [("message", "hello", ELLIPSIS), ("message", "again", ELLIPSIS)]
-        + [("message", "two", "2")],
+        [
+            ("message", "hello", ELLIPSIS),
+            ("message", "again", ELLIPSIS),
+            ("message", "two", "2"),
+        ],
     ),
     # format-field-id-3.htm with resources/last-event-id2.py, types 1, 2 and 3.
     (
@@ -231,7 +234,7 @@ TRICKY: list[Vector] = [
     (
         "id-reset-by-bare-id",
         b"id: 1\ndata: a\n\nid\ndata: b\n\n",
-        [("message", "a", "1")] + [("message", "b", "")],
+        [("message", "a", "1"), ("message", "b", "")],
     ),
     (
         "id-with-nul-ignored",

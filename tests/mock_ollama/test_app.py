@@ -2,25 +2,29 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
-import httpx
 
 from mock_ollama.app import create_app
 from mock_ollama.catalog import load_bundled
-from mock_ollama.config import MockConfig
 from mock_ollama.gojson import decode_error
 from mock_ollama.responses import REQUEST_FIELDS
 from mock_ollama.server import serve_in_thread
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, MutableMapping
+
+    from mock_ollama.config import MockConfig
 
 BUNDLED = load_bundled()
 CHAT = {"model": "qwen2.5:7b", "messages": [{"role": "user", "content": "hi"}]}
 
 
 @pytest.fixture(scope="module")
-def client(fast_config: MockConfig):
+def client(fast_config: MockConfig) -> Iterator[httpx.Client]:
     """A real server (zero timing) and an httpx client with a timeout."""
     with (
         serve_in_thread(create_app(fast_config)) as url,
@@ -30,7 +34,11 @@ def client(fast_config: MockConfig):
 
 
 def _chat(prompt: str, **extra: Any) -> dict[str, Any]:
-    return {"model": "qwen2.5:7b", "messages": [{"role": "user", "content": prompt}], **extra}
+    return {
+        "model": "qwen2.5:7b",
+        "messages": [{"role": "user", "content": prompt}],
+        **extra,
+    }
 
 
 def test_root_version_tags_ps(client: httpx.Client) -> None:
@@ -38,7 +46,11 @@ def test_root_version_tags_ps(client: httpx.Client) -> None:
     assert (r.status_code, r.text) == (200, "Ollama is running")
     assert r.headers["content-type"] == "text/plain; charset=utf-8"
     head = client.head("/")
-    assert (head.status_code, head.content, head.headers["content-length"]) == (200, b"", "17")
+    assert (head.status_code, head.content, head.headers["content-length"]) == (
+        200,
+        b"",
+        "17",
+    )
     assert client.get("/api/version").json() == {"version": "0.12.6"}
     names = [m["name"] for m in client.get("/api/tags").json()["models"]]
     assert {"deepseek-r1:1.5b", "qwen2.5:7b", "qwen3:8b"} <= set(names)
@@ -51,13 +63,16 @@ def test_chat_stream_replays_the_recorded_bytes(client: httpx.Client) -> None:
     assert r.status_code == 200
     assert r.content == BUNDLED["seed-deepseek"].body
     assert r.headers["content-type"] == "application/x-ndjson"
-    assert "cache-control" not in r.headers and "content-length" not in r.headers
+    assert "cache-control" not in r.headers
+    assert "content-length" not in r.headers
     assert list(r.headers)[:2] == ["content-type", "date"]
 
 
 def test_accept_event_stream_is_ignored(client: httpx.Client) -> None:
     plain = client.post("/api/chat", json=_chat("x"))
-    sse = client.post("/api/chat", json=_chat("x"), headers={"Accept": "text/event-stream"})
+    sse = client.post(
+        "/api/chat", json=_chat("x"), headers={"Accept": "text/event-stream"}
+    )
     assert sse.content == plain.content
     assert sse.headers["content-type"] == "application/x-ndjson"
 
@@ -71,7 +86,8 @@ def test_stream_false_aggregates(client: httpx.Client) -> None:
     r = client.post("/api/chat", json=_chat("x", stream=False))
     assert r.headers["content-type"] == "application/json; charset=utf-8"
     body = r.json()
-    assert body["done"] is True and body["message"]["content"].endswith("setup.")
+    assert body["done"] is True
+    assert body["message"]["content"].endswith("setup.")
 
 
 def test_marker_picks_scenario_policies_and_req(client: httpx.Client) -> None:
@@ -80,13 +96,18 @@ def test_marker_picks_scenario_policies_and_req(client: httpx.Client) -> None:
     r = client.post("/api/chat", json=_chat(prompt))
     assert r.content == BUNDLED["multilingual"].body
     (ex,) = client.get("/_mock/exchanges", params={"req": "r1"}).json()
-    assert ex["scenario"] == "multilingual" and ex["status"] == 200
-    assert ex["end"] == "complete" and ex["path"] == "/api/chat"
+    assert ex["scenario"] == "multilingual"
+    assert ex["status"] == 200
+    assert ex["end"] == "complete"
+    assert ex["path"] == "/api/chat"
     assert all(w["size"] <= 7 for w in ex["writes"])
     assert sum(w["size"] for w in ex["writes"]) == len(r.content)
-    assert [x["size"] for x in ex["lines"]] == [len(x) for x in BUNDLED["multilingual"].lines]
+    assert [x["size"] for x in ex["lines"]] == [
+        len(x) for x in BUNDLED["multilingual"].lines
+    ]
     times = [w["t_ns"] for w in ex["writes"]]
-    assert times == sorted(times) and ex["head_ns"] <= times[0]
+    assert times == sorted(times)
+    assert ex["head_ns"] <= times[0]
     assert ex["received_ns"] <= ex["head_ns"] <= ex["closed_ns"]
 
 
@@ -94,16 +115,27 @@ def test_marker_picks_scenario_policies_and_req(client: httpx.Client) -> None:
     ("marker", "status", "body"),
     [
         ("fault=status:404", 404, {"error": "model 'qwen2.5:7b' not found"}),
-        ("fault=status:500", 500,
-         {"error": "llama runner process has terminated: exit status 2"}),
+        (
+            "fault=status:500",
+            500,
+            {"error": "llama runner process has terminated: exit status 2"},
+        ),
         ("fault=status:400", 400, {"error": '"qwen2.5:7b" does not support chat'}),
-        ("colour=red", 400, {"error": "mock marker: unknown key 'colour' (known: fault, "
-                             "fragment, gap, header-delay, req, scenario, seed, timing)"}),
+        (
+            "colour=red",
+            400,
+            {
+                "error": "mock marker: unknown key 'colour' (known: fault, "
+                "fragment, gap, header-delay, req, scenario, seed, timing)"
+            },
+        ),
         ("scenario=nope", 400, None),
         ("scenario=tool-call fault=error-at:9", 400, None),
     ],
 )
-def test_marker_faults_and_errors(client: httpx.Client, marker: str, status: int, body) -> None:
+def test_marker_faults_and_errors(
+    client: httpx.Client, marker: str, status: int, body: dict[str, str] | None
+) -> None:
     r = client.post("/api/chat", json=_chat(f"[[mock: {marker}]]"))
     assert r.status_code == status
     assert r.headers["content-type"] == "application/json; charset=utf-8"
@@ -114,7 +146,9 @@ def test_marker_faults_and_errors(client: httpx.Client, marker: str, status: int
 
 
 def test_error_line_mid_stream_keeps_status_200(client: httpx.Client) -> None:
-    r = client.post("/api/chat", json=_chat("[[mock: scenario=qwen-chat fault=error-at:2]]"))
+    r = client.post(
+        "/api/chat", json=_chat("[[mock: scenario=qwen-chat fault=error-at:2]]")
+    )
     assert r.status_code == 200
     lines = r.content.split(b"\n")
     assert json.loads(lines[2]) == {
@@ -135,7 +169,14 @@ def test_error_line_mid_stream_keeps_status_200(client: httpx.Client) -> None:
         ("GET", "/api/chat/", 404, "404 page not found", None),
     ],
 )
-def test_gin_404_and_405(client: httpx.Client, method, path, status, text, allow) -> None:
+def test_gin_404_and_405(
+    client: httpx.Client,
+    method: str,
+    path: str,
+    status: int,
+    text: str,
+    allow: str | None,
+) -> None:
     r = client.request(method, path)
     assert (r.status_code, r.text) == (status, text)
     assert r.headers["content-type"] == "text/plain"
@@ -146,12 +187,22 @@ def test_gin_404_and_405(client: httpx.Client, method, path, status, text, allow
     ("body", "status", "error"),
     [
         (b"", 400, "missing request body"),
-        (b"{bad", 400, "invalid character 'b' looking for beginning of object key string"),
+        (
+            b"{bad",
+            400,
+            "invalid character 'b' looking for beginning of object key string",
+        ),
         (b'{"model": "nope", "messages": []}', 404, "model 'nope' not found"),
-        (b'{"messages": [{"role": "user", "content": "x"}]}', 404, "model '' not found"),
+        (
+            b'{"messages": [{"role": "user", "content": "x"}]}',
+            404,
+            "model '' not found",
+        ),
     ],
 )
-def test_native_errors(client: httpx.Client, body: bytes, status: int, error: str) -> None:
+def test_native_errors(
+    client: httpx.Client, body: bytes, status: int, error: str
+) -> None:
     r = client.post("/api/chat", content=body, headers={"Content-Type": "text/plain"})
     assert r.status_code == status
     assert r.content == json.dumps({"error": error}, separators=(",", ":")).encode()
@@ -180,17 +231,25 @@ def test_empty_messages_only_load_the_model(client: httpx.Client) -> None:
 def test_show_embed_pull(client: httpx.Client) -> None:
     assert "model_info" in client.post("/api/show", json={"model": "qwen2.5:7b"}).json()
     missing = client.post("/api/show", json={"model": "nope"})
-    assert (missing.status_code, missing.json()) == (404, {"error": "model 'nope' not found"})
-    vectors = client.post("/api/embed", json={"model": "qwen2.5:7b", "input": ["a", "b"]})
+    assert (missing.status_code, missing.json()) == (
+        404,
+        {"error": "model 'nope' not found"},
+    )
+    vectors = client.post(
+        "/api/embed", json={"model": "qwen2.5:7b", "input": ["a", "b"]}
+    )
     assert len(vectors.json()["embeddings"]) == 2
     pull = client.post("/api/pull", json={"model": "qwen2.5:7b"})
     statuses = [json.loads(x)["status"] for x in pull.content.splitlines()]
-    assert statuses[0] == "pulling manifest" and statuses[-1] == "success"
+    assert statuses[0] == "pulling manifest"
+    assert statuses[-1] == "success"
     failing = client.post("/api/pull", json={"model": "nope"}).content.splitlines()
-    assert json.loads(failing[-1]) == {"error": "pull model manifest: file does not exist"}
-    assert client.post("/api/pull", json={"model": "qwen2.5:7b", "stream": False}).json() == {
-        "status": "success"
+    assert json.loads(failing[-1]) == {
+        "error": "pull model manifest: file does not exist"
     }
+    assert client.post(
+        "/api/pull", json={"model": "qwen2.5:7b", "stream": False}
+    ).json() == {"status": "success"}
 
 
 def test_openai_stream_and_errors(client: httpx.Client) -> None:
@@ -203,13 +262,21 @@ def test_openai_stream_and_errors(client: httpx.Client) -> None:
     assert whole.json()["object"] == "chat.completion"
     missing = client.post("/v1/chat/completions", json={**_chat("x"), "model": "nope"})
     assert missing.status_code == 404
-    assert missing.json() == {"error": {"message": "model 'nope' not found",
-                                        "type": "not_found_error", "param": None,
-                                        "code": None}}
-    empty = client.post("/v1/chat/completions", json={"model": "qwen2.5:7b", "messages": []})
+    assert missing.json() == {
+        "error": {
+            "message": "model 'nope' not found",
+            "type": "not_found_error",
+            "param": None,
+            "code": None,
+        }
+    }
+    empty = client.post(
+        "/v1/chat/completions", json={"model": "qwen2.5:7b", "messages": []}
+    )
     assert empty.json()["error"]["message"] == "[] is too short - 'messages'"
-    text = client.post("/v1/completions", json={"model": "qwen2.5:7b", "prompt": "x",
-                                                "stream": True})
+    text = client.post(
+        "/v1/completions", json={"model": "qwen2.5:7b", "prompt": "x", "stream": True}
+    )
     assert b'"object":"text_completion"' in text.content
 
 
@@ -223,28 +290,50 @@ def test_control_endpoint(client: httpx.Client) -> None:
 
 def test_control_endpoint_refuses_other_peers(fast_config: MockConfig) -> None:
     app = create_app(fast_config)
-    sent: list[dict[str, Any]] = []
+    sent: list[MutableMapping[str, Any]] = []
 
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": b"", "more_body": False}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         sent.append(message)
 
-    scope = {"type": "http", "method": "GET", "path": "/_mock/exchanges", "headers": [],
-             "query_string": b"", "client": ("192.0.2.7", 5000), "root_path": ""}
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/_mock/exchanges",
+        "headers": [],
+        "query_string": b"",
+        "client": ("192.0.2.7", 5000),
+        "root_path": "",
+    }
     asyncio.run(app(scope, receive, send))
     assert sent[0]["status"] == 403
     assert app.state.exchange_log.snapshot() == []
 
 
 METHODS = st.sampled_from(["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
-PATHS = st.sampled_from(["/", "/api/chat", "/api/generate", "/api/tags", "/api/show",
-                         "/api/version", "/api/ps", "/v1/models", "/v1/chat/completions",
-                         "/api/nope", "/x/y", "/api/embed"])
+PATHS = st.sampled_from(
+    [
+        "/",
+        "/api/chat",
+        "/api/generate",
+        "/api/tags",
+        "/api/show",
+        "/api/version",
+        "/api/ps",
+        "/v1/models",
+        "/v1/chat/completions",
+        "/api/nope",
+        "/x/y",
+        "/api/embed",
+    ]
+)
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 bodies = st.one_of(
@@ -254,17 +343,25 @@ bodies = st.one_of(
         {"model": json_values, "stream": json_values, "messages": json_values}
     ).map(lambda v: json.dumps(v).encode()),
     st.fixed_dictionaries(
-        {"model": st.sampled_from(["qwen2.5:7b", "nope"]), "prompt": st.text(max_size=20),
-         "messages": st.just([{"role": "user", "content": "[[mock: timing=zero]]"}]),
-         "stream": st.booleans()}
+        {
+            "model": st.sampled_from(["qwen2.5:7b", "nope"]),
+            "prompt": st.text(max_size=20),
+            "messages": st.just([{"role": "user", "content": "[[mock: timing=zero]]"}]),
+            "stream": st.booleans(),
+        }
     ).map(lambda v: json.dumps(v).encode()),
 )
 
 
-@settings(max_examples=120, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(METHODS, PATHS, bodies)
-def test_never_500_and_exact_bind_errors(client: httpx.Client, method, path, body) -> None:
+def test_never_500_and_exact_bind_errors(
+    client: httpx.Client, method: str, path: str, body: bytes
+) -> None:
     r = client.request(method, path, content=body)
     assert r.status_code in {200, 400, 404, 405}
     if path in ("/api/chat", "/api/generate") and method == "POST":
@@ -274,7 +371,10 @@ def test_never_500_and_exact_bind_errors(client: httpx.Client, method, path, bod
             assert (r.status_code, r.json()) == (400, {"error": problem})
         else:
             assert r.status_code in {200, 400, 404}
-    if r.status_code in (400, 404) and path.startswith("/api/") and path in (
-        "/api/chat", "/api/generate", "/api/show", "/api/embed"
-    ) and method == "POST":
+    if (
+        r.status_code in (400, 404)
+        and path.startswith("/api/")
+        and path in ("/api/chat", "/api/generate", "/api/show", "/api/embed")
+        and method == "POST"
+    ):
         assert set(r.json()) == {"error"}

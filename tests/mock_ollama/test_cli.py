@@ -22,9 +22,25 @@ def _env() -> dict[str, str]:
 def test_serve_subprocess_with_port_file(tmp_path: Path) -> None:
     port_file = tmp_path / "port"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mock_ollama", "serve", "--port", "0", "--port-file",
-         str(port_file), "--any-model", "--timing", "zero", "--fragment", "bytes:64"],
-        env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "mock_ollama",
+            "serve",
+            "--port",
+            "0",
+            "--port-file",
+            str(port_file),
+            "--any-model",
+            "--timing",
+            "zero",
+            "--fragment",
+            "bytes:64",
+        ],
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 20
@@ -35,9 +51,16 @@ def test_serve_subprocess_with_port_file(tmp_path: Path) -> None:
         port = int(port_file.read_text())
         base = f"http://127.0.0.1:{port}"
         assert httpx.get(base, timeout=5).text == "Ollama is running"
-        r = httpx.post(f"{base}/api/chat", timeout=10,
-                       json={"model": "anything:1b", "messages": [{"role": "user", "content": "x"}]})
-        assert r.status_code == 200 and r.content.endswith(b'"eval_duration":45257702287}\n')
+        r = httpx.post(
+            f"{base}/api/chat",
+            timeout=10,
+            json={
+                "model": "anything:1b",
+                "messages": [{"role": "user", "content": "x"}],
+            },
+        )
+        assert r.status_code == 200
+        assert r.content.endswith(b'"eval_duration":45257702287}\n')
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         _, err = proc.communicate(timeout=10)
@@ -48,7 +71,10 @@ def test_serve_subprocess_with_port_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("argv", "fragment"),
     [
-        (["serve", "--fragment", "bytes:x"], "fragment 'bytes:x': N must be an integer"),
+        (
+            ["serve", "--fragment", "bytes:x"],
+            "fragment 'bytes:x': N must be an integer",
+        ),
         (["serve", "--fault", "boom:1"], "unknown policy 'boom'"),
         (["serve", "--timing", "scale:0"], "K must be > 0"),
         (["serve", "--scenario", "nope"], "nope: unknown scenario"),
@@ -58,14 +84,19 @@ def test_serve_subprocess_with_port_file(tmp_path: Path) -> None:
         ([], "required"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(capsys, argv: list[str], fragment: str) -> None:
+def test_bad_input_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str], fragment: str
+) -> None:
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("mock-ollama: error: ")
+    assert err.count("\n") == 1
+    assert err.startswith("mock-ollama: error: ")
     assert fragment in err
 
 
-def test_bad_scenario_file_names_file_and_line(capsys, tmp_path: Path) -> None:
+def test_bad_scenario_file_names_file_and_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     bad = tmp_path / "bad.ndjson"
     bad.write_text('{"response":"a"}\n{oops\n')
     assert main(["serve", "--scenario", str(bad)]) == 2
@@ -75,7 +106,7 @@ def test_bad_scenario_file_names_file_and_line(capsys, tmp_path: Path) -> None:
     )
 
 
-def test_port_in_use_is_exit_2(capsys) -> None:
+def test_port_in_use_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     import socket
 
     with socket.socket() as sock:
@@ -86,9 +117,17 @@ def test_port_in_use_is_exit_2(capsys) -> None:
     assert "could not listen" in capsys.readouterr().err
 
 
-def test_scenarios_lists_the_bundled_ones(capsys) -> None:
+def test_scenarios_lists_the_bundled_ones(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scenarios"]) == 0
     out = capsys.readouterr().out
-    for name in ("seed-deepseek", "qwen-chat", "generate-long-context", "multilingual",
-                 "tool-call", "thinking", "injection", "error-mid-stream"):
+    for name in (
+        "seed-deepseek",
+        "qwen-chat",
+        "generate-long-context",
+        "multilingual",
+        "tool-call",
+        "thinking",
+        "injection",
+        "error-mid-stream",
+    ):
         assert name in out

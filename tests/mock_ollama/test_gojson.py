@@ -12,27 +12,41 @@ STRUCT, FIELDS = REQUEST_FIELDS["/api/chat"]
 
 
 def test_dumps_escapes_like_go() -> None:
-    value = {"b": "<think>&\u2028\u2029\u0085é🌍\n\t\x01\x08\x0c\"\\", "a": [1, 1.5, None]}
-    assert dumps(value) == (
-        '{"b":"\\u003cthink\\u003e\\u0026\\u2028\\u2029\u0085é🌍\\n\\t\\u0001\\b\\f\\"\\\\",'
-        '"a":[1,1.5,null]}'
-    ).encode()
+    value = {
+        "b": '<think>&\u2028\u2029\u0085é🌍\n\t\x01\x08\x0c"\\',
+        "a": [1, 1.5, None],
+    }
+    assert (
+        dumps(value)
+        == (
+            '{"b":"\\u003cthink\\u003e\\u0026\\u2028\\u2029\u0085é🌍\\n\\t\\u0001\\b\\f\\"\\\\",'
+            '"a":[1,1.5,null]}'
+        ).encode()
+    )
 
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(3.0, "3"), (1e21, "1e+21"), (1e-7, "1e-7"), (1e16, "10000000000000000"),
-     (0.000001, "0.000001"), (-2.5, "-2.5")],
+    [
+        (3.0, "3"),
+        (1e21, "1e+21"),
+        (1e-7, "1e-7"),
+        (1e16, "10000000000000000"),
+        (0.000001, "0.000001"),
+        (-2.5, "-2.5"),
+    ],
 )
 def test_dumps_formats_floats_like_go(value: float, text: str) -> None:
     assert dumps(value) == text.encode()
 
 
-@given(st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(),
-    lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
-    max_leaves=20,
-))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(),
+        lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+        max_leaves=20,
+    )
+)
 def test_dumps_is_json_that_reads_back(value: object) -> None:
     assert json.loads(dumps(value)) == value
 
@@ -64,14 +78,26 @@ GOLDEN = [
     (b'"s"', "json: cannot unmarshal string into Go value of type api.ChatRequest"),
     (b"42", "json: cannot unmarshal number into Go value of type api.ChatRequest"),
     (b"true", "json: cannot unmarshal bool into Go value of type api.ChatRequest"),
-    (b'{"model":5}',
-     "json: cannot unmarshal number into Go struct field ChatRequest.model of type string"),
-    (b'{"Model":true}',
-     "json: cannot unmarshal bool into Go struct field ChatRequest.model of type string"),
-    (b'{"stream":"yes"}',
-     "json: cannot unmarshal string into Go struct field ChatRequest.stream of type bool"),
-    (b'{"messages":{}}', "json: cannot unmarshal object into Go struct field "
-     "ChatRequest.messages of type []api.Message"),
+    (
+        b'{"model":5}',
+        "json: cannot unmarshal number into Go struct field ChatRequest.model "
+        "of type string",
+    ),
+    (
+        b'{"Model":true}',
+        "json: cannot unmarshal bool into Go struct field ChatRequest.model "
+        "of type string",
+    ),
+    (
+        b'{"stream":"yes"}',
+        "json: cannot unmarshal string into Go struct field ChatRequest.stream "
+        "of type bool",
+    ),
+    (
+        b'{"messages":{}}',
+        "json: cannot unmarshal object into Go struct field "
+        "ChatRequest.messages of type []api.Message",
+    ),
 ]
 
 
@@ -81,8 +107,15 @@ def test_decode_errors_match_go(body: bytes, text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "body", [b"null", b'{"model":"m"}', b'{"model":"m"} trailing bytes ignored', b"{}",
-             b'{"model":null,"stream":null}', b'{"unknown":[1,{"x":[]}]}']
+    "body",
+    [
+        b"null",
+        b'{"model":"m"}',
+        b'{"model":"m"} trailing bytes ignored',
+        b"{}",
+        b'{"model":null,"stream":null}',
+        b'{"unknown":[1,{"x":[]}]}',
+    ],
 )
 def test_decode_accepts_what_go_accepts(body: bytes) -> None:
     assert decode_error(body, STRUCT, FIELDS) is None

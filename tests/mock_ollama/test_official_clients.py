@@ -6,23 +6,29 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ollama
 import pytest
 
 from tests.tools import in_ci, require_tool
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from starlette.applications import Starlette
+
 NODE_DIR = Path(__file__).resolve().parents[1] / "node"
 PROMPT = "what is ollama? [[mock: timing=fixed:5]]"
 
 
 @pytest.fixture(scope="module")
-def url(served) -> str:
+def url(served: tuple[str, Starlette]) -> str:
     return served[0]
 
 
 @pytest.fixture
-def client(url: str):
+def client(url: str) -> Iterator[ollama.Client]:
     with ollama.Client(host=url, timeout=30) as c:
         yield c
 
@@ -30,18 +36,23 @@ def client(url: str):
 def test_python_client_chat_and_generate(client: ollama.Client) -> None:
     messages = [{"role": "user", "content": PROMPT}]
     parts = list(client.chat(model="deepseek-r1:1.5b", messages=messages, stream=True))
-    text = "".join(p.message.content or "" for p in parts)
+    text = "".join(str(p.message.content or "") for p in parts)
     assert text.startswith("\n\n</think>\n\nOllama is an open-source tool")
-    assert parts[-1].done and parts[-1].done_reason == "stop"
+    assert parts[-1].done
+    assert parts[-1].done_reason == "stop"
     whole = client.chat(model="deepseek-r1:1.5b", messages=messages)
-    assert whole.message.content == text and whole.eval_count == 274
+    assert whole.message.content == text
+    assert whole.eval_count == 274
     gen = "".join(
-        p.response
-        for p in client.generate(model="qwen2.5:7b", prompt="[[mock: timing=zero]]", stream=True)
+        str(p.response)
+        for p in client.generate(
+            model="qwen2.5:7b", prompt="[[mock: timing=zero]]", stream=True
+        )
     )
     assert gen == "The sky is blue because of Rayleigh scattering."
     single = client.generate(model="qwen2.5:7b", prompt="[[mock: timing=zero]]")
-    assert single.response == gen and single.context
+    assert single.response == gen
+    assert single.context
 
 
 def test_python_client_catalogue(client: ollama.Client) -> None:
@@ -58,10 +69,15 @@ def test_python_client_errors(client: ollama.Client) -> None:
         client.chat(model="no-such-model", messages=[{"role": "user", "content": "x"}])
     assert missing.value.status_code == 404
     assert missing.value.error == "model 'no-such-model' not found"
+    messages = [
+        {"role": "user", "content": "[[mock: scenario=error-mid-stream timing=zero]]"}
+    ]
+    stream = client.chat(model="qwen2.5:7b", messages=messages, stream=True)
     with pytest.raises(ollama.ResponseError) as mid:
-        messages = [{"role": "user", "content": "[[mock: scenario=error-mid-stream timing=zero]]"}]
-        list(client.chat(model="qwen2.5:7b", messages=messages, stream=True))
-    assert mid.value.error.startswith("an error was encountered while running the model")
+        list(stream)
+    assert mid.value.error.startswith(
+        "an error was encountered while running the model"
+    )
 
 
 def _node_modules_ready() -> bool:
@@ -74,7 +90,9 @@ def test_npm_client(url: str) -> None:
     if not _node_modules_ready():
         hint = "run `npm ci` in tests/node (the CI setup does)"
         if in_ci():
-            pytest.fail(f"CI=true and tests/node/node_modules is missing: {hint}", pytrace=False)
+            pytest.fail(
+                f"CI=true and tests/node/node_modules is missing: {hint}", pytrace=False
+            )
         pytest.skip(f"tests/node/node_modules is missing: {hint}")
     done = subprocess.run(
         [node, str(NODE_DIR / "client_check.mjs"), url],
@@ -87,12 +105,20 @@ def test_npm_client(url: str) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     out = json.loads(done.stdout.strip().splitlines()[-1])
-    assert out["chatStream"]["text"].startswith("\n\n</think>\n\nOllama is an open-source")
+    assert out["chatStream"]["text"].startswith(
+        "\n\n</think>\n\nOllama is an open-source"
+    )
     assert out["chatStream"]["done"] is True
-    assert out["chat"] == {"text": out["chatStream"]["text"], "done": True, "evalCount": 274}
+    assert out["chat"] == {
+        "text": out["chatStream"]["text"],
+        "done": True,
+        "evalCount": 274,
+    }
     assert out["generateStream"] == "The sky is blue because of Rayleigh scattering."
-    assert out["generate"]["text"] == out["generateStream"] and out["generate"]["context"] > 0
-    assert "qwen2.5:7b" in out["tags"] and out["show"] > 0
+    assert out["generate"]["text"] == out["generateStream"]
+    assert out["generate"]["context"] > 0
+    assert "qwen2.5:7b" in out["tags"]
+    assert out["show"] > 0
     assert out["version"] == "0.12.6"
     assert out["missing"] == {
         "name": "ResponseError",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from mock_ollama.catalog import load_bundled
 from mock_ollama.openai import DONE_FRAME, layout_for, to_completion, to_sse
@@ -8,8 +9,8 @@ from mock_ollama.openai import DONE_FRAME, layout_for, to_completion, to_sse
 BUNDLED = load_bundled()
 
 
-def _frames(group: bytes) -> list[object]:
-    out: list[object] = []
+def _frames(group: bytes) -> list[Any]:
+    out: list[Any] = []
     for frame in group.split(b"\n\n")[:-1]:
         assert frame.startswith(b"data: ")
         payload = frame[len(b"data: ") :]
@@ -35,12 +36,16 @@ def test_current_layout() -> None:
     last = _frames(sse.lines[-1])
     finish, usage, done = last
     assert finish["choices"] == [{"index": 0, "delta": {}, "finish_reason": "stop"}]
-    assert usage["choices"] == [] and usage["usage"]["total_tokens"] == 31 + 22
+    assert usage["choices"] == []
+    assert usage["usage"]["total_tokens"] == 31 + 22
     assert done == "[DONE]"
-    created = {f["created"] for g in sse.lines for f in _frames(g) if isinstance(f, dict)}
+    created = {
+        f["created"] for g in sse.lines for f in _frames(g) if isinstance(f, dict)
+    }
     assert len(created) == 1
     ids = {f["id"] for g in sse.lines for f in _frames(g) if isinstance(f, dict)}
-    assert len(ids) == 1 and ids.pop().startswith("chatcmpl-")
+    assert len(ids) == 1
+    assert ids.pop().startswith("chatcmpl-")
 
 
 def test_legacy_layout() -> None:
@@ -75,8 +80,11 @@ def test_error_line_is_swallowed_without_done() -> None:
     sse, error_line = to_sse(BUNDLED["error-mid-stream"], "chat", "legacy")
     assert not sse.body.endswith(DONE_FRAME)
     swallowed = _frames(sse.lines[-1])[0]["choices"][0]
-    assert swallowed == {"index": 0, "delta": {"role": "assistant", "content": ""},
-                         "finish_reason": None}
+    assert swallowed == {
+        "index": 0,
+        "delta": {"role": "assistant", "content": ""},
+        "finish_reason": None,
+    }
     assert b"[DONE]" not in error_line
 
 
@@ -88,4 +96,8 @@ def test_completions_and_non_stream() -> None:
     whole = json.loads(to_completion(list(BUNDLED["qwen-chat"].lines), "chat").body)
     assert whole["object"] == "chat.completion"
     assert whole["choices"][0]["message"]["content"].startswith("Server-Sent Events")
-    assert whole["usage"] == {"prompt_tokens": 31, "completion_tokens": 22, "total_tokens": 53}
+    assert whole["usage"] == {
+        "prompt_tokens": 31,
+        "completion_tokens": 22,
+        "total_tokens": 53,
+    }

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import contextlib
 import math
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import given, strategies as st
@@ -14,6 +16,9 @@ from mock_ollama.policies import (
     parse_fragment,
     parse_timing,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 ms = st.floats(min_value=0, max_value=1e6, allow_nan=False)
 timings = st.one_of(
@@ -103,7 +108,9 @@ def test_stall_inf_never_ends() -> None:
         (parse_fault, "", "unknown policy"),
     ],
 )
-def test_bad_policies_name_the_problem(parse, text: str, fragment: str) -> None:
+def test_bad_policies_name_the_problem(
+    parse: Callable[[str], object], text: str, fragment: str
+) -> None:
     with pytest.raises(PolicyError) as info:
         parse(text)
     message = str(info.value)
@@ -115,7 +122,5 @@ def test_bad_policies_name_the_problem(parse, text: str, fragment: str) -> None:
 @given(st.text(max_size=30))
 def test_any_text_parses_or_raises_policy_error(text: str) -> None:
     for parse in (parse_timing, parse_fragment, parse_fault):
-        try:
+        with contextlib.suppress(PolicyError):
             parse(text)
-        except PolicyError:
-            pass

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import calendar
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import given, strategies as st
@@ -17,16 +17,24 @@ from mock_ollama.recording import (
     split_lines,
 )
 
-# the transcript lines of seeds/000 (ollama#4788), verbatim
-SEED_FIRST = b"""\
-{"model":"deepseek-r1:1.5b","created_at":"2025-07-30T09:45:03.537758Z","message":{"role":"assistant","content":"\\n\\n"},"done":false}
-{"model":"deepseek-r1:1.5b","created_at":"2025-07-30T09:45:03.654744Z","message":{"role":"assistant","content":"\\u003c/think\\u003e"},"done":false}
-{"model":"deepseek-r1:1.5b","created_at":"2025-07-30T09:45:03.76711Z","message":{"role":"assistant","content":"\\n\\n"},"done":false}
-{"model":"deepseek-r1:1.5b","created_at":"2025-07-30T09:45:03.877521Z","message":{"role":"assistant","content":"O"},"done":false}
-{"model":"deepseek-r1:1.5b","created_at":"2025-07-30T09:45:03.988219Z","message":{"role":"assistant","content":"ll"},"done":false}
-{"model":"deepseek-r1:1.5b","created_at":"2025-07-30T09:45:04.098806Z","message":{"role":"assistant","content":"ama"},"done":false}
-{"model":"deepseek-r1:1.5b","created_at":"2025-07-30T09:45:04.21934Z","message":{"role":"assistant","content":" is"},"done":false}
-"""
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# the transcript lines of seeds/000 (ollama#4788), verbatim: (created_at, content)
+SEED_HEAD = [
+    ("2025-07-30T09:45:03.537758Z", "\\n\\n"),
+    ("2025-07-30T09:45:03.654744Z", "\\u003c/think\\u003e"),
+    ("2025-07-30T09:45:03.76711Z", "\\n\\n"),
+    ("2025-07-30T09:45:03.877521Z", "O"),
+    ("2025-07-30T09:45:03.988219Z", "ll"),
+    ("2025-07-30T09:45:04.098806Z", "ama"),
+    ("2025-07-30T09:45:04.21934Z", " is"),
+]
+SEED_FIRST = b"".join(
+    b'{"model":"deepseek-r1:1.5b","created_at":"%s","message":{"role":"assistant",'
+    b'"content":"%s"},"done":false}\n' % (t.encode(), c.encode())
+    for t, c in SEED_HEAD
+)
 SEED_DONE_TAIL = (
     b'"message":{"role":"assistant","content":""},"done_reason":"stop","done":true,'
     b'"total_duration":49729537151,"load_duration":3445259896,"prompt_eval_count":9,'
@@ -41,7 +49,9 @@ SEED_DONE_TAIL = (
 )
 def test_created_at_to_ns_exactly(moment: datetime, nanos: int, digits: int) -> None:
     fraction = f"{nanos:09d}"[:digits]
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if digits else "") + "Z"
+    text = (
+        moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if digits else "") + "Z"
+    )
     expected = calendar.timegm(moment.timetuple()) * 10**9 + int(fraction.ljust(9, "0"))
     assert parse_created_at(text) == expected
 
@@ -99,7 +109,14 @@ def test_bundled_scenarios_validate_and_cover_the_issue() -> None:
     for sample in ("é", "北", "🌍", "\u0301", "مرحبا", "ש"):
         assert sample in text
     injection = bundled["injection"].body
-    for escaped in (rb"\n\n", rb"\r", rb"\r\n", b"data: x", b"event: y", b'"content":":"'):
+    for escaped in (
+        rb"\n\n",
+        rb"\r",
+        rb"\r\n",
+        b"data: x",
+        b"event: y",
+        b'"content":":"',
+    ):
         assert escaped in injection
     assert b"\r" not in injection  # escapes only: the file stays valid NDJSON
     assert b'"thinking":"' in bundled["thinking"].body
@@ -202,7 +219,9 @@ def test_single_toml_with_embedded_body(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
         "inline.toml",
-        "description = 'embedded'\nbody = '''\n" + LINE + LINE.replace('"a"', '"\\u003c"')
+        "description = 'embedded'\nbody = '''\n"
+        + LINE
+        + LINE.replace('"a"', '"\\u003c"')
         + "'''\n",
     )
     rec = load_scenario(path)

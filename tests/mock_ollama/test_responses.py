@@ -14,8 +14,11 @@ def test_aggregate_chat_concatenates_and_keeps_final_metrics() -> None:
     body = json.loads(answer.body)
     assert body["message"]["content"].startswith("\n\n</think>\n\nOllama is an open")
     assert body["message"]["content"].endswith("command-line setup.")
-    assert body["eval_count"] == 274 and body["done"] is True
-    assert answer.body.startswith(b'{"model":"deepseek-r1:1.5b","created_at":"2025-07-30T')
+    assert body["eval_count"] == 274
+    assert body["done"] is True
+    assert answer.body.startswith(
+        b'{"model":"deepseek-r1:1.5b","created_at":"2025-07-30T'
+    )
     assert b"\\u003c/think\\u003e" in answer.body  # Go-encoded again
     assert answer.content_type == "application/json; charset=utf-8"
 
@@ -29,7 +32,9 @@ def test_aggregate_thinking_tools_generate_and_errors() -> None:
         "city": "Paris",
         "unit": "celsius",
     }
-    gen = json.loads(aggregate(list(BUNDLED["qwen-generate"].lines), "/api/generate").body)
+    gen = json.loads(
+        aggregate(list(BUNDLED["qwen-generate"].lines), "/api/generate").body
+    )
     assert gen["response"] == "The sky is blue because of Rayleigh scattering."
     failed = aggregate(list(BUNDLED["error-mid-stream"].lines), "/api/chat")
     assert failed.status == 500
@@ -39,7 +44,7 @@ def test_aggregate_thinking_tools_generate_and_errors() -> None:
 
 
 def test_status_answers() -> None:
-    assert status_answer(404, "m").body == b"{\"error\":\"model 'm' not found\"}"
+    assert status_answer(404, "m").body == b'{"error":"model \'m\' not found"}'
     assert status_answer(503, "m").body == (
         b'{"error":"server busy, please try again.  maximum pending requests exceeded"}'
     )
@@ -52,5 +57,6 @@ def test_catalogue_bodies_have_what_clients_require() -> None:
     assert "model_info" in json.loads(show("m").body)
     assert json.loads(tags(["a"]).body)["models"][0]["name"] == "a"
     statuses = [json.loads(x)["status"] for x in pull_lines("m")]
-    assert statuses[0] == "pulling manifest" and statuses[-1] == "success"
+    assert statuses[0] == "pulling manifest"
+    assert statuses[-1] == "success"
     assert statuses[-2] == "removing unused layers"

@@ -17,7 +17,8 @@ BUNDLED = load_bundled()
 
 
 def _line(i: int, token: str) -> bytes:
-    obj = {"model": "m", "created_at": f"2025-01-01T00:00:0{i % 10}.{i:03d}Z"}
+    obj: dict[str, object] = {"model": "m"}
+    obj["created_at"] = f"2025-01-01T00:00:0{i % 10}.{i:03d}Z"
     obj |= {"message": {"role": "assistant", "content": token}, "done": False}
     return json.dumps(obj, ensure_ascii=False).encode() + b"\n"
 
@@ -55,19 +56,38 @@ def test_writes_concatenate_to_the_recorded_bytes(
     recordings,
     timings,
     fragments,
-    st.lists(st.sampled_from(["stall:{}:30", "malformed-at:{}", "cut-at:{}",
-                              "error-at:{}", "garbage-at:{}", "long-line-at:{}:300"]),
-             max_size=3),
+    st.lists(
+        st.sampled_from(
+            [
+                "stall:{}:30",
+                "malformed-at:{}",
+                "cut-at:{}",
+                "error-at:{}",
+                "garbage-at:{}",
+                "long-line-at:{}:300",
+            ]
+        ),
+        max_size=3,
+    ),
     seeds,
     gaps,
     st.integers(min_value=0, max_value=10**9),
 )
 def test_times_never_go_backwards(
-    rec, timing, fragment, fault_patterns, seed, gap, delay
+    rec: Recording,
+    timing: Timing,
+    fragment: Fragment,
+    fault_patterns: list[str],
+    seed: int,
+    gap: int,
+    delay: int,
 ) -> None:
-    faults = [parse_fault(p.format(i % len(rec.lines))) for i, p in enumerate(fault_patterns)]
-    s = build_schedule(rec, timing, fragment, faults, seed=seed, gap_ns=gap,
-                       header_delay_ns=delay)
+    faults = [
+        parse_fault(p.format(i % len(rec.lines))) for i, p in enumerate(fault_patterns)
+    ]
+    s = build_schedule(
+        rec, timing, fragment, faults, seed=seed, gap_ns=gap, header_delay_ns=delay
+    )
     times = [w.at_ns for w in s.writes]
     assert times == sorted(times)
     assert all(t >= delay for t in times)
@@ -75,7 +95,9 @@ def test_times_never_go_backwards(
 
 
 @given(recordings, timings, fragments, seeds)
-def test_deterministic(rec, timing, fragment, seed) -> None:
+def test_deterministic(
+    rec: Recording, timing: Timing, fragment: Fragment, seed: int
+) -> None:
     assert build_schedule(rec, timing, fragment, seed=seed) == build_schedule(
         rec, timing, fragment, seed=seed
     )
@@ -93,7 +115,9 @@ def test_scale_fixed_zero() -> None:
     scaled = build_schedule(rec, Timing("scale", 0.5), Fragment("line"))
     assert [w.at_ns for w in scaled.writes] == [round(o * 0.5) for o in rec.offsets_ns]
     fixed = build_schedule(rec, Timing("fixed", 20), Fragment("line"))
-    assert [w.at_ns for w in fixed.writes] == [i * 20_000_000 for i in range(len(rec.lines))]
+    assert [w.at_ns for w in fixed.writes] == [
+        i * 20_000_000 for i in range(len(rec.lines))
+    ]
     zero = build_schedule(rec, Timing("zero"), Fragment("line"))
     assert {w.at_ns for w in zero.writes} == {0}
 
@@ -163,7 +187,9 @@ def test_cut_at_writes_half_a_line() -> None:
 
 def test_stall_delays_and_inf_stops() -> None:
     rec = BUNDLED["qwen-chat"]
-    s = build_schedule(rec, Timing("fixed", 10), Fragment("line"), [Fault("stall", 2, ms=500)])
+    s = build_schedule(
+        rec, Timing("fixed", 10), Fragment("line"), [Fault("stall", 2, ms=500)]
+    )
     assert [w.at_ns for w in s.writes[:4]] == [0, 10_000_000, 520_000_000, 530_000_000]
     forever = build_schedule(
         rec, Timing("fixed", 10), Fragment("line"), [Fault("stall", 2, ms=float("inf"))]
@@ -177,15 +203,24 @@ def test_stall_delays_and_inf_stops() -> None:
 
 def test_garbage_malformed_and_long_lines() -> None:
     rec = BUNDLED["qwen-chat"]
-    g = build_schedule(rec, Timing("zero"), Fragment("line"), [Fault("garbage-at", 1)], seed=9)
+    g = build_schedule(
+        rec, Timing("zero"), Fragment("line"), [Fault("garbage-at", 1)], seed=9
+    )
     garbage = g.writes[-1].data
-    assert garbage.endswith(b"\n") and b"\n" not in garbage[:-1] and b"\r" not in garbage
+    assert garbage.endswith(b"\n")
+    assert b"\n" not in garbage[:-1]
+    assert b"\r" not in garbage
     with pytest.raises(ValueError):  # noqa: PT011 - any JSON error
         json.loads(garbage)
-    assert g.end == "complete" and len(g.writes) == 2
-    again = build_schedule(rec, Timing("zero"), Fragment("line"), [Fault("garbage-at", 1)], seed=9)
+    assert g.end == "complete"
+    assert len(g.writes) == 2
+    again = build_schedule(
+        rec, Timing("zero"), Fragment("line"), [Fault("garbage-at", 1)], seed=9
+    )
     assert again.writes[-1].data == garbage
-    m = build_schedule(rec, Timing("zero"), Fragment("line"), [Fault("malformed-at", 1)])
+    m = build_schedule(
+        rec, Timing("zero"), Fragment("line"), [Fault("malformed-at", 1)]
+    )
     assert len(m.writes) == len(rec.lines)
     with pytest.raises(ValueError):  # noqa: PT011
         json.loads(m.writes[1].data)
@@ -193,8 +228,12 @@ def test_garbage_malformed_and_long_lines() -> None:
         rec, Timing("zero"), Fragment("line"), [Fault("long-line-at", 1, size=200_000)]
     )
     line = long.writes[1].data
-    assert len(line) == 200_000 and line.endswith(b'"}\n')
-    assert json.loads(line)["message"]["content"] == json.loads(rec.lines[1])["message"]["content"]
+    assert len(line) == 200_000
+    assert line.endswith(b'"}\n')
+    assert (
+        json.loads(line)["message"]["content"]
+        == json.loads(rec.lines[1])["message"]["content"]
+    )
 
 
 def test_fault_past_the_end_is_a_policy_error() -> None:

@@ -46,13 +46,22 @@ class Wire:
         return out
 
 
-def post(url: str, path: str, body: object, *, timeout: float = 20.0,
-         read_until_close: bool = True, max_reads: int | None = None) -> Wire:
+def post(
+    url: str,
+    path: str,
+    body: object,
+    *,
+    timeout: float = 20.0,
+    read_until_close: bool = True,
+    max_reads: int | None = None,
+) -> Wire:
     """POST ``body`` (JSON) and record every read until the chunked end or EOF."""
     parts = urlsplit(url)
     payload = json.dumps(body).encode()
     wire = Wire()
-    with socket.create_connection((parts.hostname, parts.port), timeout=timeout) as sock:
+    with socket.create_connection(
+        (parts.hostname, parts.port), timeout=timeout
+    ) as sock:
         sock.sendall(
             b"POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
             b"Content-Length: %d\r\n\r\n" % (path.encode(), len(payload)) + payload

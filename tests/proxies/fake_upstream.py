@@ -9,7 +9,6 @@ goes out only with the first body write (ollama-api.md 1.2).
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import re
@@ -21,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable
 
 MARKER = re.compile(rb"\[\[mock:([^\]]*)\]\]")
 POLL = 0.02
@@ -324,9 +323,3 @@ def _check_peer(conn: socket.socket, timeout: float) -> None:
 def _wait_peer(conn: socket.socket, deadline: float) -> None:
     while (left := deadline - time.monotonic()) > 0:
         _check_peer(conn, min(left, POLL * 5))
-
-
-@contextlib.contextmanager
-def fake_ollama() -> Iterator[FakeOllama]:
-    with FakeOllama() as fake:
-        yield fake

@@ -236,6 +236,7 @@ REJECTIONS = [
     ("POST", JSON, b'{"prompt": 3}', 400),
     ("POST", JSON, b'{"prompt": "hi", "model": 7}', 400),
     ("POST", JSON, b'{"prompt": "\xff"}', 400),
+    ("POST", JSON, b'{"prompt": "' + b"x" * (2 * 1024 * 1024) + b'"}', 413),
     ("POST", JSON | {"Accept": "image/png"}, VALID, 406),
     ("POST", JSON | {"Accept": "text/event-stream;q=0, */*"}, VALID, 406),
     ("GET", {}, b"", 405),

@@ -102,7 +102,7 @@ def _run(source: IO[bytes], chunk: int | None) -> int:
 def _reads(source: IO[bytes], chunk: int | None) -> Iterator[bytes]:
     """The stream's bytes: as they arrive, or re-cut into exactly ``chunk`` bytes."""
     read = getattr(source, "read1", source.read)  # read1: no waiting for a full buffer
-    held = b""
+    held = bytearray()
     while True:
         try:
             data = read(READ_SIZE)
@@ -116,10 +116,10 @@ def _reads(source: IO[bytes], chunk: int | None) -> Iterator[bytes]:
         held += data
         cut = len(held) - len(held) % chunk
         for start in range(0, cut, chunk):
-            yield held[start : start + chunk]
-        held = held[cut:]
+            yield bytes(held[start : start + chunk])
+        del held[:cut]
     if held:
-        yield held
+        yield bytes(held)
 
 
 def _print_events(items: Iterable[object]) -> None:

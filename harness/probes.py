@@ -56,7 +56,7 @@ PROBES: dict[str, Probe] = {
     for p in (
         Probe("valid"),
         Probe("compress", accept_encoding="gzip, br"),
-        Probe("early-flush", header_delay_ms=2500),
+        Probe("early-flush", header_delay_ms=1500),
         Probe("utf8", scenario="multilingual", fragment="utf8", gap_ms=2),
         Probe("split-json", fragment="json", gap_ms=2),
         Probe("split-bytes", fragment="bytes:1", timing="zero", gap_ms=0.3),

@@ -28,7 +28,7 @@ from harness.layers import LayerHandle, open_layer, parse_layer
 from harness.mockproc import MockUpstream, start_mock
 from harness.observation import Request
 from harness.observe import Limits, observe
-from harness.probes import LAT_TIMING, PROBES, Probe
+from harness.probes import PROBES, Probe
 from harness.probing import Target, new_req, perform
 from harness.procs import free_port, install_signal_handlers
 from harness.scenarios import scenario_lines
@@ -37,6 +37,8 @@ from harness.target import RunningTarget, TargetSpec, start_target
 #: with --layer nginx the proxy must keep the connection alive: nginx's read timeout
 #: sits this far above the heartbeat budget (CHECKS.md IDLE-HEARTBEAT)
 READ_TIMEOUT_MARGIN_S = 2.0
+#: the client self-test reads the qwen-chat scenario straight from the mock at this pace
+BASELINE_TIMING = "fixed:20"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +96,7 @@ def expected_for(probe: Probe) -> Expected:
 async def calibrate(mock: MockUpstream) -> dict[str, float]:
     """The client reads the mock directly: per-line lag of the harness's own path."""
     req = new_req("baseline", "lat")
-    probe = Probe("baseline", timing=LAT_TIMING)
+    probe = Probe("baseline", timing=BASELINE_TIMING)
     body = json.dumps(
         {"model": "qwen2.5:7b", "stream": True,
          "messages": [{"role": "user", "content": probe.marker(req, 0)}]}

@@ -14,10 +14,11 @@ sequence, so a chunk boundary inside a character needs no care. A CR that ends a
 ends its line at once (as a browser dispatches on it); an LF that starts the next
 chunk is then the second half of a CRLF.
 
-Two paths, one result. The exact path goes line by line. The bulk path takes runs of
-complete single-line ``data:`` events whose lines all end in LF (or all in CRLF)
-through C-speed ``bytes``/``str`` operations, and hands any block it does not
-recognise to the exact path. The tests feed every vector both ways.
+Two paths, one result. The exact path goes line by line. The bulk path takes complete
+events whose lines all end in LF (or all in CRLF): runs of single-line ``data:``
+events through C-speed ``bytes``/``str`` operations, other plain events a block at a
+time, and anything that needs a lint finding back to the exact path. The tests feed
+every vector and generated stream both ways.
 
 Offsets are byte offsets in the whole stream (a leading BOM counts). ``Event.end`` is
 just past the byte that completed the event: the blank line's LF, or its CR when the
@@ -32,13 +33,19 @@ from collections import Counter
 from itertools import accumulate, repeat
 from operator import add, sub
 
-from harness.sse_bulk import PlainBlock, SimpleRun, builder, plain_block, simple_run
+from harness.sse_bulk import (
+    PlainBlock,
+    SimpleRun,
+    builder,
+    plain_block,
+    simple_run,
+    uniform_eol,
+)
 from harness.sse_fields import Interpreter
 from harness.sse_model import (
     LINT_BARE_CR,
     LINT_BOM,
     LINT_CODES,
-    LINT_FIELD_CASE,
     LINT_ID_NUL,
     LINT_INVALID_RETRY,
     LINT_INVALID_UTF8,
@@ -55,7 +62,6 @@ __all__ = [
     "LINT_BARE_CR",
     "LINT_BOM",
     "LINT_CODES",
-    "LINT_FIELD_CASE",
     "LINT_ID_NUL",
     "LINT_INVALID_RETRY",
     "LINT_INVALID_UTF8",
@@ -158,9 +164,12 @@ class SSEParser(Interpreter):
             )
             raw = b"".join(self._block_raw) + partial
             self.unterminated = raw.decode("utf-8", "replace")
-            lines = len(self._block_raw) // 2 + bool(partial)
-            detail = f"stream ended inside an event: {lines} line(s) after the last "
-            detail += "blank line discarded"
+            lines = (
+                [*self._block_raw[::2], partial] if partial else self._block_raw[::2]
+            )
+            what = "a comment" if all(x[:1] == b":" for x in lines) else "an event"
+            detail = f"stream ended inside {what}: {len(lines)} line(s) after the "
+            detail += "last blank line discarded"
             if partial:
                 detail += " (the last one incomplete)"
             self._lint(LINT_UNTERMINATED, start, detail)
@@ -180,7 +189,7 @@ class SSEParser(Interpreter):
         base = self._partial_off
         last = data.rfind(b"\n") + 1
         if last:
-            nl = _uniform_eol(data, last)
+            nl = uniform_eol(data, last)
             if nl is not None:
                 self._bulk(data[:last], base, nl)
                 data, base = data[last:], base + last
@@ -297,16 +306,6 @@ class SSEParser(Interpreter):
 
 
 _make_events = builder(Event)
-
-
-def _uniform_eol(data: bytes, stop: int) -> bytes | None:
-    """b"\\n" or b"\\r\\n" if all line ends in ``data[:stop]`` are that one."""
-    if data.find(b"\r", 0, stop) < 0:
-        return b"\n"
-    crlf = data.count(b"\r\n", 0, stop)
-    if crlf == data.count(b"\r", 0, stop) == data.count(b"\n", 0, stop):
-        return b"\r\n"
-    return None
 
 
 def parse(data: bytes) -> tuple[list[Event | Comment], list[Finding]]:

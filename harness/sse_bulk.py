@@ -1,4 +1,4 @@
-"""The SSE parser's bulk path: runs of ``data:``-only events at C speed.
+"""The SSE parser's bulk path: whole events at a time, data-only runs at C speed.
 
 Pure (standard library only). ``harness.sse`` calls ``simple_run`` on a *region*:
 complete lines that all end in the same ``nl`` (b"\\n" or b"\\r\\n"), starting where an
@@ -7,8 +7,9 @@ blocks; the lines of each block followed by one blank line are exactly the regio
 lines, so each block is one event, or a data-less block that dispatches nothing.
 
 ``simple_run`` recognises the common case, where every block is one ``data:`` line,
-with one split, one count and one decode, and returns None for anything else (the
-parser then takes the exact path for that region).
+with one split, one count and one decode, and returns None for anything else; the
+parser then takes the region block by block, with ``plain_block`` for blocks that need
+no lint finding, and the exact path for the rest.
 """
 
 from __future__ import annotations
@@ -98,6 +99,16 @@ def plain_block(block: bytes, nl: bytes) -> PlainBlock | None:
         else:
             return None
     return data, kind, ident, retry, comments
+
+
+def uniform_eol(data: bytes, stop: int) -> bytes | None:
+    """b"\\n" or b"\\r\\n" if all line ends in ``data[:stop]`` are that one."""
+    if data.find(b"\r", 0, stop) < 0:
+        return b"\n"
+    crlf = data.count(b"\r\n", 0, stop)
+    if crlf == data.count(b"\r", 0, stop) == data.count(b"\n", 0, stop):
+        return b"\r\n"
+    return None
 
 
 def builder(cls: type[T]) -> Callable[[Iterable[Iterable[Any]], int], list[T]]:

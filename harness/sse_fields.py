@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from harness.sse_model import (
     LINT_BOM,
-    LINT_FIELD_CASE,
     LINT_ID_NUL,
     LINT_INVALID_RETRY,
     LINT_INVALID_UTF8,
@@ -177,7 +176,7 @@ def _ignored_field(name: str) -> tuple[str, str]:
     shown = _clip(name)
     if name.lower() in KNOWN_FIELDS:
         hint = f"field names are case-sensitive (did you mean {name.lower()!r}?)"
-        return LINT_FIELD_CASE, f"field {shown} ignored: {hint}"
+        return LINT_UNKNOWN_FIELD, f"field {shown} ignored: {hint}"
     if name[:1] == "\ufeff":
         return LINT_UNKNOWN_FIELD, f"field {shown} ignored: it starts with U+FEFF"
     if name.strip() in KNOWN_FIELDS:

@@ -43,10 +43,9 @@ class Finding:
 LINT_BARE_CR = "bare-cr"
 #: The stream starts with a UTF-8 BOM (stripped), or a line starts with U+FEFF (kept).
 LINT_BOM = "bom"
-#: A field other than data/event/id/retry (the spec ignores it).
+#: A field other than data/event/id/retry (the spec ignores it); the detail tells a
+#: wrong-case name such as ``Data`` (no case folding) or a leading U+FEFF or space.
 LINT_UNKNOWN_FIELD = "unknown-field"
-#: A known field name in the wrong case, such as ``Data`` (ignored: no case folding).
-LINT_FIELD_CASE = "field-case"
 #: A retry value that is not only ASCII digits (ignored).
 LINT_INVALID_RETRY = "invalid-retry"
 #: An id value containing U+0000 (ignored; the previous id stays in force).
@@ -60,7 +59,6 @@ LINT_CODES = (
     LINT_BARE_CR,
     LINT_BOM,
     LINT_UNKNOWN_FIELD,
-    LINT_FIELD_CASE,
     LINT_INVALID_RETRY,
     LINT_ID_NUL,
     LINT_INVALID_UTF8,

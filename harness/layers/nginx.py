@@ -164,7 +164,7 @@ def render_config(s: NginxSettings) -> str:
                 "    # proxy_http_version: stock (1.0), so no chunked upstream bodies"
             ]
         ),
-        f"    proxy_read_timeout {s.read_timeout_s:g}s;",
+        f"    proxy_read_timeout {max(1, round(s.read_timeout_s * 1000))}ms;",
         "    # proxy_buffering: stock (on), default buffer sizes -- deliberately.",
         "}",
     ]

@@ -50,7 +50,7 @@ def test_python_reference_proxy_passes_every_must():
     report = gate(PYTHON_PROXY)
     assert not failures(report), "\n".join(failures(report))
     musts = [r for r in report.results if r.level is Level.MUST]
-    assert len(musts) >= 25 and all(r.outcome is Outcome.OK for r in musts)
+    assert len(musts) >= 24 and all(r.outcome is Outcome.OK for r in musts)
     assert report.duration_s <= 60, f"a direct run took {report.duration_s} s"
 
 

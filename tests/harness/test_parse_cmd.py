@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from harness import parse_cmd
+from harness.sse import Comment, Event, SSEParser
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -143,3 +144,27 @@ def test_events_stream_out_before_eof() -> None:
         proc.stdin.close()
         assert json.loads(proc.stdout.readline())["data"] == "second"
         assert proc.wait(timeout=30) == 0
+
+
+@pytest.mark.parametrize(("chunk", "size"), [(None, len(STREAM)), ("7", 7)])
+def test_chunk_sets_the_feed_size(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    chunk: str | None,
+    size: int,
+) -> None:
+    sizes: list[int] = []
+    feed = SSEParser.feed
+
+    def spy(self: SSEParser, data: bytes) -> list[Event | Comment]:
+        sizes.append(len(data))
+        return feed(self, data)
+
+    monkeypatch.setattr(SSEParser, "feed", spy)
+    path = tmp_path / "stream.sse"
+    path.write_bytes(STREAM)
+    assert parse_cmd.main([str(path)] + (["--chunk", chunk] if chunk else [])) == 0
+    whole, rest = divmod(len(STREAM), size)
+    assert sizes == [size] * whole + ([rest] if rest else [])
+    assert events(capsys.readouterr().out) == EVENTS

@@ -15,7 +15,6 @@ from harness.sse import (
     LINT_BARE_CR,
     LINT_BOM,
     LINT_CODES,
-    LINT_FIELD_CASE,
     LINT_ID_NUL,
     LINT_INVALID_RETRY,
     LINT_INVALID_UTF8,
@@ -242,6 +241,14 @@ def test_unterminated_text_and_offset() -> None:
     assert "3 line(s)" in parser.findings[0].detail
 
 
+def test_unterminated_comment_is_told_apart() -> None:
+    parser = SSEParser()
+    parser.feed(b"data: a\n\n: ping\n")
+    parser.close()
+    assert parser.unterminated == ": ping\n"
+    assert parser.findings[0].detail.startswith("stream ended inside a comment: 1 line")
+
+
 def test_close_is_idempotent_and_feed_after_close_raises() -> None:
     parser = SSEParser()
     assert parser.feed(b"") == []
@@ -273,7 +280,7 @@ def test_events_are_frozen() -> None:
             [(LINT_BOM, 0), (LINT_BOM, 3), (LINT_UNKNOWN_FIELD, 3)],
         ),
         (b"data: x\nfoo: y\n\n", [(LINT_UNKNOWN_FIELD, 8)]),
-        (b"data: x\nData: y\n\n", [(LINT_FIELD_CASE, 8)]),
+        (b"data: x\nData: y\n\n", [(LINT_UNKNOWN_FIELD, 8)]),
         (
             b"retry: 1\nretry:  5\nretry: x\n\n",
             [(LINT_INVALID_RETRY, 9), (LINT_INVALID_RETRY, 19)],
@@ -292,12 +299,21 @@ def test_findings_and_offsets(data: bytes, expected: list[tuple[str, int]]) -> N
     assert all(f.code in LINT_CODES and "\n" not in f.detail for f in findings)
 
 
+def test_unknown_field_details() -> None:
+    _, findings = parse(b"Data: x\n\xef\xbb\xbfdata: y\n data: z\nfoo\n\n")
+    assert [f.detail for f in findings if f.code == LINT_UNKNOWN_FIELD] == [
+        "field 'Data' ignored: field names are case-sensitive (did you mean 'data'?)",
+        "field '\\ufeffdata' ignored: it starts with U+FEFF",
+        "field ' data' ignored: whitespace in the name",
+        "unknown field 'foo' ignored",
+    ]
+
+
 def test_lint_codes_are_their_names() -> None:
     assert LINT_CODES == (
         "bare-cr",
         "bom",
         "unknown-field",
-        "field-case",
         "invalid-retry",
         "id-nul",
         "invalid-utf8",
@@ -351,6 +367,11 @@ def llm_stream(count: int) -> bytes:
         llm_stream(100).replace(b"data: {", b"data:{", 7),  # mixed spacing
         llm_stream(100) + b"event: e\ndata: 1\ndata: 2\n\n" + llm_stream(100),
         llm_stream(100) + b"\n\n\n" + llm_stream(10),
+        llm_stream(200).replace(b"data: ", b"event: token\ndata: "),
+        llm_stream(200).replace(b"data: ", b"id: 1\nretry: 10\ndata: "),
+        llm_stream(200).replace(b"data: ", b": a\n: a\ndata: ").replace(b"\n", b"\r\n"),
+        llm_stream(200).replace(b"data: ", b": \xc3\xa9\ndata: "),
+        llm_stream(200).replace(b"data: ", b"id: a\x00\nData: x\nretry: 1x\ndata: "),
     ],
     ids=[
         "lf",
@@ -361,6 +382,11 @@ def llm_stream(count: int) -> bytes:
         "mixed-space",
         "multi",
         "blank",
+        "event-data",
+        "id-retry-data",
+        "same-comments-crlf",
+        "non-ascii-comment",
+        "linted-fields",
     ],
 )
 def test_bulk_path_equals_exact_path(data: bytes) -> None:
@@ -368,6 +394,13 @@ def test_bulk_path_equals_exact_path(data: bytes) -> None:
     for size in (len(data), 4096, 1000, 37):
         chunks = [data[i : i + size] for i in range(0, len(data), size)]
         assert run(chunks) == exact, f"chunks of {size}"
+
+
+def test_plain_blocks_place_each_comment() -> None:
+    data = b"data: a\n\n: x\n: x\ndata: b\n\n"
+    items, _ = parse(data)
+    assert items[1:3] == [Comment(" x", 9), Comment(" x", 13)]
+    assert items[3] == Event("message", "b", "", None, 9, 26)
 
 
 def test_fast_events_are_complete_dataclasses() -> None:

@@ -1,0 +1,64 @@
+"""No timing flake: verdicts hold on a machine whose cores are both kept busy.
+
+The correct reference proxies pass every timing-sensitive MUST on 20 consecutive runs
+while two busy-loop processes compete for both cores; the buffering and non-cancelling
+variants fail theirs on every one of those runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from harness.checks.model import Outcome
+
+from .test_gate import PYTHON_PROXY, failures, gate, node_proxy, outcome
+
+RUNS = int(os.environ.get("SSE_STRESS_RUNS", "20"))
+TIMING = ("LAT-FIRST-TOKEN", "LAT-NO-BATCHING", "CANCEL-*", "END-DONE", "HDR-EARLY-FLUSH")
+
+
+@contextlib.contextmanager
+def busy_cores(count: int = 2) -> Iterator[None]:
+    burners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
+        for _ in range(count)
+    ]
+    try:
+        yield
+    finally:
+        for proc in burners:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("proxy", ["python", "node"])
+def test_correct_proxies_never_flake_under_load(proxy):
+    cmd = PYTHON_PROXY if proxy == "python" else node_proxy()
+    with busy_cores():
+        for run in range(RUNS):
+            report = gate(cmd, select=TIMING)
+            assert not failures(report), f"run {run + 1}/{RUNS}: " + "; ".join(failures(report))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("defect", "checks"),
+    [
+        ("buffer-all", ("LAT-FIRST-TOKEN", "LAT-NO-BATCHING")),
+        ("no-abort", ("CANCEL-MID-STREAM", "CANCEL-BEFORE-FIRST-TOKEN")),
+    ],
+)
+def test_broken_variants_fail_every_time_under_load(defect, checks):
+    with busy_cores():
+        for run in range(max(3, RUNS // 4)):
+            report = gate(f"{PYTHON_PROXY} --defect {defect}", select=checks)
+            got = {check: outcome(report, check) for check in checks}
+            assert set(got.values()) == {Outcome.FAILED}, f"run {run + 1}: {got}"

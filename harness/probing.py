@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from harness.checks.end import CANCEL_MS
 from harness.checks.model import Evidence, Expected
-from harness.dialects import Dialect, Kind
+from harness.dialects import Dialect, Kind, Reading
 from harness.exchanges import Exchange
 from harness.mockproc import MockUpstream
 from harness.observation import End, Observation, Request
@@ -28,6 +28,8 @@ PROMPT = "Why is the sky blue? "
 #: how long to wait for the proxied request to reach the mock before aborting anyway
 UPSTREAM_WAIT_S = 5.0
 POLL_S = 0.05
+#: a probe gives up after this long without a byte (beyond any silence it asked for)
+IDLE_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,20 +45,37 @@ class Target:
     alive: Callable[[], bool]
 
 
-class FirstToken:
-    """A Stopper: abort once the first token has been read."""
+#: after the completion event, a stream that keeps going is cut off this much later
+AFTER_DONE_S = 3.0
 
-    def __init__(self, dialect: Dialect) -> None:
+
+class Watch:
+    """A Stopper: abort at the first token (cancellation probes), or once a stream
+    has gone on for AFTER_DONE_S past its completion event (it never ends)."""
+
+    def __init__(self, dialect: Dialect, *, first_token: bool) -> None:
         self.parser = SSEParser()
         self.dialect = dialect
+        self.first_token = first_token
+        self.done_at: float | None = None
 
     def feed(self, data: bytes) -> bool:
         for item in self.parser.feed(data):
-            if isinstance(item, Event) and any(
-                r.kind is Kind.TOKEN for r in self.dialect.classify(item)
-            ):
+            if not isinstance(item, Event):
+                continue
+            kinds = {r.kind for r in _classify(self.dialect, item)}
+            if self.first_token and Kind.TOKEN in kinds:
                 return True
-        return False
+            if Kind.DONE in kinds and self.done_at is None:
+                self.done_at = time.monotonic()
+        return self.done_at is not None and time.monotonic() - self.done_at > AFTER_DONE_S
+
+
+def _classify(dialect: Dialect, event: Event) -> list[Reading]:
+    try:
+        return dialect.classify(event)
+    except Exception:  # a custom dialect's bug is reported by the transcript, not here
+        return []
 
 
 def new_req(layer: str, probe: str) -> str:
@@ -68,7 +87,7 @@ def limits_for(probe: Probe, idle_s: float) -> Limits:
     if probe.idle:
         return Limits(idle_s=idle_s + 10, total_s=idle_s + 40)
     silence = probe.header_delay_ms / 1000
-    return Limits(idle_s=max(10.0, silence + 5), total_s=max(45.0, silence + 30))
+    return Limits(idle_s=max(IDLE_S, silence + IDLE_S), total_s=max(45.0, silence + 30))
 
 
 async def perform(
@@ -79,8 +98,12 @@ async def perform(
     *,
     layer: str,
     idle_s: float,
+    skip: str = "",
 ) -> Evidence:
-    """Send ``probe`` to ``target`` and gather what the client and the mock saw."""
+    """Send ``probe`` to ``target`` and gather what the client and the mock saw.
+
+    With ``skip`` (a reason), nothing is sent: the evidence is an unanswered request.
+    """
     req = new_req(layer, probe.name)
     body = target.dialect.body(PROMPT + probe.marker(req, int(idle_s * 1000)), target.model)
     request = build_request(
@@ -91,7 +114,9 @@ async def perform(
         extra_headers=target.headers,
     )
     if not target.alive():
-        return _dead(probe, request, expected, target.dialect)
+        return unanswered(probe, request, expected, target.dialect, "the proxy is not running")
+    if skip:
+        return unanswered(probe, request, expected, target.dialect, skip)
     before = {x.id for x in await mock.aexchanges()}
     abort = asyncio.Event() if probe.abort_on_upstream else None
     watcher = asyncio.ensure_future(_abort_when_upstream(mock, req, abort)) if abort else None
@@ -100,7 +125,7 @@ async def perform(
         limits=limits_for(probe, idle_s),
         http2=target.http2,
         ca_path=target.ca_path,
-        stop=FirstToken(target.dialect) if probe.stop == "first-token" else None,
+        stop=Watch(target.dialect, first_token=probe.stop == "first-token"),
         abort=abort,
         pause_after_head_s=probe.pause_after_head_s,
     )
@@ -143,9 +168,15 @@ async def _settle(mock: MockUpstream, req: str, *, aborted: bool) -> list[Exchan
     return exchanges
 
 
-def _dead(probe: Probe, request: Request, expected: Expected, dialect: Dialect) -> Evidence:
+def unanswered(
+    probe: Probe, request: Request, expected: Expected, dialect: Dialect, reason: str
+) -> Evidence:
+    """Evidence of a request that was never answered (proxy dead or unresponsive)."""
     now = time.perf_counter_ns()
-    obs = Observation(
-        request, now, "1.1", None, (), None, (), End.CONNECT_FAILED, now, "the proxy is not running"
-    )
-    return Evidence(probe, obs, transcribe(obs, dialect), (), 0, expected, False, note="proxy dead")
+    obs = Observation(request, now, "1.1", None, (), None, (), End.CONNECT_FAILED, now, reason)
+    return Evidence(probe, obs, transcribe(obs, dialect), (), 0, expected, False, note=reason)
+
+
+def unresponsive(ev: Evidence) -> bool:
+    """The proxy took the request but never sent a response head."""
+    return ev.obs.head_ns is None and ev.obs.end in (End.TIMEOUT, End.CONNECT_FAILED)

@@ -29,7 +29,7 @@ from harness.mockproc import MockUpstream, start_mock
 from harness.observation import Request
 from harness.observe import Limits, observe
 from harness.probes import PROBES, Probe
-from harness.probing import Target, new_req, perform
+from harness.probing import Target, new_req, perform, unresponsive
 from harness.procs import free_port, install_signal_handlers
 from harness.scenarios import scenario_lines
 from harness.target import RunningTarget, TargetSpec, start_target
@@ -37,6 +37,8 @@ from harness.target import RunningTarget, TargetSpec, start_target
 #: with --layer nginx the proxy must keep the connection alive: nginx's read timeout
 #: sits this far above the heartbeat budget (CHECKS.md IDLE-HEARTBEAT)
 READ_TIMEOUT_MARGIN_S = 2.0
+#: after this many requests in a row without a response head, stop sending more
+UNRESPONSIVE_AFTER = 3
 #: the client self-test reads the qwen-chat scenario straight from the mock at this pace
 BASELINE_TIMING = "fixed:20"
 
@@ -176,6 +178,7 @@ class _Run:
                 background[probe.name] = asyncio.ensure_future(
                     perform(probe, target, mock, expected_for(probe), layer=layer.name, idle_s=self.config.idle_s)
                 )
+        silent = 0
         for probe in self.probes:
             if probe.idle:
                 continue
@@ -183,9 +186,16 @@ class _Run:
                 if layer.name == "direct" and self.config.proxy_cmd:
                     found[probe.name] = await self.probe_down(probe, mock)
                 continue
-            found[probe.name] = await perform(
-                probe, target, mock, expected_for(probe), layer=layer.name, idle_s=self.config.idle_s
+            skip = (
+                f"not sent: the proxy left {UNRESPONSIVE_AFTER} requests in a row unanswered"
+                if silent >= UNRESPONSIVE_AFTER
+                else ""
             )
+            found[probe.name] = ev = await perform(
+                probe, target, mock, expected_for(probe), layer=layer.name,
+                idle_s=self.config.idle_s, skip=skip,
+            )
+            silent = silent + 1 if unresponsive(ev) else 0
         for name, task in background.items():
             found[name] = await task
         return found

@@ -86,12 +86,18 @@ def injection(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     )
 
 
+def _lost(pending: str | None) -> bool:
+    """Pending text at EOF that the spec discards: anything but comment lines."""
+    lines = (pending or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return any(line and not line.startswith(":") for line in lines)
+
+
 def terminated(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     # 9.2.6: "Once the end of the file is reached, any pending data must be discarded."
     bad = [
         f"{name}: final event not ended by a blank line ({show(ev[name].transcript.unterminated or '')})"
         for name in STREAMS
-        if is_stream(ev[name]) and ev[name].transcript.unterminated
+        if is_stream(ev[name]) and _lost(ev[name].transcript.unterminated)
     ]
     return verdict(not bad, "every event ends with a blank line", "; ".join(bad))
 

@@ -118,6 +118,8 @@ def accel(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
 def no_compression(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     obs = ev["compress"].obs
     coding = obs.header("content-encoding")
+    if obs.status is None:
+        return failed(f"no response: {answer(ev['compress'])}")
     if not coding:
         return passed("no Content-Encoding for Accept-Encoding: gzip, br")
     return failed(

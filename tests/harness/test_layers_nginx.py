@@ -56,7 +56,7 @@ def test_config_keeps_stock_buffering_and_streams_upstream_over_http11(
     assert "proxy_pass http://127.0.0.1:3000;" in text
     assert "proxy_http_version 1.1;" in text
     assert 'proxy_set_header Connection "";' in text
-    assert "proxy_read_timeout 25s;" in text
+    assert "proxy_read_timeout 25000ms;" in text
     assert not re.search(r"^\s*proxy_buffer", text, re.MULTILINE)
     assert "daemon off;" in text
     assert "gzip" not in text

@@ -1,0 +1,77 @@
+"""`sse-harness`: exit statuses 0/1/2, one-line usage errors, reports always written."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from harness.cli import main
+
+URL = "http://127.0.0.1:{port}/api/v1/complete"
+PROXY = f"{sys.executable} -m proxies.starlette_proxy"
+
+
+def one_line_error(capsys: pytest.CaptureFixture[str], needle: str) -> None:
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert needle in err[0] and "Traceback" not in err[0]
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["run", "--proxy-cmd", PROXY], "--proxy-url is required"),
+        (["run", "--proxy-url", URL], "--mock-port"),
+        (["run", "--proxy-cmd", PROXY, "--proxy-url", URL, "--layer", "squid"], "unknown layer"),
+        (["run", "--proxy-cmd", PROXY, "--proxy-url", URL, "--select", "NOPE-*"], "matches no check"),
+        (["run", "--proxy-cmd", PROXY, "--proxy-url", URL, "--dialect", "nosuch:fn"], "--dialect"),
+        (["run", "--proxy-cmd", PROXY, "--proxy-url", URL, "--header", "novalue"], "--header"),
+        (["run", "--proxy-cmd", PROXY, "--proxy-url", URL, "--idle-seconds", "0"], "--idle-seconds"),
+        (["run", "--proxy-cmd", "{prot}", "--proxy-url", URL], "--proxy-cmd"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(argv, needle, capsys, tmp_path):
+    assert main([*argv, "--report-dir", str(tmp_path)]) == 2
+    one_line_error(capsys, needle)
+    assert json.loads((tmp_path / "report.json").read_text())["exit_status"] == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [(["run", "--startup-timeout", "abc"], "invalid float"), (["nosuchcommand"], "invalid choice")],
+)
+def test_argument_errors_are_one_line_and_exit_2(argv, needle, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    one_line_error(capsys, needle)
+
+
+def test_error_still_writes_a_report(tmp_path, capsys):
+    status = main(["run", "--proxy-cmd", f"{sys.executable} -c pass", "--proxy-url", URL,
+                   "--startup-timeout", "5", "--report-dir", str(tmp_path)])
+    assert status == 2
+    doc = json.loads((tmp_path / "report.json").read_text())
+    assert doc["exit_status"] == 2 and "exited" in doc["error"]
+    one_line_error(capsys, "proxy exited with status 0 before it was ready")
+
+
+def test_checks_lists_the_catalogue(capsys):
+    assert main(["checks", "REQ-*"]) == 0
+    out = capsys.readouterr().out
+    assert "REQ-415-WRONG-TYPE" in out and "HDR-STATUS-200" not in out
+
+
+@pytest.mark.slow
+def test_verdicts_exit_0_and_1_and_strict(tmp_path, capsys):
+    base = ["run", "--proxy-cmd", f"{PROXY} --defect no-accel", "--proxy-url", URL]
+    assert main([*base, "--select", "HDR-ACCEL", "--report-dir", str(tmp_path)]) == 0
+    doc = json.loads((tmp_path / "report.json").read_text())
+    assert doc["summary"] == {"NON-STRICT": 1} and doc["results"][0]["check"] == "HDR-ACCEL"
+    assert doc["target"]["dialect"] == "seed" and doc["harness"]["version"]
+    assert "HDR-ACCEL" in (tmp_path / "summary.md").read_text()
+    assert main([*base, "--select", "HDR-ACCEL", "--strict"]) == 1
+    assert main(["run", "--proxy-cmd", f"{PROXY} --defect no-415", "--proxy-url", URL,
+                 "--select", "REQ-415-WRONG-TYPE"]) == 1

@@ -1,0 +1,70 @@
+"""A proxy that never starts, hangs, crashes mid-run or never ends its stream gets a
+clear FAILED or exit status 2 within bounded time, and nothing of it is left behind."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from harness.checks.model import Outcome
+from harness.cli import main
+from harness.runner import RunConfig, run
+
+HERE = Path(__file__).resolve().parent
+URL = "http://127.0.0.1:{port}/api/v1/complete"
+
+
+def cmd(mode: str) -> str:
+    return f"{sys.executable} {HERE / 'bad_proxies.py'} {mode}"
+
+
+def leftovers(mode: str) -> list[str]:
+    out = subprocess.run(["pgrep", "-af", f"bad_proxies.py {mode}"], capture_output=True, text=True)
+    return [line for line in out.stdout.splitlines() if "pgrep" not in line]
+
+
+def timed_run(mode: str, **kw: object) -> tuple[float, object]:
+    t0 = time.monotonic()
+    report = run(RunConfig(proxy_url=URL, proxy_cmd=cmd(mode), idle_s=2.0, heartbeat_s=1.0, **kw))  # type: ignore[arg-type]
+    return time.monotonic() - t0, report
+
+
+def test_never_ready_is_exit_2_in_bounded_time(capsys):
+    t0 = time.monotonic()
+    status = main(["run", "--proxy-cmd", cmd("never-listen"), "--proxy-url", URL, "--startup-timeout", "3"])
+    assert status == 2 and time.monotonic() - t0 < 20
+    assert "never became ready within 3 s" in capsys.readouterr().err
+    assert not leftovers("never-listen")
+
+
+@pytest.mark.slow
+def test_hanging_proxy_fails_in_bounded_time():
+    took, report = timed_run("hang")
+    outcomes = {r.check: r.outcome for r in report.results}  # type: ignore[attr-defined]
+    assert outcomes["HDR-STATUS-200"] is Outcome.FAILED
+    assert outcomes["END-DONE"] is Outcome.FAILED
+    assert took < 120, took
+    assert not leftovers("hang")
+
+
+@pytest.mark.slow
+def test_crashing_proxy_is_reported_and_reaped():
+    took, report = timed_run("crash", select=("FRM-TOKEN-MAPPING", "REQ-TYPE-PARAMS"))
+    failed = [r for r in report.results if r.outcome is Outcome.FAILED]  # type: ignore[attr-defined]
+    assert failed and any("not running" in r.detail for r in failed)
+    assert any("exited" in note for note in report.notes)  # type: ignore[attr-defined]
+    assert took < 60
+    assert not leftovers("crash")
+
+
+@pytest.mark.slow
+def test_never_ending_stream_fails_end_done():
+    took, report = timed_run("endless", select=("END-DONE", "HDR-STATUS-200"))
+    done = next(r for r in report.results if r.check == "END-DONE")  # type: ignore[attr-defined]
+    assert done.outcome is Outcome.FAILED and "did not end" in done.detail
+    assert took < 60
+    assert not leftovers("endless")

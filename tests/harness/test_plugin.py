@@ -1,0 +1,85 @@
+"""The pytest plugin: the suite as items, options and ini keys, verdicts, reports."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+URL = "http://127.0.0.1:{port}/api/v1/complete"
+CMD = f"{sys.executable} -m proxies.starlette_proxy"
+
+pytest_plugins = ["pytester"]
+
+
+@pytest.fixture
+def suite(pytester: pytest.Pytester) -> pytest.Pytester:
+    pytester.makepyfile(test_suite="from harness.suite.test_conformance import test_check\n")
+    return pytester
+
+
+def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    return pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "--proxy-url", URL, *args, timeout=240
+    )
+
+
+@pytest.mark.slow
+def test_suite_items_pass_for_a_correct_proxy_and_junit_is_written(suite, tmp_path):
+    junit = tmp_path / "junit.xml"
+    report_dir = tmp_path / "reports"
+    result = run(
+        suite, "--proxy-cmd", CMD, "--sse-env", f"PYTHONPATH={ROOT}",
+        "--sse-select", "HDR-STATUS-200,FRM-TOKEN-MAPPING", "--sse-select", "REQ-METHOD",
+        f"--junitxml={junit}", "--sse-report-dir", str(report_dir), "-v",
+    )
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(["*test_check?HDR-STATUS-200-direct?*PASSED*", "*sse-harness conformance*"])
+    assert "HDR-STATUS-200-direct" in junit.read_text()
+    assert (report_dir / "report.json").is_file() and (report_dir / "summary.md").is_file()
+
+
+@pytest.mark.slow
+def test_a_defect_fails_its_item_with_the_reason(suite):
+    result = run(
+        suite, "--proxy-cmd", f"{CMD} --defect no-415", "--sse-env", f"PYTHONPATH={ROOT}",
+        "--sse-select", "REQ-415-WRONG-TYPE",
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*FAILED REQ-415-WRONG-TYPE ?direct?: Content-Type: text/plain got*"])
+
+
+@pytest.mark.slow
+def test_options_come_from_the_ini_file_and_non_strict_needs_sse_strict(suite):
+    suite.makeini(
+        f"""
+        [pytest]
+        sse_proxy_cmd = {CMD} --defect no-accel
+        sse_proxy_url = {URL}
+        sse_env = PYTHONPATH={ROOT}
+        sse_select = HDR-ACCEL
+        """
+    )
+    lenient = suite.runpytest_subprocess("-p", "no:cacheprovider", timeout=240)
+    lenient.assert_outcomes(passed=1)
+    strict = suite.runpytest_subprocess("-p", "no:cacheprovider", "--sse-strict", timeout=240)
+    strict.assert_outcomes(failed=1)
+
+
+def test_a_proxy_that_never_starts_fails_the_items_with_one_clear_reason(suite):
+    result = run(
+        suite, "--proxy-cmd", f"{sys.executable} -c 'import sys; sys.exit(3)'",
+        "--sse-select", "HDR-STATUS-200", "--startup-timeout", "10",
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*the gate could not run: proxy exited with status 3*"])
+
+
+def test_the_plugin_stays_out_of_ordinary_test_runs(pytester):
+    pytester.makepyfile(test_plain="def test_one():\n    assert True\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    assert "sse-harness conformance" not in result.stdout.str()
+    assert "mock" not in result.stdout.str()

@@ -60,7 +60,14 @@ def _seed(token_key: str, done_key: str) -> Classifier:
     def classify(event: Event) -> list[Reading]:
         obj = _json(event.data)
         if event.type == "error":
-            return [Reading(Kind.ERROR, _error_text(obj.get("error") if isinstance(obj, dict) else event.data))]
+            return [
+                Reading(
+                    Kind.ERROR,
+                    _error_text(
+                        obj.get("error") if isinstance(obj, dict) else event.data
+                    ),
+                )
+            ]
         if not isinstance(obj, dict):
             return [Reading(Kind.OTHER, "data is not a JSON object")]
         if "error" in obj:
@@ -71,7 +78,9 @@ def _seed(token_key: str, done_key: str) -> Classifier:
             readings.append(Reading(Kind.TOKEN, token))
         if obj.get(done_key):
             readings.append(Reading(Kind.DONE))
-        return readings or [Reading(Kind.OTHER, f"no {token_key!r} or {done_key!r} key")]
+        return readings or [
+            Reading(Kind.OTHER, f"no {token_key!r} or {done_key!r} key")
+        ]
 
     return classify
 
@@ -82,7 +91,12 @@ def _openai(event: Event) -> list[Reading]:
         return [Reading(Kind.DONE)]
     obj = _json(event.data)
     if event.type == "error" or (isinstance(obj, dict) and "error" in obj):
-        return [Reading(Kind.ERROR, _error_text(obj.get("error") if isinstance(obj, dict) else event.data))]
+        return [
+            Reading(
+                Kind.ERROR,
+                _error_text(obj.get("error") if isinstance(obj, dict) else event.data),
+            )
+        ]
     if not isinstance(obj, dict):
         return [Reading(Kind.OTHER, "data is not a JSON object")]
     choices = obj.get("choices")
@@ -98,12 +112,19 @@ def _ollama(event: Event) -> list[Reading]:
     """SSE whose data is the Ollama chunk itself (ollama PR #11589)."""
     obj = _json(event.data)
     if event.type == "error" or (isinstance(obj, dict) and "error" in obj):
-        return [Reading(Kind.ERROR, _error_text(obj.get("error") if isinstance(obj, dict) else event.data))]
+        return [
+            Reading(
+                Kind.ERROR,
+                _error_text(obj.get("error") if isinstance(obj, dict) else event.data),
+            )
+        ]
     if not isinstance(obj, dict):
         return [Reading(Kind.OTHER, "data is not a JSON object")]
     readings = []
     message = obj.get("message")
-    content = message.get("content") if isinstance(message, dict) else obj.get("response")
+    content = (
+        message.get("content") if isinstance(message, dict) else obj.get("response")
+    )
     if isinstance(content, str) and content:
         readings.append(Reading(Kind.TOKEN, content))
     if obj.get("done") is True:
@@ -126,7 +147,9 @@ def _chat_body(prompt: str, model: str | None) -> dict[str, Any]:
 def _custom(spec: str) -> Classifier:
     module_name, _, attr = spec.partition(":")
     if not module_name or not attr:
-        raise UsageError(f"--dialect {spec!r}: expected seed, openai, ollama or module:function")
+        raise UsageError(
+            f"--dialect {spec!r}: expected seed, openai, ollama or module:function"
+        )
     try:
         target = getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as exc:
@@ -146,7 +169,9 @@ def _custom(spec: str) -> Classifier:
     return classify
 
 
-def make_dialect(name: str, *, token_key: str = "token", done_key: str = "finished") -> Dialect:
+def make_dialect(
+    name: str, *, token_key: str = "token", done_key: str = "finished"
+) -> Dialect:
     """The dialect called ``name``: seed, openai, ollama, or ``module:function``."""
     table: dict[str, tuple[Callable[[str, str | None], dict[str, Any]], Classifier]] = {
         "seed": (_seed_body, _seed(token_key, done_key)),

@@ -72,11 +72,14 @@ def parse_exchange(raw: dict[str, Any]) -> Exchange:
         status=int(raw.get("status", 0)),
         head_ns=_int_or_none(raw.get("head_ns")),
         writes=tuple(
-            Write(int(w["t_ns"]), int(w["offset"]), int(w["size"]), int(w.get("line", -1)))
+            Write(
+                int(w["t_ns"]), int(w["offset"]), int(w["size"]), int(w.get("line", -1))
+            )
             for w in raw.get("writes", ())
         ),
         lines=tuple(
-            Line(int(x["index"]), int(x["offset"]), int(x["size"])) for x in raw.get("lines", ())
+            Line(int(x["index"]), int(x["offset"]), int(x["size"]))
+            for x in raw.get("lines", ())
         ),
         end=str(raw.get("end", "")),
         client_gone_ns=_int_or_none(raw.get("client_gone_ns")),

@@ -8,10 +8,12 @@ early (error-at, cut-at, garbage-at) leave only the tokens before their line.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.checks.model import Expected
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 #: faults after whose line upstream sends no further content
 ENDING_FAULTS = ("error-at", "cut-at", "garbage-at")

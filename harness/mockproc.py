@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import contextlib
 import sys
-
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 from harness.errors import EnvironmentProblem
 from harness.exchanges import Exchange, parse_exchange
 from harness.procs import ManagedProcess, tcp_ready
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
 
 CONTROL_TIMEOUT_S = 5.0
 
@@ -38,8 +40,12 @@ class MockUpstream:
 
     async def aexchanges(self, req: str | None = None) -> list[Exchange]:
         params = {"req": req} if req else {}
-        async with httpx.AsyncClient(timeout=CONTROL_TIMEOUT_S, trust_env=False) as client:
-            response = await client.get(f"{self.base_url}/_mock/exchanges", params=params)
+        async with httpx.AsyncClient(
+            timeout=CONTROL_TIMEOUT_S, trust_env=False
+        ) as client:
+            response = await client.get(
+                f"{self.base_url}/_mock/exchanges", params=params
+            )
         response.raise_for_status()
         return [parse_exchange(raw) for raw in response.json()]
 
@@ -49,14 +55,27 @@ class MockUpstream:
 
 @contextlib.contextmanager
 def start_mock(
-    workdir: Path, *, port: int = 0, extra_args: tuple[str, ...] = (), timeout: float = 30.0
+    workdir: Path,
+    *,
+    port: int = 0,
+    extra_args: tuple[str, ...] = (),
+    timeout: float = 30.0,
 ) -> Iterator[MockUpstream]:
     """Start ``mock-ollama serve`` on 127.0.0.1 (port 0: any free port); always stop it."""
     port_file = workdir / "mock.port"
     argv = [
-        sys.executable, "-m", "mock_ollama", "serve",
-        "--host", "127.0.0.1", "--port", str(port), "--port-file", str(port_file),
-        "--any-model", *extra_args,
+        sys.executable,
+        "-m",
+        "mock_ollama",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--port-file",
+        str(port_file),
+        "--any-model",
+        *extra_args,
     ]
     process = ManagedProcess(argv, log_path=workdir / "mock.log", name="mock-ollama")
     process.start()
@@ -64,7 +83,9 @@ def start_mock(
         process.wait_ready(lambda: _port(port_file) is not None, timeout=timeout)
         bound = _port(port_file) or 0
         if not tcp_ready("127.0.0.1", bound, timeout=1.0):
-            raise EnvironmentProblem(f"mock-ollama wrote port {bound} but does not accept connections")
+            raise EnvironmentProblem(
+                f"mock-ollama wrote port {bound} but does not accept connections"
+            )
         yield MockUpstream(f"http://127.0.0.1:{bound}", bound, process)
     finally:
         process.stop()
@@ -76,5 +97,3 @@ def _port(path: Path) -> int | None:
     except OSError:
         return None
     return int(text) if text.isdigit() else None
-
-

@@ -189,8 +189,14 @@ class _H1:
         headers = [("host", self.authority), *req.headers]
         if req.body or req.method in ("POST", "PUT", "PATCH"):
             headers.append(("content-length", str(len(req.body))))
-        out = self.conn.send(h11.Request(method=req.method, target=self.path, headers=headers))
-        out = (out or b"") + (self.conn.send(h11.Data(data=req.body)) or b"") if req.body else out
+        out = self.conn.send(
+            h11.Request(method=req.method, target=self.path, headers=headers)
+        )
+        out = (
+            (out or b"") + (self.conn.send(h11.Data(data=req.body)) or b"")
+            if req.body
+            else out
+        )
         return (out or b"") + (self.conn.send(h11.EndOfMessage()) or b"")
 
     def receive(self, t_ns: int, data: bytes) -> tuple[bytes, End | None, str, bytes]:
@@ -202,7 +208,10 @@ class _H1:
                 if event is h11.NEED_DATA or event is h11.PAUSED:
                     return b"", None, "", decoded
                 if isinstance(event, h11.Response):
-                    headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in event.headers]
+                    headers = [
+                        (k.decode("latin-1"), v.decode("latin-1"))
+                        for k, v in event.headers
+                    ]
                     self.rec.head(t_ns, event.status_code, headers)
                 elif isinstance(event, h11.Data):
                     decoded += self.rec.data(t_ns, bytes(event.data))
@@ -211,7 +220,9 @@ class _H1:
                 elif isinstance(event, h11.ConnectionClosed):
                     return b"", End.CLOSED, "", decoded
         except h11.RemoteProtocolError as exc:
-            ended = End.CLOSED if "incomplete" in str(exc) or "closed" in str(exc) else None
+            ended = (
+                End.CLOSED if "incomplete" in str(exc) or "closed" in str(exc) else None
+            )
             return b"", ended or End.PROTOCOL_ERROR, str(exc), decoded
 
 
@@ -242,7 +253,9 @@ class _H2:
         headers = [(k.lower(), v) for k, v in req.headers]
         if req.body:
             headers.append(("content-length", str(len(req.body))))
-        self.conn.send_headers(self.stream_id, pseudo + headers, end_stream=not req.body)
+        self.conn.send_headers(
+            self.stream_id, pseudo + headers, end_stream=not req.body
+        )
         if req.body:
             self.conn.send_data(self.stream_id, req.body, end_stream=True)
         return self.conn.data_to_send()
@@ -296,7 +309,12 @@ class _Loop:
         pause_after_head_s: float | None,
     ) -> None:
         self.reader, self.writer, self.rec, self.session = reader, writer, rec, session
-        self.limits, self.stop, self.abort, self.pause = limits, stop, abort, pause_after_head_s
+        self.limits, self.stop, self.abort, self.pause = (
+            limits,
+            stop,
+            abort,
+            pause_after_head_s,
+        )
 
     async def run(self) -> Observation:
         rec = self.rec
@@ -308,11 +326,15 @@ class _Loop:
             while True:
                 if rec.head_ns is not None and self.pause is not None:
                     await asyncio.sleep(self.pause)
-                    return rec.finish(End.ABORTED, f"stopped reading for {self.pause:g} s")
+                    return rec.finish(
+                        End.ABORTED, f"stopped reading for {self.pause:g} s"
+                    )
                 remaining = (deadline - time.perf_counter_ns()) / 1e9
                 wait_s = min(self.limits.idle_s, remaining)
                 if wait_s <= 0:
-                    return rec.finish(End.TIMEOUT, f"exchange exceeded {self.limits.total_s:g} s")
+                    return rec.finish(
+                        End.TIMEOUT, f"exchange exceeded {self.limits.total_s:g} s"
+                    )
                 read = asyncio.ensure_future(self.reader.read(READ_SIZE))
                 waiting = {read} | ({abort_wait} if abort_wait else set())
                 done, _ = await asyncio.wait(
@@ -337,7 +359,9 @@ class _Loop:
                 if not data:
                     return rec.finish(End.CLOSED, "connection closed")
                 if rec.wire > self.limits.max_body:
-                    return rec.finish(End.ABORTED, f"body exceeded {self.limits.max_body} bytes")
+                    return rec.finish(
+                        End.ABORTED, f"body exceeded {self.limits.max_body} bytes"
+                    )
                 if self.stop is not None and decoded and self.stop.feed(decoded):
                     return rec.finish(End.ABORTED, "aborted by the harness")
         finally:

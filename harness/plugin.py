@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,8 @@ import pytest
 from harness.errors import HarnessError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
     from harness.checks.model import Result
     from harness.mockproc import MockUpstream
     from harness.runner import RunConfig, RunReport
@@ -30,26 +31,66 @@ if TYPE_CHECKING:
 
 #: (option, ini key, help, kind)  — kind: "str", "float", "int", "list", "bool"
 OPTIONS: tuple[tuple[str, str, str, str], ...] = (
-    ("--proxy-cmd", "sse_proxy_cmd", "command template starting the proxy ({port}, {upstream})", "str"),
-    ("--proxy-url", "sse_proxy_url", "URL template of the proxy's streaming endpoint", "str"),
+    (
+        "--proxy-cmd",
+        "sse_proxy_cmd",
+        "command template starting the proxy ({port}, {upstream})",
+        "str",
+    ),
+    (
+        "--proxy-url",
+        "sse_proxy_url",
+        "URL template of the proxy's streaming endpoint",
+        "str",
+    ),
     ("--dialect", "sse_dialect", "seed | openai | ollama | module:function", "str"),
     ("--token-key", "sse_token_key", "seed dialect token key", "str"),
     ("--done-key", "sse_done_key", "seed dialect completion key", "str"),
     ("--model", "sse_model", "model name the dialect sends", "str"),
-    ("--sse-header", "sse_headers", "extra request header 'Name: value' (repeatable)", "list"),
+    (
+        "--sse-header",
+        "sse_headers",
+        "extra request header 'Name: value' (repeatable)",
+        "list",
+    ),
     ("--sse-env", "sse_env", "extra proxy environment NAME=VALUE (repeatable)", "list"),
-    ("--layer", "sse_layers", "direct | nginx | nginx-gzip | h2 | buffer:BYTES:MS (repeatable)", "list"),
-    ("--sse-select", "sse_select", "only checks matching these patterns (repeatable)", "list"),
-    ("--startup-timeout", "sse_startup_timeout", "seconds to wait for the proxy", "float"),
+    (
+        "--layer",
+        "sse_layers",
+        "direct | nginx | nginx-gzip | h2 | buffer:BYTES:MS (repeatable)",
+        "list",
+    ),
+    (
+        "--sse-select",
+        "sse_select",
+        "only checks matching these patterns (repeatable)",
+        "list",
+    ),
+    (
+        "--startup-timeout",
+        "sse_startup_timeout",
+        "seconds to wait for the proxy",
+        "float",
+    ),
     ("--mock-port", "sse_mock_port", "mock port when the proxy already runs", "int"),
     ("--idle-seconds", "sse_idle_seconds", "IDLE-HEARTBEAT silence", "float"),
-    ("--heartbeat-budget", "sse_heartbeat_budget", "longest gap between heartbeats", "float"),
+    (
+        "--heartbeat-budget",
+        "sse_heartbeat_budget",
+        "longest gap between heartbeats",
+        "float",
+    ),
     ("--sse-strict", "sse_strict", "NON-STRICT outcomes fail their items", "bool"),
-    ("--sse-report-dir", "sse_report_dir", "write report.json and summary.md here", "str"),
+    (
+        "--sse-report-dir",
+        "sse_report_dir",
+        "write report.json and summary.md here",
+        "str",
+    ),
 )
 
-REPORT_KEY = pytest.StashKey["RunReport | None"]()
-ERROR_KEY = pytest.StashKey[str]()
+REPORT_KEY: pytest.StashKey[RunReport | None] = pytest.StashKey()
+ERROR_KEY: pytest.StashKey[str] = pytest.StashKey()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -91,7 +132,11 @@ def run_config(config: pytest.Config) -> RunConfig:
     for opt, value in options(config).items():
         if value is None or opt in ("--sse-strict", "--sse-report-dir"):
             continue
-        name = {"--sse-header": "--header", "--sse-env": "--env", "--sse-select": "--select"}.get(opt, opt)
+        name = {
+            "--sse-header": "--header",
+            "--sse-env": "--env",
+            "--sse-select": "--select",
+        }.get(opt, opt)
         for item in value if isinstance(value, list) else [value]:
             argv += [name, str(item)]
     return config_from(build_parser().parse_args(argv))
@@ -109,7 +154,14 @@ class SSECase:
         report = self.config.stash.get(REPORT_KEY, None)
         if report is None:
             return None
-        return next((r for r in report.results if r.check == self.check and r.layer == self.layer), None)
+        return next(
+            (
+                r
+                for r in report.results
+                if r.check == self.check and r.layer == self.layer
+            ),
+            None,
+        )
 
     def verdict(self) -> None:
         __tracebackhide__ = True
@@ -122,8 +174,13 @@ class SSECase:
         if found is None:
             pytest.skip(f"{self.check} was not judged on {self.layer}")
         strict = bool(_get(self.config, "--sse-strict", "sse_strict", "bool"))
-        if found.outcome is Outcome.FAILED or (found.outcome is Outcome.NON_STRICT and strict):
-            pytest.fail(f"{found.outcome.value} {found.check} [{found.layer}]: {found.detail}", pytrace=False)
+        if found.outcome is Outcome.FAILED or (
+            found.outcome is Outcome.NON_STRICT and strict
+        ):
+            pytest.fail(
+                f"{found.outcome.value} {found.check} [{found.layer}]: {found.detail}",
+                pytrace=False,
+            )
         if found.outcome is Outcome.UNIMPLEMENTED:
             pytest.skip(f"UNIMPLEMENTED: {found.detail}")
 
@@ -136,7 +193,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     config = metafunc.config
     opts = options(config)
     layers = opts["--layer"] or ["direct"]
-    patterns = [p.strip() for item in opts["--sse-select"] or [] for p in item.split(",") if p.strip()]
+    patterns = [
+        p.strip()
+        for item in opts["--sse-select"] or []
+        for p in item.split(",")
+        if p.strip()
+    ]
     cases = [(check.id, layer) for layer in layers for check in select(patterns)]
     metafunc.parametrize(
         "sse_case",
@@ -145,9 +207,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     )
 
 
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
     """Run the gate once, for exactly the checks that were collected."""
-    cases = [item.callspec.params["sse_case"] for item in items if hasattr(item, "callspec") and "sse_case" in item.callspec.params]
+    cases = [
+        item.callspec.params["sse_case"]
+        for item in items
+        if hasattr(item, "callspec") and "sse_case" in item.callspec.params
+    ]
     if not cases:
         return
     from dataclasses import replace
@@ -177,16 +245,31 @@ def _write_reports(config: pytest.Config) -> None:
     out.mkdir(parents=True, exist_ok=True)
     c = found.config
     target = {"cmd": c.proxy_cmd, "url": c.proxy_url, "dialect": c.dialect}
-    (out / "report.json").write_text(report.to_json(
-        found.results, version=__version__, target=target, layers=c.layers,
-        baseline=found.baseline, notes=found.notes, logs=found.logs, duration_s=found.duration_s,
-    ))
-    (out / "summary.md").write_text(report.to_markdown(
-        found.results, title=f"sse-harness {__version__}", notes=found.notes, baseline=found.baseline
-    ))
+    (out / "report.json").write_text(
+        report.to_json(
+            found.results,
+            version=__version__,
+            target=target,
+            layers=c.layers,
+            baseline=found.baseline,
+            notes=found.notes,
+            logs=found.logs,
+            duration_s=found.duration_s,
+        )
+    )
+    (out / "summary.md").write_text(
+        report.to_markdown(
+            found.results,
+            title=f"sse-harness {__version__}",
+            notes=found.notes,
+            baseline=found.baseline,
+        )
+    )
 
 
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+def pytest_terminal_summary(
+    terminalreporter: Any, exitstatus: int, config: pytest.Config
+) -> None:
     found = config.stash.get(REPORT_KEY, None)
     error = config.stash.get(ERROR_KEY, "")
     if error:
@@ -209,23 +292,41 @@ def mock_ollama() -> Iterator[MockUpstream]:
     """The mock upstream, running as a child process on a free loopback port."""
     from harness.mockproc import start_mock
 
-    with tempfile.TemporaryDirectory(prefix="sse-mock-") as tmp, start_mock(Path(tmp)) as mock:
+    with (
+        tempfile.TemporaryDirectory(prefix="sse-mock-") as tmp,
+        start_mock(Path(tmp)) as mock,
+    ):
         yield mock
 
 
 @pytest.fixture(scope="session")
-def proxy_under_test(pytestconfig: pytest.Config, mock_ollama: MockUpstream) -> Iterator[RunningTarget]:
+def proxy_under_test(
+    pytestconfig: pytest.Config, mock_ollama: MockUpstream
+) -> Iterator[RunningTarget]:
     """The proxy of --proxy-cmd/--proxy-url, started against ``mock_ollama``."""
     from harness.target import TargetSpec, start_target
 
     c = run_config(pytestconfig)
-    spec = TargetSpec(cmd=c.proxy_cmd, url=c.proxy_url, env=dict(c.env), startup_timeout=c.startup_timeout, cwd=c.cwd)
-    with tempfile.TemporaryDirectory(prefix="sse-proxy-") as tmp, start_target(spec, mock_ollama.base_url, workdir=Path(tmp)) as proxy:
+    spec = TargetSpec(
+        cmd=c.proxy_cmd,
+        url=c.proxy_url,
+        env=dict(c.env),
+        startup_timeout=c.startup_timeout,
+        cwd=c.cwd,
+    )
+    with (
+        tempfile.TemporaryDirectory(prefix="sse-proxy-") as tmp,
+        start_target(spec, mock_ollama.base_url, workdir=Path(tmp)) as proxy,
+    ):
         yield proxy
 
 
 @pytest.fixture
-def observe(pytestconfig: pytest.Config, proxy_under_test: RunningTarget, mock_ollama: MockUpstream) -> Callable[..., Any]:
+def observe(
+    pytestconfig: pytest.Config,
+    proxy_under_test: RunningTarget,
+    mock_ollama: MockUpstream,
+) -> Callable[..., Any]:
     """``observe(probe_name_or_Probe)`` -> Evidence from the proxy under test."""
     from harness.dialects import make_dialect
     from harness.probes import PROBES, Probe
@@ -234,10 +335,27 @@ def observe(pytestconfig: pytest.Config, proxy_under_test: RunningTarget, mock_o
 
     c = run_config(pytestconfig)
     dialect = make_dialect(c.dialect, token_key=c.token_key, done_key=c.done_key)
-    target = Target(proxy_under_test.url, dialect, c.model, c.headers, c.http2, c.ca_path, proxy_under_test.alive)
+    target = Target(
+        proxy_under_test.url,
+        dialect,
+        c.model,
+        c.headers,
+        c.http2,
+        c.ca_path,
+        proxy_under_test.alive,
+    )
 
     def run_probe(probe: str | Probe) -> Any:
         chosen = PROBES[probe] if isinstance(probe, str) else probe
-        return asyncio.run(perform(chosen, target, mock_ollama, expected_for(chosen), layer="user", idle_s=c.idle_s))
+        return asyncio.run(
+            perform(
+                chosen,
+                target,
+                mock_ollama,
+                expected_for(chosen),
+                layer="user",
+                idle_s=c.idle_s,
+            )
+        )
 
     return run_probe

@@ -36,7 +36,11 @@ class Probe:
     extra_marker: tuple[tuple[str, str], ...] = field(default=())
 
     def marker(self, req: str, idle_ms: int) -> str:
-        parts = [f"scenario={self.scenario}", f"timing={self.timing}", f"fragment={self.fragment}"]
+        parts = [
+            f"scenario={self.scenario}",
+            f"timing={self.timing}",
+            f"fragment={self.fragment}",
+        ]
         parts += [f"fault={fault}" for fault in self.faults]
         delay = idle_ms if self.idle else self.header_delay_ms
         if delay:

@@ -9,20 +9,24 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from harness.checks.end import CANCEL_MS
 from harness.checks.model import Evidence, Expected
 from harness.dialects import Dialect, Kind, Reading
-from harness.exchanges import Exchange
-from harness.mockproc import MockUpstream
 from harness.observation import End, Observation, Request
 from harness.observe import Limits, observe
-from harness.probes import Probe
 from harness.requests import build_request
 from harness.sse import Event, SSEParser
 from harness.transcript import transcribe
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from harness.exchanges import Exchange
+    from harness.mockproc import MockUpstream
+    from harness.probes import Probe
 
 PROMPT = "Why is the sky blue? "
 #: how long to wait for the proxied request to reach the mock before aborting anyway
@@ -68,7 +72,9 @@ class Watch:
                 return True
             if Kind.DONE in kinds and self.done_at is None:
                 self.done_at = time.monotonic()
-        return self.done_at is not None and time.monotonic() - self.done_at > AFTER_DONE_S
+        return (
+            self.done_at is not None and time.monotonic() - self.done_at > AFTER_DONE_S
+        )
 
 
 def _classify(dialect: Dialect, event: Event) -> list[Reading]:
@@ -105,7 +111,9 @@ async def perform(
     With ``skip`` (a reason), nothing is sent: the evidence is an unanswered request.
     """
     req = new_req(layer, probe.name)
-    body = target.dialect.body(PROMPT + probe.marker(req, int(idle_s * 1000)), target.model)
+    body = target.dialect.body(
+        PROMPT + probe.marker(req, int(idle_s * 1000)), target.model
+    )
     request = build_request(
         probe.request,
         target.url,
@@ -114,12 +122,16 @@ async def perform(
         extra_headers=target.headers,
     )
     if not target.alive():
-        return unanswered(probe, request, expected, target.dialect, "the proxy is not running")
+        return unanswered(
+            probe, request, expected, target.dialect, "the proxy is not running"
+        )
     if skip:
         return unanswered(probe, request, expected, target.dialect, skip)
     before = {x.id for x in await mock.aexchanges()}
     abort = asyncio.Event() if probe.abort_on_upstream else None
-    watcher = asyncio.ensure_future(_abort_when_upstream(mock, req, abort)) if abort else None
+    watcher = (
+        asyncio.ensure_future(_abort_when_upstream(mock, req, abort)) if abort else None
+    )
     obs = await observe(
         request,
         limits=limits_for(probe, idle_s),
@@ -133,7 +145,9 @@ async def perform(
         watcher.cancel()
     abort_ns = obs.end_ns if obs.end is End.ABORTED else None
     exchanges = await _settle(mock, req, aborted=abort_ns is not None)
-    unmarked = [x for x in await mock.aexchanges() if x.id not in before and x.req is None]
+    unmarked = [
+        x for x in await mock.aexchanges() if x.id not in before and x.req is None
+    ]
     return Evidence(
         probe=probe,
         obs=obs,
@@ -146,7 +160,9 @@ async def perform(
     )
 
 
-async def _abort_when_upstream(mock: MockUpstream, req: str, abort: asyncio.Event) -> None:
+async def _abort_when_upstream(
+    mock: MockUpstream, req: str, abort: asyncio.Event
+) -> None:
     deadline = time.monotonic() + UPSTREAM_WAIT_S
     while time.monotonic() < deadline and not await mock.aexchanges(req):
         await asyncio.sleep(POLL_S)
@@ -161,7 +177,9 @@ async def _settle(mock: MockUpstream, req: str, *, aborted: bool) -> list[Exchan
         return exchanges
     deadline = time.monotonic() + (CANCEL_MS + 1500) / 1000
     while time.monotonic() < deadline:
-        if exchanges and all(x.client_gone_ns or x.end not in ("running", "") for x in exchanges):
+        if exchanges and all(
+            x.client_gone_ns or x.end not in ("running", "") for x in exchanges
+        ):
             break
         await asyncio.sleep(POLL_S * 2)
         exchanges = await mock.aexchanges(req)
@@ -173,8 +191,12 @@ def unanswered(
 ) -> Evidence:
     """Evidence of a request that was never answered (proxy dead or unresponsive)."""
     now = time.perf_counter_ns()
-    obs = Observation(request, now, "1.1", None, (), None, (), End.CONNECT_FAILED, now, reason)
-    return Evidence(probe, obs, transcribe(obs, dialect), (), 0, expected, False, note=reason)
+    obs = Observation(
+        request, now, "1.1", None, (), None, (), End.CONNECT_FAILED, now, reason
+    )
+    return Evidence(
+        probe, obs, transcribe(obs, dialect), (), 0, expected, False, note=reason
+    )
 
 
 def unresponsive(ev: Evidence) -> bool:

@@ -9,10 +9,12 @@ detail, metrics}], "summary": {OUTCOME: count}}`` plus ``baseline``, ``notes``,
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.checks.model import Outcome, Result
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 MARK = {
     Outcome.OK: "OK",
@@ -72,7 +74,9 @@ def to_json(
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def _matrix(results: Sequence[Result]) -> tuple[list[str], list[str], dict[tuple[str, str], Result]]:
+def _matrix(
+    results: Sequence[Result],
+) -> tuple[list[str], list[str], dict[tuple[str, str], Result]]:
     checks: list[str] = []
     layers: list[str] = []
     cell: dict[tuple[str, str], Result] = {}
@@ -90,26 +94,45 @@ def _md(text: str) -> str:
 
 
 def to_markdown(
-    results: Sequence[Result], *, title: str, notes: Sequence[str] = (), baseline: Mapping[str, float] | None = None
+    results: Sequence[Result],
+    *,
+    title: str,
+    notes: Sequence[str] = (),
+    baseline: Mapping[str, float] | None = None,
 ) -> str:
     """A summary fit for a CI job summary: verdict line, matrix, then every failure."""
     counts = summary(results)
     failed = counts.get("FAILED", 0)
     verdict = "❌ FAILED" if failed else "✅ passed"
-    lines = [f"# {title}", "", f"**{verdict}** — " + ", ".join(f"{k}: {v}" for k, v in counts.items()), ""]
+    lines = [
+        f"# {title}",
+        "",
+        f"**{verdict}** — " + ", ".join(f"{k}: {v}" for k, v in counts.items()),
+        "",
+    ]
     checks, layers, cell = _matrix(results)
     lines.append("| check | level | " + " | ".join(layers) + " |")
     lines.append("|---|---|" + "---|" * len(layers))
     for check in checks:
         level = next(r.level.value for (c, _), r in cell.items() if c == check)
-        row = [MARK[cell[(check, layer)].outcome] if (check, layer) in cell else "–" for layer in layers]
+        row = [
+            MARK[cell[(check, layer)].outcome] if (check, layer) in cell else "-"
+            for layer in layers
+        ]
         lines.append(f"| {check} | {level} | " + " | ".join(row) + " |")
     problems = [r for r in results if r.outcome in (Outcome.FAILED, Outcome.NON_STRICT)]
     if problems:
         lines += ["", "## Findings", ""]
-        lines += [f"- **{r.check}** [{r.layer}] {r.outcome.value}: {_md(r.detail)}" for r in problems]
+        lines += [
+            f"- **{r.check}** [{r.layer}] {r.outcome.value}: {_md(r.detail)}"
+            for r in problems
+        ]
     if baseline:
-        lines += ["", f"Client self-test against the mock: lag p50 {baseline.get('lag_p50_ms')} ms, p99 {baseline.get('lag_p99_ms')} ms."]
+        lines += [
+            "",
+            "Client self-test against the mock: lag p50 "
+            f"{baseline.get('lag_p50_ms')} ms, p99 {baseline.get('lag_p99_ms')} ms.",
+        ]
     if notes:
         lines += ["", "## Notes", ""] + [f"- {_md(n)}" for n in notes]
     return "\n".join(lines) + "\n"

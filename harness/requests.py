@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.observation import Request
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 JSON = "application/json"
 
@@ -38,7 +40,9 @@ VARIANTS: dict[str, Variant] = {
     "valid": Variant("POST", JSON, "text/event-stream", _whole),
     "wrong-type": Variant("POST", "text/plain", "text/event-stream", _whole),
     "missing-type": Variant("POST", None, "text/event-stream", _whole),
-    "type-params": Variant("POST", "Application/JSON; charset=utf-8", "text/event-stream", _whole),
+    "type-params": Variant(
+        "POST", "Application/JSON; charset=utf-8", "text/event-stream", _whole
+    ),
     "malformed-json": Variant("POST", JSON, "text/event-stream", _truncated),
     "accept-png": Variant("POST", JSON, "image/png", _whole),
     "get": Variant("GET", None, "text/event-stream", _nothing),
@@ -55,7 +59,10 @@ def build_request(
 ) -> Request:
     """The request of ``variant`` carrying ``body`` (a dialect's JSON body)."""
     v = VARIANTS[variant]
-    headers: list[tuple[str, str]] = [("accept", v.accept), ("accept-encoding", accept_encoding)]
+    headers: list[tuple[str, str]] = [
+        ("accept", v.accept),
+        ("accept-encoding", accept_encoding),
+    ]
     if v.content_type is not None:
         headers.append(("content-type", v.content_type))
     headers += [(k.lower(), val) for k, val in extra_headers]

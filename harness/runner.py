@@ -11,10 +11,10 @@ import json
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness import __version__
 from harness.checks import Check, Context, Evidence, Result, decide, select
@@ -33,6 +33,9 @@ from harness.probing import Target, new_req, perform, unresponsive
 from harness.procs import free_port, install_signal_handlers
 from harness.scenarios import scenario_lines
 from harness.target import RunningTarget, TargetSpec, start_target
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Mapping
 
 #: with --layer nginx the proxy must keep the connection alive: nginx's read timeout
 #: sits this far above the heartbeat budget (CHECKS.md IDLE-HEARTBEAT)
@@ -82,7 +85,9 @@ class RunReport:
         return {o.value: self.count(o) for o in Outcome if self.count(o)}
 
     def exit_status(self, strict: bool) -> int:
-        bad = self.count(Outcome.FAILED) + (self.count(Outcome.NON_STRICT) if strict else 0)
+        bad = self.count(Outcome.FAILED) + (
+            self.count(Outcome.NON_STRICT) if strict else 0
+        )
         return 1 if bad else 0
 
 
@@ -100,11 +105,17 @@ async def calibrate(mock: MockUpstream) -> dict[str, float]:
     req = new_req("baseline", "lat")
     probe = Probe("baseline", timing=BASELINE_TIMING)
     body = json.dumps(
-        {"model": "qwen2.5:7b", "stream": True,
-         "messages": [{"role": "user", "content": probe.marker(req, 0)}]}
+        {
+            "model": "qwen2.5:7b",
+            "stream": True,
+            "messages": [{"role": "user", "content": probe.marker(req, 0)}],
+        }
     ).encode()
     request = Request(
-        "POST", f"{mock.base_url}/api/chat", (("content-type", "application/json"),), body
+        "POST",
+        f"{mock.base_url}/api/chat",
+        (("content-type", "application/json"),),
+        body,
     )
     obs = await observe(request, limits=Limits(idle_s=10, total_s=30))
     exchanges = await mock.aexchanges(req)
@@ -128,7 +139,9 @@ async def calibrate(mock: MockUpstream) -> dict[str, float]:
         if written is not None and received >= line.offset + line.size:
             lags.append((t_ns - written) / MS)
     if not lags:
-        raise EnvironmentProblem("client self-test: no line of the mock's stream could be timed")
+        raise EnvironmentProblem(
+            "client self-test: no line of the mock's stream could be timed"
+        )
     return {
         "lag_p50_ms": round(statistics.median(lags), 3),
         "lag_p99_ms": round(percentile(lags, 99), 3),
@@ -142,7 +155,9 @@ def layer_note(layer: str, direct_headers: Mapping[str, str]) -> str:
     if layer in ("nginx", "nginx-gzip", "h2"):
         if not accel:
             return "buffered by nginx: the response has no `X-Accel-Buffering: no`"
-        return "nginx with stock proxy_buffering on; the proxy sends X-Accel-Buffering: no"
+        return (
+            "nginx with stock proxy_buffering on; the proxy sends X-Accel-Buffering: no"
+        )
     if layer.startswith("buffer:"):
         return f"the {layer} layer stores and forwards; no proxy header lifts it"
     return ""
@@ -154,7 +169,9 @@ class _Run:
         self.workdir = workdir
         self.checks = select(config.select)
         self.probes = probes_for(self.checks)
-        self.dialect = make_dialect(config.dialect, token_key=config.token_key, done_key=config.done_key)
+        self.dialect = make_dialect(
+            config.dialect, token_key=config.token_key, done_key=config.done_key
+        )
         self.results: list[Result] = []
         self.notes: list[str] = []
         self.logs: dict[str, str] = {}
@@ -162,12 +179,24 @@ class _Run:
 
     def target_spec(self) -> TargetSpec:
         c = self.config
-        return TargetSpec(cmd=c.proxy_cmd, url=c.proxy_url, env=dict(c.env), startup_timeout=c.startup_timeout, cwd=c.cwd)
+        return TargetSpec(
+            cmd=c.proxy_cmd,
+            url=c.proxy_url,
+            env=dict(c.env),
+            startup_timeout=c.startup_timeout,
+            cwd=c.cwd,
+        )
 
-    def target(self, url: str, alive: Callable[[], bool], http2: bool, ca: str | None) -> Target:
-        return Target(url, self.dialect, self.config.model, self.config.headers, http2, ca, alive)
+    def target(
+        self, url: str, alive: Callable[[], bool], http2: bool, ca: str | None
+    ) -> Target:
+        return Target(
+            url, self.dialect, self.config.model, self.config.headers, http2, ca, alive
+        )
 
-    async def probe_layer(self, layer: LayerHandle, proxy: RunningTarget, mock: MockUpstream) -> dict[str, Evidence]:
+    async def probe_layer(
+        self, layer: LayerHandle, proxy: RunningTarget, mock: MockUpstream
+    ) -> dict[str, Evidence]:
         http2 = layer.http2 or (self.config.http2 and layer.name == "direct")
         ca = str(layer.ca_path) if layer.ca_path else self.config.ca_path
         target = self.target(layer.rewrite(proxy.url), proxy.alive, http2, ca)
@@ -176,7 +205,14 @@ class _Run:
         for probe in self.probes:
             if probe.idle:
                 background[probe.name] = asyncio.ensure_future(
-                    perform(probe, target, mock, expected_for(probe), layer=layer.name, idle_s=self.config.idle_s)
+                    perform(
+                        probe,
+                        target,
+                        mock,
+                        expected_for(probe),
+                        layer=layer.name,
+                        idle_s=self.config.idle_s,
+                    )
                 )
         silent = 0
         for probe in self.probes:
@@ -192,8 +228,13 @@ class _Run:
                 else ""
             )
             found[probe.name] = ev = await perform(
-                probe, target, mock, expected_for(probe), layer=layer.name,
-                idle_s=self.config.idle_s, skip=skip,
+                probe,
+                target,
+                mock,
+                expected_for(probe),
+                layer=layer.name,
+                idle_s=self.config.idle_s,
+                skip=skip,
             )
             silent = silent + 1 if unresponsive(ev) else 0
         for name, task in background.items():
@@ -203,9 +244,20 @@ class _Run:
     async def probe_down(self, probe: Probe, mock: MockUpstream) -> Evidence:
         """A second instance of the proxy whose upstream is a port nothing listens on."""
         dead = f"http://127.0.0.1:{free_port()}"
-        with start_target(self.target_spec(), dead, workdir=self.workdir, name="proxy-down") as second:
-            target = self.target(second.url, second.alive, self.config.http2, self.config.ca_path)
-            return await perform(probe, target, mock, Expected((), (), ()), layer="direct", idle_s=self.config.idle_s)
+        with start_target(
+            self.target_spec(), dead, workdir=self.workdir, name="proxy-down"
+        ) as second:
+            target = self.target(
+                second.url, second.alive, self.config.http2, self.config.ca_path
+            )
+            return await perform(
+                probe,
+                target,
+                mock,
+                Expected((), (), ()),
+                layer="direct",
+                idle_s=self.config.idle_s,
+            )
 
     def judge(self, layer: str, evidence: Mapping[str, Evidence], ctx: Context) -> None:
         for check in self.checks:
@@ -222,9 +274,20 @@ class _Run:
                 try:
                     found = check.judge(evidence, ctx)
                 except Exception as exc:  # a judge bug must not eat the report
-                    found = unimplemented(f"harness error while judging: {type(exc).__name__}: {exc}")
+                    found = unimplemented(
+                        f"harness error while judging: {type(exc).__name__}: {exc}"
+                    )
             self.results.append(
-                Result(check.id, layer, check.level, decide(check, found), found.detail, dict(found.metrics), check.requirement, check.source)
+                Result(
+                    check.id,
+                    layer,
+                    check.level,
+                    decide(check, found),
+                    found.detail,
+                    dict(found.metrics),
+                    check.requirement,
+                    check.source,
+                )
             )
 
     def run(self) -> tuple[dict[str, float], dict[str, dict[str, Evidence]]]:
@@ -236,16 +299,21 @@ class _Run:
             if baseline["lag_p99_ms"] > 100:
                 self.notes.append(
                     f"the machine is too noisy to judge timing finely: the client's own p99 lag "
-                    f"reading the mock directly is {baseline['lag_p99_ms']:.0f} ms; LAT budgets are widened"
+                    f"reading the mock directly is {baseline['lag_p99_ms']:.0f} "
+                    "ms; LAT budgets are widened"
                 )
-            proxy = stack.enter_context(start_target(self.target_spec(), mock.base_url, workdir=self.workdir))
+            proxy = stack.enter_context(
+                start_target(self.target_spec(), mock.base_url, workdir=self.workdir)
+            )
             budget = budget_from_baseline(baseline["lag_p99_ms"])
             direct_headers: dict[str, str] = {}
             for name in c.layers:
                 spec = parse_layer(name)
                 layer_dir = self.workdir / name.replace(":", "_")
                 layer_dir.mkdir(exist_ok=True)
-                with open_layer(spec, proxy.port, workdir=layer_dir, read_timeout_s=read_timeout) as layer:
+                with open_layer(
+                    spec, proxy.port, workdir=layer_dir, read_timeout_s=read_timeout
+                ) as layer:
                     if name != "direct" and not direct_headers:
                         direct_headers = asyncio.run(self.peek_headers(proxy, mock))
                     evidence = asyncio.run(self.probe_layer(layer, proxy, mock))
@@ -272,10 +340,21 @@ class _Run:
             self.logs["mock"] = mock.output()[-5000:]
         return baseline, self.evidence
 
-    async def peek_headers(self, proxy: RunningTarget, mock: MockUpstream) -> dict[str, str]:
+    async def peek_headers(
+        self, proxy: RunningTarget, mock: MockUpstream
+    ) -> dict[str, str]:
         probe = PROBES["valid"]
-        target = self.target(proxy.url, proxy.alive, self.config.http2, self.config.ca_path)
-        ev = await perform(probe, target, mock, expected_for(probe), layer="peek", idle_s=self.config.idle_s)
+        target = self.target(
+            proxy.url, proxy.alive, self.config.http2, self.config.ca_path
+        )
+        ev = await perform(
+            probe,
+            target,
+            mock,
+            expected_for(probe),
+            layer="peek",
+            idle_s=self.config.idle_s,
+        )
         return {k: v for k, v in ev.obs.headers}
 
 

@@ -7,9 +7,12 @@ replays, so expected text and replayed bytes can never drift apart.
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from mock_ollama.catalog import load_bundled, resolve
-from mock_ollama.recording import Recording
+
+if TYPE_CHECKING:
+    from mock_ollama.recording import Recording
 
 
 @functools.cache

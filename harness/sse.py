@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from itertools import accumulate, repeat
+from itertools import accumulate, islice, repeat
 from operator import add, sub
+from typing import TYPE_CHECKING
 
 from harness.sse_bulk import (
     PlainBlock,
     SimpleRun,
-    builder,
     plain_block,
     simple_run,
     uniform_eol,
@@ -56,7 +56,11 @@ from harness.sse_model import (
     Finding,
     new_comment,
     new_event,
+    new_tuple,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 __all__ = [
     "LINT_BARE_CR",
@@ -249,15 +253,19 @@ class SSEParser(Interpreter):
         # and retry in force (a run has no id or retry lines: they stay constant).
         values, sizes, prefix = run
         self.line_endings[_EOL_NAMES[nl]] += 2 * len(values)
-        self.last_event_id = self._id_buffer
+        self.last_event_id = last_id = self._id_buffer
+        # bounds[i]: where block i starts; the last one is just past the region
         step = prefix + 2 * len(nl)
         bounds = list(accumulate(map(add, sizes, repeat(step)), initial=base))
-        # end: just past the first byte of the blank line's line end
-        ends = bounds[1:] if nl == b"\n" else list(map(sub, bounds[1:], repeat(1)))
-        del bounds[-1]
-        retry, last_id = repeat(self.retry), repeat(self.last_event_id)
-        columns = (repeat("message"), values, last_id, retry, bounds, ends)
-        self._out += _make_events(columns, len(values))
+        # end: just past the first byte of the blank line's line end (LF, or CR)
+        ends: Iterator[int] = islice(bounds, 1, None)
+        if nl != b"\n":
+            ends = map(sub, ends, repeat(1))
+        # zip stops with the values: bounds has one more item than there are blocks
+        rows = zip(
+            repeat("message"), values, repeat(last_id), repeat(self.retry), bounds, ends
+        )
+        self._out += map(new_tuple, repeat(Event), rows)
 
     def _blocks(self, region: bytes, base: int, nl: bytes) -> None:
         """Event by event: a plain block at once, anything else line by line."""
@@ -303,9 +311,6 @@ class SSEParser(Interpreter):
         for raw in lines.split(nl)[:-1]:
             self._line(raw, offset, nl)
             offset += len(raw) + len(nl)
-
-
-_make_events = builder(Event)
 
 
 def parse(data: bytes) -> tuple[list[Event | Comment], list[Finding]]:

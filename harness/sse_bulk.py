@@ -14,17 +14,10 @@ no lint finding, and the exact path for the rest.
 
 from __future__ import annotations
 
-from collections import deque
-from dataclasses import fields
-from itertools import repeat
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Iterator
 
-if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
-
-T = TypeVar("T")
 #: (values, their sizes in bytes, length of b"data:" plus the optional space)
-SimpleRun = tuple[list[str], list[int], int]
+SimpleRun = tuple[list[str], Iterator[int], int]
 #: (data lines, event type, id, retry, comments as (text, byte offset in the block))
 PlainBlock = tuple[list[str], str | None, str | None, int | None, list[tuple[str, int]]]
 
@@ -38,28 +31,32 @@ def simple_run(region: bytes, nl: bytes) -> SimpleRun | None:
     None if any block has another field, a comment, more than one line or is empty,
     if the blocks disagree about the one space after ``data:`` ("If value starts with a
     U+0020 SPACE character, remove it from value"), or if the region is not UTF-8.
+    The sizes are a one-shot iterator.
     """
     prefix = _DATA_SPACE if region.startswith(_DATA_SPACE) else _DATA
     if not region.startswith(prefix):
         return None
     sep = nl + nl
     cut = len(prefix)
+    split = sep + prefix  # between one block's value and the next one's
     body = region[cut : -len(sep)]
-    pieces = body.split(sep + prefix)
-    # Only the separators' line ends: no block has a second line, and no separator
-    # was missed (every block starts with the prefix).
-    if body.count(nl) != 2 * (len(pieces) - 1):
-        return None
     if prefix is _DATA and (sep + _DATA_SPACE) in region:
         return None  # "data:x" and "data: y" mixed: the exact path strips per line
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
+    if body.isascii():  # one character per byte: split the text, sizes are lengths
+        values = body.decode("ascii").split(split.decode("ascii"))
+        sizes: Iterator[int] = map(len, values)
+    else:  # split the bytes: sizes from the pieces, each piece decoded on its own
+        pieces = body.split(split)
+        try:
+            values = list(map(bytes.decode, pieces))
+        except UnicodeDecodeError:
+            return None
+        sizes = map(len, pieces)
+    # Only the separators' line ends: no block has a second line, and no separator
+    # was missed (every block starts with the prefix).
+    if body.count(nl) != 2 * (len(values) - 1):
         return None
-    if len(text) == len(body):  # ASCII: one character per byte
-        values = text.split((sep + prefix).decode())
-        return values, list(map(len, values)), cut
-    return list(map(bytes.decode, pieces)), list(map(len, pieces)), cut
+    return values, sizes, cut
 
 
 def plain_block(block: bytes, nl: bytes) -> PlainBlock | None:
@@ -109,22 +106,3 @@ def uniform_eol(data: bytes, stop: int) -> bytes | None:
     if crlf == data.count(b"\r", 0, stop) == data.count(b"\n", 0, stop):
         return b"\r\n"
     return None
-
-
-def builder(cls: type[T]) -> Callable[[Iterable[Iterable[Any]], int], list[T]]:
-    """A function making ``count`` instances of the slotted dataclass ``cls`` at once.
-
-    ``make(columns, count)`` equals ``[cls(*row) for row in zip(*columns)]`` at half
-    the cost: a frozen dataclass ``__init__`` calls ``object.__setattr__`` in Python
-    once per field, while this sets one slot of every instance with one C-level map.
-    """
-    setters = [getattr(cls, f.name).__set__ for f in fields(cls)]  # type: ignore[arg-type]
-    new = object.__new__
-
-    def make(columns: Iterable[Iterable[Any]], count: int) -> list[T]:
-        objects: list[T] = list(map(new, repeat(cls, count)))
-        for setter, values in zip(setters, columns, strict=True):
-            deque(map(setter, objects, values), maxlen=0)
-        return objects
-
-    return make

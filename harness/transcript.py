@@ -7,10 +7,13 @@ event carries the stamp of the read that completed it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from harness.dialects import Dialect, Kind, Reading
-from harness.observation import Observation
 from harness.sse import Comment, Event, Finding, SSEParser
+
+if TYPE_CHECKING:
+    from harness.observation import Observation
 
 
 @dataclass(frozen=True, slots=True)

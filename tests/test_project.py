@@ -27,7 +27,18 @@ PURE = [
     "mock_ollama.marker",
     "mock_ollama.catalog",
 ]
-FORBIDDEN = ("httpx", "starlette", "uvicorn", "anyio", "h11", "h2", "pytest", "asyncio", "socket", "trustme")
+FORBIDDEN = (
+    "httpx",
+    "starlette",
+    "uvicorn",
+    "anyio",
+    "h11",
+    "h2",
+    "pytest",
+    "asyncio",
+    "socket",
+    "trustme",
+)
 
 
 @pytest.mark.parametrize("module", PURE)
@@ -36,7 +47,13 @@ def test_pure_core_imports_only_the_standard_library(module):
         f"import sys; import {module}; "
         f"bad = sorted(m for m in {FORBIDDEN!r} if m in sys.modules); print(','.join(bad))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     assert out.stdout.strip() == "", f"{module} pulls in {out.stdout.strip()}"
 
 
@@ -46,12 +63,19 @@ def _tool(name: str) -> list[str]:
 
 
 def test_ruff_clean():
-    out = subprocess.run([*_tool("ruff"), "check", "."], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(
+        [*_tool("ruff"), "check", "."], capture_output=True, text=True, cwd=ROOT
+    )
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
 
 
 def test_ruff_format_clean():
-    out = subprocess.run([*_tool("ruff"), "format", "--check", "."], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(
+        [*_tool("ruff"), "format", "--check", "."],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
 
 

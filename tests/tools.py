@@ -18,7 +18,11 @@ def require_tool(name: str, hint: str = "") -> str:
     path = shutil.which(name)
     if path is None and name == "nginx":
         path = next(
-            (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)),
+            (
+                p
+                for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx")
+                if os.access(p, os.X_OK)
+            ),
             None,
         )
     if path is not None:

@@ -7,12 +7,26 @@ ordered table of every check, ``select`` filters it by shell-style patterns.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from harness.checks import end, frm, hdr, lat, req
-from harness.checks.model import Check, Context, Evidence, Level, Outcome, Result, Verdict, decide
+from harness.checks.model import (
+    Check,
+    Context,
+    Evidence,
+    Level,
+    Outcome,
+    Result,
+    Verdict,
+    decide,
+)
 
-CATALOGUE: tuple[Check, ...] = hdr.CHECKS + frm.CHECKS + lat.CHECKS + end.CHECKS + req.CHECKS
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+CATALOGUE: tuple[Check, ...] = (
+    hdr.CHECKS + frm.CHECKS + lat.CHECKS + end.CHECKS + req.CHECKS
+)
 BY_ID = {check.id: check for check in CATALOGUE}
 
 
@@ -21,7 +35,21 @@ def select(patterns: Iterable[str]) -> tuple[Check, ...]:
     wanted = [p.upper() for p in patterns]
     if not wanted:
         return CATALOGUE
-    return tuple(c for c in CATALOGUE if any(fnmatch.fnmatchcase(c.id, p) for p in wanted))
+    return tuple(
+        c for c in CATALOGUE if any(fnmatch.fnmatchcase(c.id, p) for p in wanted)
+    )
 
 
-__all__ = ["BY_ID", "CATALOGUE", "Check", "Context", "Evidence", "Level", "Outcome", "Result", "Verdict", "decide", "select"]
+__all__ = [
+    "BY_ID",
+    "CATALOGUE",
+    "Check",
+    "Context",
+    "Evidence",
+    "Level",
+    "Outcome",
+    "Result",
+    "Verdict",
+    "decide",
+    "select",
+]

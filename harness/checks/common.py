@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from harness.checks.model import Evidence
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from harness.checks.model import Evidence
 
 MS = 1_000_000
 
@@ -21,7 +24,9 @@ def text_diff(expected: str, got: str) -> str:
     """Where two texts first differ, in one line."""
     if expected == got:
         return "identical"
-    at = next((i for i, (a, b) in enumerate(zip(expected, got, strict=False)) if a != b), None)
+    at = next(
+        (i for i, (a, b) in enumerate(zip(expected, got, strict=False)) if a != b), None
+    )
     if at is None:
         at = min(len(expected), len(got))
     return (
@@ -73,7 +78,9 @@ def lags(ev: Evidence) -> list[Lag]:
     result: list[Lag] = []
     end = 0
     cursor = 0
-    for index, (token, line) in enumerate(zip(ev.expected.tokens, ev.expected.lines, strict=True)):
+    for index, (token, line) in enumerate(
+        zip(ev.expected.tokens, ev.expected.lines, strict=True)
+    ):
         end += len(token)
         if got[:end] != ev.expected.text[:end]:
             break
@@ -94,7 +101,9 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[k]
 
 
-def lag_metrics(found: Sequence[Lag], baseline: Mapping[str, float]) -> dict[str, float | int]:
+def lag_metrics(
+    found: Sequence[Lag], baseline: Mapping[str, float]
+) -> dict[str, float | int]:
     ms = [lag.lag_ns / MS for lag in found]
     if not ms:
         return {}

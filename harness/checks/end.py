@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from harness.checks.common import MS, answer, is_stream, show
-from harness.checks.model import Check, Context, Evidence, Level, Verdict, failed, measured, passed, verdict
+from harness.checks.model import (
+    Check,
+    Context,
+    Evidence,
+    Level,
+    Verdict,
+    failed,
+    measured,
+    passed,
+    verdict,
+)
 from harness.dialects import Kind
 from harness.observation import End
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 #: after the completion event the response must end within this long
 DONE_CLOSE_MS = 2000
@@ -19,7 +32,9 @@ DOWN_MS = 5000
 
 def _json_error(e: Evidence) -> bool:
     kind = e.obs.media_type
-    return kind in ("application/json", "application/problem+json") or kind.endswith("+json")
+    return kind in ("application/json", "application/problem+json") or kind.endswith(
+        "+json"
+    )
 
 
 def done(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
@@ -28,18 +43,24 @@ def done(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     if not is_stream(e):
         return failed(f"no event stream: {answer(e)}")
     if t.done is None:
-        return failed(f"no completion event; the stream {e.obs.end.value} after {len(t.tokens)} tokens")
+        return failed(
+            f"no completion event; the stream {e.obs.end.value} after {len(t.tokens)} tokens"
+        )
     after = t.readings[t.readings.index(t.done) + 1 :]
     late_tokens = [r for r in after if r.kind is Kind.TOKEN]
     if late_tokens:
         return failed(f"{len(late_tokens)} tokens after the completion event")
     if e.obs.end not in (End.COMPLETE, End.CLOSED):
-        return failed(f"the response did not end after the completion event ({e.obs.end.value}: {e.obs.error})")
+        return failed(
+            "the response did not end after the completion event "
+            f"({e.obs.end.value}: {e.obs.error})"
+        )
     close_ms = (e.obs.end_ns - t.done.t_ns) / MS
     return verdict(
         close_ms <= DONE_CLOSE_MS,
         f"completion event, then the response ended {close_ms:.0f} ms later",
-        f"the response ended {close_ms:.0f} ms after the completion event (limit {DONE_CLOSE_MS} ms)",
+        f"the response ended {close_ms:.0f} ms after the completion "
+        f"event (limit {DONE_CLOSE_MS} ms)",
     )
 
 
@@ -47,12 +68,17 @@ def error_line(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     e = ev["error-line"]
     t = e.transcript
     if t.done is not None:
-        return failed("upstream sent {\"error\": …} mid-stream (status 200) but the client got a completion event")
+        return failed(
+            'upstream sent {"error": …} mid-stream (status 200) but the '
+            "client got a completion event"
+        )
     if t.errors:
         return passed(f"error surfaced: {show(t.errors[0].text)}")
     if e.obs.status is not None and e.obs.status >= 400:
         return passed(f"error surfaced as HTTP {e.obs.status}")
-    return failed(f"upstream's error line was swallowed: {len(t.tokens)} tokens, no error event; {answer(e)}")
+    return failed(
+        f"upstream's error line was swallowed: {len(t.tokens)} tokens, no error event; {answer(e)}"
+    )
 
 
 def truncated(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
@@ -80,13 +106,17 @@ def upstream_status(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
         code = name.split("-")[1]
         if e.transcript.done is not None:
             problems.append(f"upstream {code}: the client got a completion event")
-        elif (e.obs.status or 0) >= 400 and _json_error(e):
-            continue
-        elif e.transcript.errors:
+        elif ((e.obs.status or 0) >= 400 and _json_error(e)) or e.transcript.errors:
             continue
         else:
-            problems.append(f"upstream {code}: neither a non-2xx JSON error nor an error event ({answer(e)})")
-    return verdict(not problems, "upstream failures reach the client as failures", "; ".join(problems))
+            problems.append(
+                f"upstream {code}: neither a non-2xx JSON error nor an error event ({answer(e)})"
+            )
+    return verdict(
+        not problems,
+        "upstream failures reach the client as failures",
+        "; ".join(problems),
+    )
 
 
 def upstream_down(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
@@ -114,19 +144,35 @@ def garbage(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     problems = []
     for name in ("garbage", "malformed"):
         e = ev[name]
-        if not _is_token_subsequence([r.text for r in e.transcript.tokens], e.expected.tokens):
-            problems.append(f"{name} line: text that upstream never sent as a token reached the client ({show(e.transcript.text[-40:])})")
+        if not _is_token_subsequence(
+            [r.text for r in e.transcript.tokens], e.expected.tokens
+        ):
+            problems.append(
+                f"{name} line: text that upstream never sent as a token "
+                f"reached the client ({show(e.transcript.text[-40:])})"
+            )
         if name == "garbage" and e.transcript.done is not None:
-            problems.append("random bytes then close: the client got a completion event")
+            problems.append(
+                "random bytes then close: the client got a completion event"
+            )
     if not ev["alive"].alive_after or not is_stream(ev["alive"]):
-        problems.append(f"the proxy did not serve the next request: {answer(ev['alive'])}")
-    return verdict(not problems, "errors or clean closes; nothing invented; the proxy lives on", "; ".join(problems))
+        problems.append(
+            f"the proxy did not serve the next request: {answer(ev['alive'])}"
+        )
+    return verdict(
+        not problems,
+        "errors or clean closes; nothing invented; the proxy lives on",
+        "; ".join(problems),
+    )
 
 
 def _cancel(e: Evidence, what: str) -> Verdict:
     if not e.exchanges:
         if e.abort_ns is None:
-            return failed(f"the proxied request never reached upstream, so {what} cannot be judged: {answer(e)}")
+            return failed(
+                f"the proxied request never reached upstream, so {what} "
+                f"cannot be judged: {answer(e)}"
+            )
         return passed("upstream was never contacted before the client left")
     ex = e.exchanges[-1]
     gone = ex.client_gone_ns or (ex.closed_ns if ex.end == "client-gone" else None)
@@ -138,12 +184,16 @@ def _cancel(e: Evidence, what: str) -> Verdict:
     if e.abort_ns is None:
         return failed(f"the client never got to abort ({answer(e)})")
     if gone is None:
-        return failed(f"upstream's connection stayed open after the client aborted {what} (upstream end: {ex.end})")
+        return failed(
+            "upstream's connection stayed open after the client aborted "
+            f"{what} (upstream end: {ex.end})"
+        )
     took = (gone - e.abort_ns) / MS
     return verdict(
         took <= CANCEL_MS,
         f"upstream connection closed {max(took, 0):.0f} ms after the client aborted",
-        f"upstream connection closed {took:.0f} ms after the client aborted {what} (limit {CANCEL_MS} ms)",
+        f"upstream connection closed {took:.0f} ms after the client "
+        f"aborted {what} (limit {CANCEL_MS} ms)",
         cancel_ms=round(took, 1),
     )
 
@@ -157,13 +207,77 @@ def cancel_before(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
 
 
 CHECKS = (
-    Check("END-DONE", Level.MUST, "the completion event, then the response ends promptly", "truncation must be distinguishable", ("valid",), done),
-    Check("END-UPSTREAM-ERROR-LINE", Level.MUST, "an upstream {\"error\"} line surfaces as an error, never a completion", "Ollama streaming errors", ("error-line",), error_line),
-    Check("END-UPSTREAM-TRUNCATED", Level.MUST, "upstream dying mid-line yields no fabricated completion", "faults", ("truncated",), truncated),
-    Check("END-TRUNCATED-EXPLICIT", Level.SHOULD, "upstream dying mid-line yields an explicit error event", "faults", ("truncated",), truncated_explicit),
-    Check("END-UPSTREAM-STATUS", Level.MUST, "upstream 404/500 before streaming: non-2xx JSON error or error event, never a completion", "WHATWG HTML 9.2.2", ("status-404", "status-500"), upstream_status),
-    Check("END-UPSTREAM-DOWN", Level.MUST, "nothing listening upstream: 502/503/504 with a JSON error, promptly", "seed route's 502 branch", ("down",), upstream_down, applies=lambda ctx: ctx.layer == "direct"),
-    Check("END-GARBAGE", Level.MUST, "malformed upstream lines: error or clean close, no crash, no partial JSON as a token", "WireMock faults", ("garbage", "malformed", "alive"), garbage),
-    Check("CANCEL-MID-STREAM", Level.MUST, "client abort after the first token closes the upstream request within 2 s", "seed pitfall 4; Ollama stops on disconnect", ("cancel-mid",), cancel_mid),
-    Check("CANCEL-BEFORE-FIRST-TOKEN", Level.MUST, "client abort while upstream is silent cancels the upstream request within 2 s", "LiteLLM fixes", ("cancel-before",), cancel_before),
+    Check(
+        "END-DONE",
+        Level.MUST,
+        "the completion event, then the response ends promptly",
+        "truncation must be distinguishable",
+        ("valid",),
+        done,
+    ),
+    Check(
+        "END-UPSTREAM-ERROR-LINE",
+        Level.MUST,
+        'an upstream {"error"} line surfaces as an error, never a completion',
+        "Ollama streaming errors",
+        ("error-line",),
+        error_line,
+    ),
+    Check(
+        "END-UPSTREAM-TRUNCATED",
+        Level.MUST,
+        "upstream dying mid-line yields no fabricated completion",
+        "faults",
+        ("truncated",),
+        truncated,
+    ),
+    Check(
+        "END-TRUNCATED-EXPLICIT",
+        Level.SHOULD,
+        "upstream dying mid-line yields an explicit error event",
+        "faults",
+        ("truncated",),
+        truncated_explicit,
+    ),
+    Check(
+        "END-UPSTREAM-STATUS",
+        Level.MUST,
+        "upstream 404/500 before streaming: non-2xx JSON error or error event, never a completion",
+        "WHATWG HTML 9.2.2",
+        ("status-404", "status-500"),
+        upstream_status,
+    ),
+    Check(
+        "END-UPSTREAM-DOWN",
+        Level.MUST,
+        "nothing listening upstream: 502/503/504 with a JSON error, promptly",
+        "seed route's 502 branch",
+        ("down",),
+        upstream_down,
+        applies=lambda ctx: ctx.layer == "direct",
+    ),
+    Check(
+        "END-GARBAGE",
+        Level.MUST,
+        "malformed upstream lines: error or clean close, no crash, no partial JSON as a token",
+        "WireMock faults",
+        ("garbage", "malformed", "alive"),
+        garbage,
+    ),
+    Check(
+        "CANCEL-MID-STREAM",
+        Level.MUST,
+        "client abort after the first token closes the upstream request within 2 s",
+        "seed pitfall 4; Ollama stops on disconnect",
+        ("cancel-mid",),
+        cancel_mid,
+    ),
+    Check(
+        "CANCEL-BEFORE-FIRST-TOKEN",
+        Level.MUST,
+        "client abort while upstream is silent cancels the upstream request within 2 s",
+        "LiteLLM fixes",
+        ("cancel-before",),
+        cancel_before,
+    ),
 )

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from harness import sse
 from harness.checks.common import answer, is_stream, show, text_diff
-from harness.checks.model import Check, Context, Evidence, Level, Verdict, failed, passed, verdict
+from harness.checks.model import (
+    Check,
+    Context,
+    Evidence,
+    Level,
+    Verdict,
+    failed,
+    passed,
+    verdict,
+)
 from harness.dialects import Kind
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 #: probes whose complete, successful stream is linted by the whole-stream checks
 STREAMS = ("valid", "injection", "utf8", "error-line", "lat")
@@ -21,7 +33,11 @@ def _mapping(e: Evidence) -> tuple[bool, str]:
     if got == expected:
         return True, f"{len(e.transcript.tokens)} tokens, text identical to upstream"
     others = [r.text for r in e.transcript.readings if r.kind is Kind.OTHER]
-    hint = f"; {len(others)} events not read as tokens (first: {others[0]})" if others else ""
+    hint = (
+        f"; {len(others)} events not read as tokens (first: {others[0]})"
+        if others
+        else ""
+    )
     return False, f"text {text_diff(expected, got)}{hint}"
 
 
@@ -40,7 +56,11 @@ def utf8_valid(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
 
 def utf8_split(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     ok, detail = _mapping(ev["utf8"])
-    return Verdict(ok, detail + ("" if ok else " (upstream cut 2-, 3- and 4-byte characters across writes)"))
+    return Verdict(
+        ok,
+        detail
+        + ("" if ok else " (upstream cut 2-, 3- and 4-byte characters across writes)"),
+    )
 
 
 def token_mapping(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
@@ -62,21 +82,27 @@ def ndjson_split(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
         ok, detail = _mapping(ev[name])
         if not ok:
             problems.append(f"{what}: {detail}")
-    return verdict(not problems, "same text for every fragmentation", "; ".join(problems))
+    return verdict(
+        not problems, "same text for every fragmentation", "; ".join(problems)
+    )
 
 
 def injection(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     # 9.2.5 ABNF: any-char excludes CR and LF, so token text must be encoded, never raw.
     e = ev["injection"]
     ok, detail = _mapping(e)
-    types = sorted({event.type for _, event in e.transcript.events} - {"message", "error"})
+    types = sorted(
+        {event.type for _, event in e.transcript.events} - {"message", "error"}
+    )
     others = [r for r in e.transcript.readings if r.kind is Kind.OTHER]
     unknown = [f for f in e.transcript.findings if f.code == sse.LINT_UNKNOWN_FIELD]
     problems = [] if ok else [detail]
     if types:
         problems.append(f"extra event types {types}")
     if others:
-        problems.append(f"{len(others)} events that are not tokens ({show(others[0].event.data)})")
+        problems.append(
+            f"{len(others)} events that are not tokens ({show(others[0].event.data)})"
+        )
     if unknown:
         problems.append(f"unknown fields ({unknown[0].detail})")
     return verdict(
@@ -95,7 +121,8 @@ def _lost(pending: str | None) -> bool:
 def terminated(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     # 9.2.6: "Once the end of the file is reached, any pending data must be discarded."
     bad = [
-        f"{name}: final event not ended by a blank line ({show(ev[name].transcript.unterminated or '')})"
+        f"{name}: final event not ended by a blank line "
+        f"({show(ev[name].transcript.unterminated or '')})"
         for name in STREAMS
         if is_stream(ev[name]) and _lost(ev[name].transcript.unterminated)
     ]
@@ -112,7 +139,9 @@ def fields(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
         for f in ev[name].transcript.findings
         if f.code in FIELD_CODES and is_stream(ev[name])
     ]
-    return verdict(not bad, "only data/event/id/retry fields and comments", "; ".join(bad[:3]))
+    return verdict(
+        not bad, "only data/event/id/retry fields and comments", "; ".join(bad[:3])
+    )
 
 
 def lf_only(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
@@ -146,14 +175,84 @@ def long_line(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
 
 
 CHECKS = (
-    Check("FRM-UTF8-VALID", Level.MUST, "valid UTF-8; no U+FFFD upstream did not send", "WHATWG HTML 9.2.5", ("valid", "utf8"), utf8_valid),
-    Check("FRM-UTF8-SPLIT", Level.MUST, "characters cut across upstream writes arrive intact", "per-chunk decoding bugs", ("utf8",), utf8_split),
-    Check("FRM-TOKEN-MAPPING", Level.MUST, "tokens in order; text equals upstream text exactly", "the proxy's contract", ("valid",), token_mapping),
-    Check("FRM-NDJSON-SPLIT", Level.MUST, "same text for lines cut mid-JSON, 1-byte writes, several lines per write, random cuts", "seed pitfall 2", tuple(SPLITS), ndjson_split),
-    Check("FRM-INJECTION", Level.MUST, "tokens with newlines and field-like text add no events or fields", "WHATWG HTML 9.2.5 ABNF", ("injection",), injection),
-    Check("FRM-TERMINATED", Level.MUST, "every event ends with a blank line, the last one too", "WHATWG HTML 9.2.6", STREAMS, terminated),
-    Check("FRM-FIELDS", Level.MUST, "only data/event/id/retry fields or comments; retry digits; id without NUL", "WHATWG HTML 9.2.6", STREAMS, fields),
-    Check("FRM-LF-ONLY", Level.SHOULD, "LF line endings, no bare CR", "naive split('\\n\\n') clients", STREAMS, lf_only),
-    Check("FRM-NO-BOM", Level.SHOULD, "no leading U+FEFF", "naive clients", STREAMS, no_bom),
-    Check("FRM-LONG-LINE", Level.MUST, "a single upstream line over 128 KiB is delivered intact", "aiohttp/undici line limits; Ollama's context line", ("long-line",), long_line),
+    Check(
+        "FRM-UTF8-VALID",
+        Level.MUST,
+        "valid UTF-8; no U+FFFD upstream did not send",
+        "WHATWG HTML 9.2.5",
+        ("valid", "utf8"),
+        utf8_valid,
+    ),
+    Check(
+        "FRM-UTF8-SPLIT",
+        Level.MUST,
+        "characters cut across upstream writes arrive intact",
+        "per-chunk decoding bugs",
+        ("utf8",),
+        utf8_split,
+    ),
+    Check(
+        "FRM-TOKEN-MAPPING",
+        Level.MUST,
+        "tokens in order; text equals upstream text exactly",
+        "the proxy's contract",
+        ("valid",),
+        token_mapping,
+    ),
+    Check(
+        "FRM-NDJSON-SPLIT",
+        Level.MUST,
+        "same text for lines cut mid-JSON, 1-byte writes, several lines per write, random cuts",
+        "seed pitfall 2",
+        tuple(SPLITS),
+        ndjson_split,
+    ),
+    Check(
+        "FRM-INJECTION",
+        Level.MUST,
+        "tokens with newlines and field-like text add no events or fields",
+        "WHATWG HTML 9.2.5 ABNF",
+        ("injection",),
+        injection,
+    ),
+    Check(
+        "FRM-TERMINATED",
+        Level.MUST,
+        "every event ends with a blank line, the last one too",
+        "WHATWG HTML 9.2.6",
+        STREAMS,
+        terminated,
+    ),
+    Check(
+        "FRM-FIELDS",
+        Level.MUST,
+        "only data/event/id/retry fields or comments; retry digits; id without NUL",
+        "WHATWG HTML 9.2.6",
+        STREAMS,
+        fields,
+    ),
+    Check(
+        "FRM-LF-ONLY",
+        Level.SHOULD,
+        "LF line endings, no bare CR",
+        "naive split('\\n\\n') clients",
+        STREAMS,
+        lf_only,
+    ),
+    Check(
+        "FRM-NO-BOM",
+        Level.SHOULD,
+        "no leading U+FEFF",
+        "naive clients",
+        STREAMS,
+        no_bom,
+    ),
+    Check(
+        "FRM-LONG-LINE",
+        Level.MUST,
+        "a single upstream line over 128 KiB is delivered intact",
+        "aiohttp/undici line limits; Ollama's context line",
+        ("long-line",),
+        long_line,
+    ),
 )

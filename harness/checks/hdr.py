@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from harness.checks.common import MS, answer
 from harness.checks.model import (
@@ -17,10 +17,19 @@ from harness.checks.model import (
     verdict,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
 #: RFC 9113 §8.2.2: "An endpoint MUST NOT generate an HTTP/2 message containing
 #: connection-specific header fields … Connection, Keep-Alive, Proxy-Connection,
 #: Transfer-Encoding, Upgrade".
-H2_FORBIDDEN = ("connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade")
+H2_FORBIDDEN = (
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "transfer-encoding",
+    "upgrade",
+)
 
 
 def status_200(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
@@ -59,7 +68,9 @@ def no_content_length(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
 def h2_no_conn_headers(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     obs = ev["valid"].obs
     if obs.http_version != "2":
-        return unimplemented(f"the response came over HTTP/{obs.http_version}, not HTTP/2")
+        return unimplemented(
+            f"the response came over HTTP/{obs.http_version}, not HTTP/2"
+        )
     bad = sorted({k for k, _ in obs.headers if k in H2_FORBIDDEN})
     return verdict(
         not bad,
@@ -75,7 +86,9 @@ def early_flush(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     if obs.head_ns is None:
         return failed(f"no response head at all: {answer(e)}")
     if first is None:
-        return failed("upstream never wrote its first line, so early flushing cannot be judged")
+        return failed(
+            "upstream never wrote its first line, so early flushing cannot be judged"
+        )
     delay = e.probe.header_delay_ms * MS
     ahead_ms = (first - obs.head_ns) / MS
     head_after_send_ms = (obs.head_ns - obs.sent_ns) / MS
@@ -90,7 +103,12 @@ def early_flush(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
 
 
 def _directives(values: list[str]) -> set[str]:
-    return {d.strip().split("=", 1)[0].lower() for v in values for d in v.split(",") if d.strip()}
+    return {
+        d.strip().split("=", 1)[0].lower()
+        for v in values
+        for d in v.split(",")
+        if d.strip()
+    }
 
 
 def cache(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
@@ -144,13 +162,79 @@ def no_upstream_leak(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
 
 
 CHECKS = (
-    Check("HDR-STATUS-200", Level.MUST, "a valid request gets 200", "WHATWG HTML 9.2.2", ("valid",), status_200),
-    Check("HDR-CONTENT-TYPE", Level.MUST, "media type text/event-stream (parameters allowed)", "WHATWG HTML 9.2.2; WPT format-mime-*", ("valid",), content_type),
-    Check("HDR-NO-CONTENT-LENGTH", Level.MUST, "no Content-Length; chunked, close-delimited or HTTP/2 DATA", "RFC 9112 §6", ("valid",), no_content_length),
-    Check("HDR-H2-NO-CONN-HEADERS", Level.MUST, "over HTTP/2 no Connection, Keep-Alive, Proxy-Connection, Transfer-Encoding, Upgrade", "RFC 9113 §8.2.2", ("valid",), h2_no_conn_headers, applies=lambda ctx: ctx.http2),
-    Check("HDR-EARLY-FLUSH", Level.SHOULD, "response headers arrive well before the first token", "runtimes that hold headers until the first body chunk", ("early-flush",), early_flush),
-    Check("HDR-CACHE", Level.SHOULD, "Cache-Control has no-cache (or no-store) and no-transform", "RFC 9111 §5.2.2.6", ("valid",), cache),
-    Check("HDR-ACCEL", Level.SHOULD, "X-Accel-Buffering: no", "nginx proxy_buffering", ("valid",), accel, applies=lambda ctx: ctx.transparent),
-    Check("HDR-NO-COMPRESSION", Level.SHOULD, "no Content-Encoding for Accept-Encoding: gzip, br", "compression middleware buffering SSE", ("compress",), no_compression, applies=lambda ctx: ctx.transparent),
-    Check("HDR-NO-UPSTREAM-LEAK", Level.SHOULD, "no upstream-only header fields", "proxies that copy upstream headers", ("valid",), no_upstream_leak),
+    Check(
+        "HDR-STATUS-200",
+        Level.MUST,
+        "a valid request gets 200",
+        "WHATWG HTML 9.2.2",
+        ("valid",),
+        status_200,
+    ),
+    Check(
+        "HDR-CONTENT-TYPE",
+        Level.MUST,
+        "media type text/event-stream (parameters allowed)",
+        "WHATWG HTML 9.2.2; WPT format-mime-*",
+        ("valid",),
+        content_type,
+    ),
+    Check(
+        "HDR-NO-CONTENT-LENGTH",
+        Level.MUST,
+        "no Content-Length; chunked, close-delimited or HTTP/2 DATA",
+        "RFC 9112 §6",
+        ("valid",),
+        no_content_length,
+    ),
+    Check(
+        "HDR-H2-NO-CONN-HEADERS",
+        Level.MUST,
+        "over HTTP/2 no Connection, Keep-Alive, Proxy-Connection, Transfer-Encoding, Upgrade",
+        "RFC 9113 §8.2.2",
+        ("valid",),
+        h2_no_conn_headers,
+        applies=lambda ctx: ctx.http2,
+    ),
+    Check(
+        "HDR-EARLY-FLUSH",
+        Level.SHOULD,
+        "response headers arrive well before the first token",
+        "runtimes that hold headers until the first body chunk",
+        ("early-flush",),
+        early_flush,
+    ),
+    Check(
+        "HDR-CACHE",
+        Level.SHOULD,
+        "Cache-Control has no-cache (or no-store) and no-transform",
+        "RFC 9111 §5.2.2.6",
+        ("valid",),
+        cache,
+    ),
+    Check(
+        "HDR-ACCEL",
+        Level.SHOULD,
+        "X-Accel-Buffering: no",
+        "nginx proxy_buffering",
+        ("valid",),
+        accel,
+        applies=lambda ctx: ctx.transparent,
+    ),
+    Check(
+        "HDR-NO-COMPRESSION",
+        Level.SHOULD,
+        "no Content-Encoding for Accept-Encoding: gzip, br",
+        "compression middleware buffering SSE",
+        ("compress",),
+        no_compression,
+        applies=lambda ctx: ctx.transparent,
+    ),
+    Check(
+        "HDR-NO-UPSTREAM-LEAK",
+        Level.SHOULD,
+        "no upstream-only header fields",
+        "proxies that copy upstream headers",
+        ("valid",),
+        no_upstream_leak,
+    ),
 )

@@ -8,10 +8,23 @@ than the cap (a second) was held back by something, however noisy the machine.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from typing import TYPE_CHECKING
 
 from harness.checks.common import MS, answer, is_stream, lag_metrics, lags
-from harness.checks.model import Check, Context, Evidence, Level, Verdict, failed, measured, verdict
+from harness.checks.model import (
+    Check,
+    Context,
+    Evidence,
+    Level,
+    Verdict,
+    failed,
+    measured,
+    verdict,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 BUDGET_FLOOR_MS = 250
 BUDGET_CAP_MS = 1000
@@ -65,15 +78,21 @@ def no_batching(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     worst = max(found, key=lambda lag: lag.lag_ns)
     pairs = merged = 0
     apart = BURST_WRITE_GAP_MS * MS + ctx.hold_ns
-    for a, b in zip(found, found[1:], strict=False):
+    for a, b in itertools.pairwise(found):
         if (b.written_ns - a.written_ns) >= apart:
             pairs += 1
             merged += (b.arrived_ns - a.arrived_ns) < BURST_ARRIVAL_GAP_MS * MS
     bursty = merged > max(BURST_MIN_PAIRS, BURST_SHARE * pairs)
     late = worst.lag_ns > _budget(ctx)
-    metrics |= {"merged_pairs": merged, "pairs": pairs, "budget_ms": round(_budget(ctx) / MS, 1)}
+    metrics |= {
+        "merged_pairs": merged,
+        "pairs": pairs,
+        "budget_ms": round(_budget(ctx) / MS, 1),
+    }
     if not late and not bursty and len(found) == len(e.expected.tokens):
-        return Verdict(True, f"{len(found)} tokens, worst lag {worst.lag_ns / MS:.1f} ms", metrics)
+        return Verdict(
+            True, f"{len(found)} tokens, worst lag {worst.lag_ns / MS:.1f} ms", metrics
+        )
     problems = []
     if len(found) < len(e.expected.tokens):
         problems.append(f"only {len(found)} of {len(e.expected.tokens)} tokens arrived")
@@ -125,15 +144,44 @@ def overhead(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     if not metrics:
         return measured(f"nothing to measure: {answer(e)}")
     return measured(
-        f"added lag p50 {metrics.get('added_p50_ms', 0)} ms, p99 {metrics.get('added_p99_ms', 0)} ms "
+        f"added lag p50 {metrics.get('added_p50_ms', 0)} ms, p99 "
+        f"{metrics.get('added_p99_ms', 0)} ms "
         "over the direct-to-mock baseline",
         **metrics,
     )
 
 
 CHECKS = (
-    Check("LAT-FIRST-TOKEN", Level.MUST, "the first token reaches the client within the calibrated budget", "seed: first token < 300 ms vs ~8 s blocking", ("lat",), first_token),
-    Check("LAT-NO-BATCHING", Level.MUST, "tokens 100 ms apart arrive one by one, each within budget", "nginx 4–8 KiB buffers; timers that batch", ("lat",), no_batching),
-    Check("LAT-SIZE-SWEEP", Level.SHOULD, "events of 1 B … 1 MiB around 1/4/8/16 KiB boundaries each arrive within budget", "buffer-size boundaries", ("sizes",), size_sweep),
-    Check("LAT-OVERHEAD", Level.INFO, "per-token added lag p50/p99 and TTFT against the direct baseline", "benchmark", ("lat",), overhead),
+    Check(
+        "LAT-FIRST-TOKEN",
+        Level.MUST,
+        "the first token reaches the client within the calibrated budget",
+        "seed: first token < 300 ms vs ~8 s blocking",
+        ("lat",),
+        first_token,
+    ),
+    Check(
+        "LAT-NO-BATCHING",
+        Level.MUST,
+        "tokens 100 ms apart arrive one by one, each within budget",
+        "nginx 4-8 KiB buffers; timers that batch",
+        ("lat",),
+        no_batching,
+    ),
+    Check(
+        "LAT-SIZE-SWEEP",
+        Level.SHOULD,
+        "events of 1 B … 1 MiB around 1/4/8/16 KiB boundaries each arrive within budget",
+        "buffer-size boundaries",
+        ("sizes",),
+        size_sweep,
+    ),
+    Check(
+        "LAT-OVERHEAD",
+        Level.INFO,
+        "per-token added lag p50/p99 and TTFT against the direct baseline",
+        "benchmark",
+        ("lat",),
+        overhead,
+    ),
 )

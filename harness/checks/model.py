@@ -5,11 +5,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from harness.exchanges import Exchange
-from harness.observation import Observation
-from harness.probes import Probe
-from harness.transcript import Transcript
+if TYPE_CHECKING:
+    from harness.exchanges import Exchange
+    from harness.observation import Observation
+    from harness.probes import Probe
+    from harness.transcript import Transcript
 
 Metric = float | int | str
 

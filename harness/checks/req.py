@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from harness.checks.common import MS, answer, is_stream, text_diff
 from harness.checks.model import (
@@ -16,6 +16,9 @@ from harness.checks.model import (
     passed,
     verdict,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 JSON_TYPES = ("application/json", "application/problem+json")
 
@@ -62,9 +65,15 @@ def type_params(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     # RFC 9110 §8.3.1: "The type and subtype tokens are case-insensitive."
     e = ev["type-params"]
     if not is_stream(e):
-        return failed(f"Content-Type: Application/JSON; charset=utf-8 was refused: {answer(e)}")
+        return failed(
+            f"Content-Type: Application/JSON; charset=utf-8 was refused: {answer(e)}"
+        )
     ok = e.transcript.text == e.expected.text
-    return verdict(ok, "accepted", f"accepted, but text {text_diff(e.expected.text, e.transcript.text)}")
+    return verdict(
+        ok,
+        "accepted",
+        f"accepted, but text {text_diff(e.expected.text, e.transcript.text)}",
+    )
 
 
 def malformed(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
@@ -79,7 +88,9 @@ def malformed(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
         problems.append("the request was forwarded upstream")
     if not e.alive_after:
         problems.append("the proxy died")
-    return verdict(not problems, "400 with a JSON error, nothing upstream", "; ".join(problems))
+    return verdict(
+        not problems, "400 with a JSON error, nothing upstream", "; ".join(problems)
+    )
 
 
 def not_acceptable(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
@@ -94,7 +105,11 @@ def not_acceptable(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
 
 def error_body(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     errors = [(name, e) for name, e in ev.items() if (e.obs.status or 0) >= 400]
-    bad = [f"{name}: {e.obs.status} as {e.obs.media_type or 'untyped'}" for name, e in errors if e.obs.media_type not in JSON_TYPES]
+    bad = [
+        f"{name}: {e.obs.status} as {e.obs.media_type or 'untyped'}"
+        for name, e in errors
+        if e.obs.media_type not in JSON_TYPES
+    ]
     if not errors:
         return measured("no 4xx/5xx answers to look at")
     return verdict(not bad, f"{len(errors)} error answers, all JSON", "; ".join(bad))
@@ -108,7 +123,9 @@ def method(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     return verdict(
         e.obs.status == 405 and "POST" in allow.upper(),
         f"405 with Allow: {allow}",
-        f"GET got {answer(e)}" + (f", Allow: {allow}" if allow else ", no Allow") + "; wanted 405 with Allow: POST",
+        f"GET got {answer(e)}"
+        + (f", Allow: {allow}" if allow else ", no Allow")
+        + "; wanted 405 with Allow: POST",
     )
 
 
@@ -131,10 +148,18 @@ def heartbeat(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     survived = e.transcript.text == e.expected.text and e.transcript.done is not None
     problems = []
     if not beats:
-        problems.append(f"nothing reached the client during {ctx.idle_s:g} s of upstream silence")
+        problems.append(
+            f"nothing reached the client during {ctx.idle_s:g} s of upstream silence"
+        )
     if not survived:
-        problems.append(f"the stream did not survive the silence ({answer(e)})" + (f" — {ctx.layer_note}" if ctx.layer_note else ""))
-    gaps = [b - a for a, b in zip([start, *sorted(beats)], [*sorted(beats), end], strict=False)]
+        problems.append(
+            f"the stream did not survive the silence ({answer(e)})"
+            + (f" — {ctx.layer_note}" if ctx.layer_note else "")
+        )
+    gaps = [
+        b - a
+        for a, b in zip([start, *sorted(beats)], [*sorted(beats), end], strict=False)
+    ]
     return verdict(
         not problems,
         f"{len(beats)} heartbeats in {(end - start) / 1e9:.1f} s of silence",
@@ -159,14 +184,84 @@ def heartbeat_invisible(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
 
 
 CHECKS = (
-    Check("REQ-415-WRONG-TYPE", Level.MUST, "valid body with Content-Type: text/plain gets 415; nothing upstream", "RFC 9110 §15.5.16", ("wrong-type",), wrong_type),
-    Check("REQ-415-ACCEPT-POST", Level.SHOULD, "the 415 lists the accepted type in Accept-Post", "W3C LDP §7.1.2; seed issue comment", ("wrong-type",), accept_post),
-    Check("REQ-415-MISSING-TYPE", Level.SHOULD, "a body without Content-Type gets 415", "RFC 9110 §15.5.16", ("missing-type",), missing_type),
-    Check("REQ-TYPE-PARAMS", Level.MUST, "Content-Type: Application/JSON; charset=utf-8 is accepted", "RFC 9110 §8.3.1", ("type-params",), type_params),
-    Check("REQ-400-MALFORMED", Level.MUST, "truncated JSON gets 400 with a JSON error; nothing upstream; proxy alive", "RFC 9110 §15.5.1", ("malformed-json",), malformed),
-    Check("REQ-406-ACCEPT", Level.SHOULD, "Accept: image/png gets 406 (INFO when ignored)", "RFC 9110 §15.5.7, §12.5.1", ("accept-png",), not_acceptable),
-    Check("REQ-ERROR-BODY", Level.SHOULD, "every 4xx/5xx body is application/json or application/problem+json", "RFC 9457", ("wrong-type", "get"), error_body),
-    Check("REQ-METHOD", Level.SHOULD, "GET on the POST route gets 405 with Allow", "RFC 9110 §15.5.6", ("get",), method),
-    Check("IDLE-HEARTBEAT", Level.SHOULD, "during a long upstream silence at least one heartbeat; the stream survives the layer", "WHATWG HTML 9.2.7", ("idle",), heartbeat),
-    Check("IDLE-HEARTBEAT-INVISIBLE", Level.SHOULD, "heartbeats are comments, not data messages", "clients that surface empty messages", ("idle",), heartbeat_invisible),
+    Check(
+        "REQ-415-WRONG-TYPE",
+        Level.MUST,
+        "valid body with Content-Type: text/plain gets 415; nothing upstream",
+        "RFC 9110 §15.5.16",
+        ("wrong-type",),
+        wrong_type,
+    ),
+    Check(
+        "REQ-415-ACCEPT-POST",
+        Level.SHOULD,
+        "the 415 lists the accepted type in Accept-Post",
+        "W3C LDP §7.1.2; seed issue comment",
+        ("wrong-type",),
+        accept_post,
+    ),
+    Check(
+        "REQ-415-MISSING-TYPE",
+        Level.SHOULD,
+        "a body without Content-Type gets 415",
+        "RFC 9110 §15.5.16",
+        ("missing-type",),
+        missing_type,
+    ),
+    Check(
+        "REQ-TYPE-PARAMS",
+        Level.MUST,
+        "Content-Type: Application/JSON; charset=utf-8 is accepted",
+        "RFC 9110 §8.3.1",
+        ("type-params",),
+        type_params,
+    ),
+    Check(
+        "REQ-400-MALFORMED",
+        Level.MUST,
+        "truncated JSON gets 400 with a JSON error; nothing upstream; proxy alive",
+        "RFC 9110 §15.5.1",
+        ("malformed-json",),
+        malformed,
+    ),
+    Check(
+        "REQ-406-ACCEPT",
+        Level.SHOULD,
+        "Accept: image/png gets 406 (INFO when ignored)",
+        "RFC 9110 §15.5.7, §12.5.1",
+        ("accept-png",),
+        not_acceptable,
+    ),
+    Check(
+        "REQ-ERROR-BODY",
+        Level.SHOULD,
+        "every 4xx/5xx body is application/json or application/problem+json",
+        "RFC 9457",
+        ("wrong-type", "get"),
+        error_body,
+    ),
+    Check(
+        "REQ-METHOD",
+        Level.SHOULD,
+        "GET on the POST route gets 405 with Allow",
+        "RFC 9110 §15.5.6",
+        ("get",),
+        method,
+    ),
+    Check(
+        "IDLE-HEARTBEAT",
+        Level.SHOULD,
+        "during a long upstream silence at least one heartbeat; the stream survives the layer",
+        "WHATWG HTML 9.2.7",
+        ("idle",),
+        heartbeat,
+    ),
+    Check(
+        "IDLE-HEARTBEAT-INVISIBLE",
+        Level.SHOULD,
+        "heartbeats are comments, not data messages",
+        "clients that surface empty messages",
+        ("idle",),
+        heartbeat_invisible,
+    ),
 )

@@ -5,7 +5,10 @@ Run: ``pytest --pyargs harness.suite --proxy-cmd '…' --proxy-url '…' --diale
 
 from __future__ import annotations
 
-from harness.plugin import SSECase
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from harness.plugin import SSECase
 
 
 def test_check(sse_case: SSECase) -> None:

@@ -25,7 +25,9 @@ def chunk(data: bytes) -> bytes:
     return b"%x\r\n%s\r\n" % (len(data), data)
 
 
-async def serve(mode: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+async def serve(
+    mode: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
     await reader.readuntil(b"\r\n\r\n")
     if mode == "hang":
         await asyncio.sleep(3600)

@@ -45,7 +45,7 @@ def test_timer_batching_under_budget_still_fails():
         )
     ev = {
         "lat": evidence(
-            "lat", observation(chunks + [(2000, DONE)]), TOKENS, (exchange(WRITES),)
+            "lat", observation([*chunks, (2000, DONE)]), TOKENS, (exchange(WRITES),)
         )
     }
     verdict = lat.no_batching(ev, context())

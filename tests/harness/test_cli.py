@@ -24,11 +24,26 @@ def one_line_error(capsys: pytest.CaptureFixture[str], needle: str) -> None:
     [
         (["run", "--proxy-cmd", PROXY], "--proxy-url is required"),
         (["run", "--proxy-url", URL], "--mock-port"),
-        (["run", "--proxy-cmd", PROXY, "--proxy-url", URL, "--layer", "squid"], "unknown layer"),
-        (["run", "--proxy-cmd", PROXY, "--proxy-url", URL, "--select", "NOPE-*"], "matches no check"),
-        (["run", "--proxy-cmd", PROXY, "--proxy-url", URL, "--dialect", "nosuch:fn"], "--dialect"),
-        (["run", "--proxy-cmd", PROXY, "--proxy-url", URL, "--header", "novalue"], "--header"),
-        (["run", "--proxy-cmd", PROXY, "--proxy-url", URL, "--idle-seconds", "0"], "--idle-seconds"),
+        (
+            ["run", "--proxy-cmd", PROXY, "--proxy-url", URL, "--layer", "squid"],
+            "unknown layer",
+        ),
+        (
+            ["run", "--proxy-cmd", PROXY, "--proxy-url", URL, "--select", "NOPE-*"],
+            "matches no check",
+        ),
+        (
+            ["run", "--proxy-cmd", PROXY, "--proxy-url", URL, "--dialect", "nosuch:fn"],
+            "--dialect",
+        ),
+        (
+            ["run", "--proxy-cmd", PROXY, "--proxy-url", URL, "--header", "novalue"],
+            "--header",
+        ),
+        (
+            ["run", "--proxy-cmd", PROXY, "--proxy-url", URL, "--idle-seconds", "0"],
+            "--idle-seconds",
+        ),
         (["run", "--proxy-cmd", "{prot}", "--proxy-url", URL], "--proxy-cmd"),
     ],
 )
@@ -40,7 +55,10 @@ def test_usage_errors_are_one_line_and_exit_2(argv, needle, capsys, tmp_path):
 
 @pytest.mark.parametrize(
     ("argv", "needle"),
-    [(["run", "--startup-timeout", "abc"], "invalid float"), (["nosuchcommand"], "invalid choice")],
+    [
+        (["run", "--startup-timeout", "abc"], "invalid float"),
+        (["nosuchcommand"], "invalid choice"),
+    ],
 )
 def test_argument_errors_are_one_line_and_exit_2(argv, needle, capsys):
     with pytest.raises(SystemExit) as exc:
@@ -50,8 +68,19 @@ def test_argument_errors_are_one_line_and_exit_2(argv, needle, capsys):
 
 
 def test_error_still_writes_a_report(tmp_path, capsys):
-    status = main(["run", "--proxy-cmd", f"{sys.executable} -c pass", "--proxy-url", URL,
-                   "--startup-timeout", "5", "--report-dir", str(tmp_path)])
+    status = main(
+        [
+            "run",
+            "--proxy-cmd",
+            f"{sys.executable} -c pass",
+            "--proxy-url",
+            URL,
+            "--startup-timeout",
+            "5",
+            "--report-dir",
+            str(tmp_path),
+        ]
+    )
     assert status == 2
     doc = json.loads((tmp_path / "report.json").read_text())
     assert doc["exit_status"] == 2 and "exited" in doc["error"]
@@ -69,9 +98,24 @@ def test_verdicts_exit_0_and_1_and_strict(tmp_path, capsys):
     base = ["run", "--proxy-cmd", f"{PROXY} --defect no-accel", "--proxy-url", URL]
     assert main([*base, "--select", "HDR-ACCEL", "--report-dir", str(tmp_path)]) == 0
     doc = json.loads((tmp_path / "report.json").read_text())
-    assert doc["summary"] == {"NON-STRICT": 1} and doc["results"][0]["check"] == "HDR-ACCEL"
+    assert (
+        doc["summary"] == {"NON-STRICT": 1}
+        and doc["results"][0]["check"] == "HDR-ACCEL"
+    )
     assert doc["target"]["dialect"] == "seed" and doc["harness"]["version"]
     assert "HDR-ACCEL" in (tmp_path / "summary.md").read_text()
     assert main([*base, "--select", "HDR-ACCEL", "--strict"]) == 1
-    assert main(["run", "--proxy-cmd", f"{PROXY} --defect no-415", "--proxy-url", URL,
-                 "--select", "REQ-415-WRONG-TYPE"]) == 1
+    assert (
+        main(
+            [
+                "run",
+                "--proxy-cmd",
+                f"{PROXY} --defect no-415",
+                "--proxy-url",
+                URL,
+                "--select",
+                "REQ-415-WRONG-TYPE",
+            ]
+        )
+        == 1
+    )

@@ -63,7 +63,9 @@ def test_no_heartbeat_is_cut_off_by_nginx_read_timeout():
         heartbeat_s=1.5,
     )
     assert outcome(report, "IDLE-HEARTBEAT", "nginx") is Outcome.NON_STRICT
-    assert "did not survive" in next(r.detail for r in report.results if r.check == "IDLE-HEARTBEAT")
+    assert "did not survive" in next(
+        r.detail for r in report.results if r.check == "IDLE-HEARTBEAT"
+    )
 
 
 def _nginx_pids() -> set[int]:
@@ -79,9 +81,27 @@ def test_interrupted_run_leaves_no_nginx_and_no_temp_files():
     tmp = Path(tempfile.mkdtemp(prefix="sse-int-"))
     env = dict(os.environ, TMPDIR=str(tmp))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli", "run", "--proxy-cmd", PYTHON_PROXY, "--proxy-url", URL,
-         "--cwd", str(ROOT), "--layer", "nginx", "--idle-seconds", "30"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "harness.cli",
+            "run",
+            "--proxy-cmd",
+            PYTHON_PROXY,
+            "--proxy-url",
+            URL,
+            "--cwd",
+            str(ROOT),
+            "--layer",
+            "nginx",
+            "--idle-seconds",
+            "30",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not (_nginx_pids() - before):

@@ -12,7 +12,7 @@ import pytest
 
 from harness.checks.model import Outcome
 from harness.cli import main
-from harness.runner import RunConfig, run
+from harness.runner import RunConfig, RunReport, run
 
 HERE = Path(__file__).resolve().parent
 URL = "http://127.0.0.1:{port}/api/v1/complete"
@@ -23,19 +23,34 @@ def cmd(mode: str) -> str:
 
 
 def leftovers(mode: str) -> list[str]:
-    out = subprocess.run(["pgrep", "-af", f"bad_proxies.py {mode}"], capture_output=True, text=True)
+    out = subprocess.run(
+        ["pgrep", "-af", f"bad_proxies.py {mode}"], capture_output=True, text=True
+    )
     return [line for line in out.stdout.splitlines() if "pgrep" not in line]
 
 
-def timed_run(mode: str, **kw: object) -> tuple[float, object]:
+def timed_run(mode: str, select: tuple[str, ...] = ()) -> tuple[float, RunReport]:
     t0 = time.monotonic()
-    report = run(RunConfig(proxy_url=URL, proxy_cmd=cmd(mode), idle_s=2.0, heartbeat_s=1.0, **kw))  # type: ignore[arg-type]
+    config = RunConfig(
+        proxy_url=URL, proxy_cmd=cmd(mode), idle_s=2.0, heartbeat_s=1.0, select=select
+    )
+    report = run(config)
     return time.monotonic() - t0, report
 
 
 def test_never_ready_is_exit_2_in_bounded_time(capsys):
     t0 = time.monotonic()
-    status = main(["run", "--proxy-cmd", cmd("never-listen"), "--proxy-url", URL, "--startup-timeout", "3"])
+    status = main(
+        [
+            "run",
+            "--proxy-cmd",
+            cmd("never-listen"),
+            "--proxy-url",
+            URL,
+            "--startup-timeout",
+            "3",
+        ]
+    )
     assert status == 2 and time.monotonic() - t0 < 20
     assert "never became ready within 3 s" in capsys.readouterr().err
     assert not leftovers("never-listen")
@@ -44,7 +59,7 @@ def test_never_ready_is_exit_2_in_bounded_time(capsys):
 @pytest.mark.slow
 def test_hanging_proxy_fails_in_bounded_time():
     took, report = timed_run("hang")
-    outcomes = {r.check: r.outcome for r in report.results}  # type: ignore[attr-defined]
+    outcomes = {r.check: r.outcome for r in report.results}
     assert outcomes["HDR-STATUS-200"] is Outcome.FAILED
     assert outcomes["END-DONE"] is Outcome.FAILED
     assert took < 120, took
@@ -54,9 +69,9 @@ def test_hanging_proxy_fails_in_bounded_time():
 @pytest.mark.slow
 def test_crashing_proxy_is_reported_and_reaped():
     took, report = timed_run("crash", select=("FRM-TOKEN-MAPPING", "REQ-TYPE-PARAMS"))
-    failed = [r for r in report.results if r.outcome is Outcome.FAILED]  # type: ignore[attr-defined]
+    failed = [r for r in report.results if r.outcome is Outcome.FAILED]
     assert failed and any("not running" in r.detail for r in failed)
-    assert any("exited" in note for note in report.notes)  # type: ignore[attr-defined]
+    assert any("exited" in note for note in report.notes)
     assert took < 60
     assert not leftovers("crash")
 
@@ -64,7 +79,7 @@ def test_crashing_proxy_is_reported_and_reaped():
 @pytest.mark.slow
 def test_never_ending_stream_fails_end_done():
     took, report = timed_run("endless", select=("END-DONE", "HDR-STATUS-200"))
-    done = next(r for r in report.results if r.check == "END-DONE")  # type: ignore[attr-defined]
+    done = next(r for r in report.results if r.check == "END-DONE")
     assert done.outcome is Outcome.FAILED and "did not end" in done.detail
     assert took < 60
     assert not leftovers("endless")

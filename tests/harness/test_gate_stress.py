@@ -12,7 +12,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,14 +20,25 @@ from harness.checks.model import Outcome
 
 from .test_gate import PYTHON_PROXY, failures, gate, node_proxy, outcome
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
 RUNS = int(os.environ.get("SSE_STRESS_RUNS", "20"))
-TIMING = ("LAT-FIRST-TOKEN", "LAT-NO-BATCHING", "CANCEL-*", "END-DONE", "HDR-EARLY-FLUSH")
+TIMING = (
+    "LAT-FIRST-TOKEN",
+    "LAT-NO-BATCHING",
+    "CANCEL-*",
+    "END-DONE",
+    "HDR-EARLY-FLUSH",
+)
 
 
 @contextlib.contextmanager
 def busy_cores(count: int = 2) -> Iterator[None]:
     burners = [
-        subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
+        subprocess.Popen(
+            [sys.executable, "-c", "while True: pass"], start_new_session=True
+        )
         for _ in range(count)
     ]
     try:
@@ -45,7 +56,9 @@ def test_correct_proxies_never_flake_under_load(proxy):
     with busy_cores():
         for run in range(RUNS):
             report = gate(cmd, select=TIMING)
-            assert not failures(report), f"run {run + 1}/{RUNS}: " + "; ".join(failures(report))
+            assert not failures(report), f"run {run + 1}/{RUNS}: " + "; ".join(
+                failures(report)
+            )
 
 
 @pytest.mark.slow

@@ -16,7 +16,9 @@ pytest_plugins = ["pytester"]
 
 @pytest.fixture
 def suite(pytester: pytest.Pytester) -> pytest.Pytester:
-    pytester.makepyfile(test_suite="from harness.suite.test_conformance import test_check\n")
+    pytester.makepyfile(
+        test_suite="from harness.suite.test_conformance import test_check\n"
+    )
     return pytester
 
 
@@ -31,24 +33,45 @@ def test_suite_items_pass_for_a_correct_proxy_and_junit_is_written(suite, tmp_pa
     junit = tmp_path / "junit.xml"
     report_dir = tmp_path / "reports"
     result = run(
-        suite, "--proxy-cmd", CMD, "--sse-env", f"PYTHONPATH={ROOT}",
-        "--sse-select", "HDR-STATUS-200,FRM-TOKEN-MAPPING", "--sse-select", "REQ-METHOD",
-        f"--junitxml={junit}", "--sse-report-dir", str(report_dir), "-v",
+        suite,
+        "--proxy-cmd",
+        CMD,
+        "--sse-env",
+        f"PYTHONPATH={ROOT}",
+        "--sse-select",
+        "HDR-STATUS-200,FRM-TOKEN-MAPPING",
+        "--sse-select",
+        "REQ-METHOD",
+        f"--junitxml={junit}",
+        "--sse-report-dir",
+        str(report_dir),
+        "-v",
     )
     result.assert_outcomes(passed=3)
-    result.stdout.fnmatch_lines(["*test_check?HDR-STATUS-200-direct?*PASSED*", "*sse-harness conformance*"])
+    result.stdout.fnmatch_lines(
+        ["*test_check?HDR-STATUS-200-direct?*PASSED*", "*sse-harness conformance*"]
+    )
     assert "HDR-STATUS-200-direct" in junit.read_text()
-    assert (report_dir / "report.json").is_file() and (report_dir / "summary.md").is_file()
+    assert (report_dir / "report.json").is_file() and (
+        report_dir / "summary.md"
+    ).is_file()
 
 
 @pytest.mark.slow
 def test_a_defect_fails_its_item_with_the_reason(suite):
     result = run(
-        suite, "--proxy-cmd", f"{CMD} --defect no-415", "--sse-env", f"PYTHONPATH={ROOT}",
-        "--sse-select", "REQ-415-WRONG-TYPE",
+        suite,
+        "--proxy-cmd",
+        f"{CMD} --defect no-415",
+        "--sse-env",
+        f"PYTHONPATH={ROOT}",
+        "--sse-select",
+        "REQ-415-WRONG-TYPE",
     )
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*FAILED REQ-415-WRONG-TYPE ?direct?: Content-Type: text/plain got*"])
+    result.stdout.fnmatch_lines(
+        ["*FAILED REQ-415-WRONG-TYPE ?direct?: Content-Type: text/plain got*"]
+    )
 
 
 @pytest.mark.slow
@@ -64,17 +87,26 @@ def test_options_come_from_the_ini_file_and_non_strict_needs_sse_strict(suite):
     )
     lenient = suite.runpytest_subprocess("-p", "no:cacheprovider", timeout=240)
     lenient.assert_outcomes(passed=1)
-    strict = suite.runpytest_subprocess("-p", "no:cacheprovider", "--sse-strict", timeout=240)
+    strict = suite.runpytest_subprocess(
+        "-p", "no:cacheprovider", "--sse-strict", timeout=240
+    )
     strict.assert_outcomes(failed=1)
 
 
 def test_a_proxy_that_never_starts_fails_the_items_with_one_clear_reason(suite):
     result = run(
-        suite, "--proxy-cmd", f"{sys.executable} -c 'import sys; sys.exit(3)'",
-        "--sse-select", "HDR-STATUS-200", "--startup-timeout", "10",
+        suite,
+        "--proxy-cmd",
+        f"{sys.executable} -c 'import sys; sys.exit(3)'",
+        "--sse-select",
+        "HDR-STATUS-200",
+        "--startup-timeout",
+        "10",
     )
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*the gate could not run: proxy exited with status 3*"])
+    result.stdout.fnmatch_lines(
+        ["*the gate could not run: proxy exited with status 3*"]
+    )
 
 
 def test_the_plugin_stays_out_of_ordinary_test_runs(pytester):

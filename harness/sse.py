@@ -197,6 +197,10 @@ class SSEParser(Interpreter):
             if nl is not None:
                 self._bulk(data[:last], base, nl)
                 data, base = data[last:], base + last
+                if b"\r" not in data:  # the start of a line, or nothing: hold it
+                    self._partial = [data] if data else []
+                    self._partial_off = base
+                    return
         self._split(data, base)
 
     def _split(self, data: bytes, base: int) -> None:

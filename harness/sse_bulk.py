@@ -7,9 +7,10 @@ blocks; the lines of each block followed by one blank line are exactly the regio
 lines, so each block is one event, or a data-less block that dispatches nothing.
 
 ``simple_run`` recognises the common case, where every block is one ``data:`` line,
-with one split, one count and one decode, and returns None for anything else; the
-parser then takes the region block by block, with ``plain_block`` for blocks that need
-no lint finding, and the exact path for the rest.
+with one split and one count (ASCII text is decoded at once, anything else piece by
+piece, so that the byte sizes come from the pieces), and returns None for anything
+else; the parser then takes the region block by block, with ``plain_block`` for blocks
+that need no lint finding, and the exact path for the rest.
 """
 
 from __future__ import annotations

@@ -38,16 +38,23 @@ def test_bulk_path_takes_the_benchmark_stream(monkeypatch: pytest.MonkeyPatch) -
     assert calls < 2 * len(chunks)  # at most the event cut by each chunk boundary
 
 
-def test_main_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
+def test_main_prints_both_tables(capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("httpx_sse")
     pytest.importorskip("sseclient")
     assert bench.main(["--events", "300", "--repeat", "1"]) == 0
     out = capsys.readouterr().out
-    rows = [line for line in out.splitlines() if line.startswith("| ")]
-    assert rows[0].startswith("| parser | MB/s | events/s |")
+    streaming, kept = out.split("Events kept")
+    rows = [line for line in streaming.splitlines() if line.startswith("| ")]
+    assert rows[0].startswith("| parser | MB/s | events/s | vs httpx-sse |")
     ours = next(row for row in rows if row.startswith("| harness.sse |"))
     assert ours.endswith(f"| {len(ALL)}/{len(ALL)} | {len(ALL)}/{len(ALL)} |")
+    assert "| 1.0x |" in next(row for row in rows if row.startswith("| httpx-sse |"))
     assert len(rows) == 1 + len(bench.PEERS)  # the header, then one row per peer
+    rows = [line for line in kept.splitlines() if line.startswith("| ")]
+    assert rows[0] == "| parser | MB/s | events/s | vs httpx-sse |"
+    assert [row.split(" | ")[0] for row in rows[1:]] == [
+        f"| {peer.name}" for peer in bench.PEERS
+    ]
 
 
 def test_peers_read_the_benchmark_stream_alike() -> None:
@@ -57,5 +64,11 @@ def test_peers_read_the_benchmark_stream_alike() -> None:
     chunks = [data[i : i + 4096] for i in range(0, len(data), 4096)]
     expected = bench.PEERS[0].triples(chunks)
     assert len(expected) == 500
-    for peer in bench.PEERS[1:]:
+    for peer in bench.PEERS:
         assert peer.triples(chunks) == expected, peer.name
+        assert peer.stream(chunks) == 500, peer.name
+
+
+def test_streaming_skips_comments() -> None:
+    chunks = [b": hi\n\ndata: a\n", b"\n: there\ndata: b\n\n"]
+    assert bench.ours_stream(chunks) == 2

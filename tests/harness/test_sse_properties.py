@@ -1,9 +1,11 @@
-"""harness.sse under Hypothesis: chunking never matters; a reference model agrees."""
+"""harness.sse under Hypothesis: chunking never matters; a reference model agrees;
+the bulk path gives exactly what the line-by-line path gives."""
 
 from __future__ import annotations
 
 import itertools
 import re
+from unittest import mock
 
 from hypothesis import given, settings, strategies as st
 
@@ -159,3 +161,67 @@ def test_parser_state_after_reference_stream() -> None:
     parser = SSEParser()
     parser.feed(b"id: 1\nretry: 5\n\n")
     assert (parser.last_event_id, parser.retry) == ("1", 5)
+
+
+# -- the bulk path against the exact path ---------------------------------------------
+
+# Values for runs of one-line data events: JSON-like text, non-ASCII, U+FEFF, NUL, and
+# sometimes the words that frame an event (no CR or LF: they would end the line).
+_value = st.one_of(
+    _text,
+    st.sampled_from(['{"token": "é"}', "data: x", ":", " ", "", "\ufeff", "北🌍"]),
+)
+_prefix = st.sampled_from([b"data: ", b"data: ", b"data:", b"data:  "])
+_other_block = st.sampled_from(
+    [
+        b": ping",  # a comment: no event
+        b"event: e\ndata: 1",
+        b"data: a\ndata: b",  # two data lines
+        b"id: 7\ndata: x",
+        b"retry: 50\ndata: x",
+        b"retry: 5x\ndata: x",  # linted
+        b"Data: x",  # linted, and no event
+        b"id: a\x00b\ndata: x",  # linted
+        b"data: \xff\xfe",  # invalid UTF-8
+        b"data: \xc3",  # a character cut short
+        b"",  # an extra blank line
+    ]
+)
+
+
+@st.composite
+def bulk_streams(draw: st.DrawFn) -> bytes:
+    """Mostly runs of ``data: value`` events, with the odd block the runs must not
+    swallow; one line end throughout (LF or CRLF), now and then a stray other one."""
+    fixed = draw(st.none() | _prefix)  # one prefix for all, as servers send, or mixed
+    prefixes = _prefix if fixed is None else st.just(fixed)
+    simple = st.builds(lambda p, v: p + v.encode(), prefixes, _value)
+    pure = draw(st.booleans())  # only data events: one run, at C speed
+    kinds = simple if pure else st.one_of(simple, _other_block)
+    blocks = draw(st.lists(kinds, max_size=40))
+    nl = draw(st.sampled_from([b"\n", b"\n", b"\r\n"]))
+    data = b"".join(block.replace(b"\n", nl) + nl + nl for block in blocks)
+    if data and draw(st.integers(0, 4)) == 0:  # one line end of another kind
+        at = draw(st.integers(0, len(data) - 1))
+        if data[at : at + 1] == b"\n":
+            data = data[:at] + draw(st.sampled_from([b"\r", b"\r\n"])) + data[at + 1 :]
+    tail = draw(st.sampled_from([b"", b"", b"data: x", b"data: x\n", b"\r"]))
+    return data + tail
+
+
+def exact_path(data: bytes) -> Outcome:
+    """``data`` one byte at a time: every line alone, so the bulk path never runs."""
+    with (
+        mock.patch("harness.sse.simple_run", side_effect=AssertionError("bulk")),
+        mock.patch("harness.sse.plain_block", side_effect=AssertionError("bulk")),
+    ):
+        return run([data[i : i + 1] for i in range(len(data))])
+
+
+@settings(max_examples=400, deadline=None)
+@given(chunked(bulk_streams()))
+def test_bulk_path_equals_exact_path(case: tuple[bytes, list[bytes]]) -> None:
+    data, chunks = case
+    exact = exact_path(data)
+    assert run([data]) == exact
+    assert run(chunks) == exact

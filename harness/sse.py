@@ -5,9 +5,25 @@ events and comments come out, and end of stream is an explicit ``close()``. No
 sockets, clocks or asyncio; the standard library only. It never raises on any input.
 Spec: https://html.spec.whatwg.org/multipage/server-sent-events.html
 
+Two APIs, one result; they may be mixed from one chunk to the next:
+
+- ``feed(chunk) -> list[Event | Comment]``: one object per event, in stream order.
+  The default: use it wherever events are looked at one by one (the gate, ``sse-harness
+  parse``, tests) or a few streams are read.
+- ``feed_batch(chunk) -> EventBatch`` (and ``close_batch()``): the same events as
+  parallel lists, ``batch.data``, ``batch.types``, ``batch.last_event_ids``,
+  ``batch.retries``, ``batch.starts``, ``batch.ends``, with ``batch.comments`` apart.
+  For high-throughput readers such as load tests over hundreds of streams, which
+  mostly count events and read their data: a run of one-line ``data:`` events becomes
+  one split, with no per-event object, and the byte offsets are only worked out if
+  ``starts`` or ``ends`` is read. ``batch.events()`` gives exactly what ``feed()``
+  would have returned; the parser's state (findings, last event ID, retry, ...) after
+  either call is the same.
+
 Modules: ``harness.sse_model`` (Event, Comment, Finding, LINT_* codes, re-exported
-here), ``harness.sse_fields`` (§9.2.6 over complete lines), ``harness.sse_bulk`` (the
-fast path), and this one (bytes into lines, BOM, chunk boundaries, end of stream).
+here), ``harness.sse_batch`` (EventBatch, re-exported here), ``harness.sse_fields``
+(§9.2.6 over complete lines), ``harness.sse_bulk`` (the fast path), and this one
+(bytes into lines, BOM, chunk boundaries, end of stream).
 
 Lines are split at the byte level: CR and LF never occur inside a UTF-8 multi-byte
 sequence, so a chunk boundary inside a character needs no care. A CR that ends a chunk
@@ -29,19 +45,9 @@ does not depend on how the stream was chunked.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from itertools import accumulate, islice, repeat
-from operator import add, sub
-from typing import TYPE_CHECKING
 
-from harness.sse_bulk import (
-    PlainBlock,
-    SimpleRun,
-    plain_block,
-    simple_run,
-    uniform_eol,
-)
-from harness.sse_fields import Interpreter
+from harness.sse_batch import EventBatch
+from harness.sse_bulk import BulkInterpreter, uniform_eol
 from harness.sse_model import (
     LINT_BARE_CR,
     LINT_BOM,
@@ -54,13 +60,7 @@ from harness.sse_model import (
     Comment,
     Event,
     Finding,
-    new_comment,
-    new_event,
-    new_tuple,
 )
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
 
 __all__ = [
     "LINT_BARE_CR",
@@ -73,6 +73,7 @@ __all__ = [
     "LINT_UNTERMINATED",
     "Comment",
     "Event",
+    "EventBatch",
     "Finding",
     "SSEParser",
     "parse",
@@ -84,11 +85,13 @@ BOM = b"\xef\xbb\xbf"
 #  and a single U+000D CARRIAGE RETURN (CR) character not followed by a U+000A LINE
 #  FEED (LF) character being the ways in which a line can end."
 _EOL = re.compile(rb"\r\n|\r|\n")
-_EOL_NAMES = {b"\n": "lf", b"\r\n": "crlf"}
 
 
-class SSEParser(Interpreter):
+class SSEParser(BulkInterpreter):
     """Incremental event-stream parser: ``feed()`` bytes, then ``close()`` once.
+
+    Or ``feed_batch()`` and ``close_batch()``: the same, as columns (``EventBatch``).
+    The two may be mixed from one chunk to the next.
 
     Public state: ``findings`` (lint in stream order, at most ``max_findings`` per
     code; ``finding_counts`` has the full counts), ``last_event_id`` (the last event ID
@@ -102,7 +105,6 @@ class SSEParser(Interpreter):
         super().__init__(max_findings=max_findings)
         self.bytes_seen = 0
         self.unterminated: str | None = None
-        self.line_endings: Counter[str] = Counter()
         self.closed = False
         self._partial: list[bytes] = []  # an incomplete line, kept in pieces
         self._partial_off = 0  # where it starts (or the next byte will go)
@@ -181,6 +183,28 @@ class SSEParser(Interpreter):
         self._block_raw, self._partial = [], []
         return out
 
+    def feed_batch(self, data: bytes) -> EventBatch:
+        """``feed(data)`` as columns: the same events, comments and parser state.
+
+        Runs of one-line ``data:`` events go into the columns without an ``Event``
+        object each; ``batch.events()`` builds exactly the list ``feed()`` returns.
+        """
+        if self.closed:
+            raise RuntimeError("SSEParser.feed_batch() called after close()")
+        batch = self._batch = EventBatch()
+        try:
+            items = self.feed(data)
+        finally:
+            self._batch = None
+        batch._extend(items)  # whatever came after the last run
+        return batch
+
+    def close_batch(self) -> EventBatch:
+        """``close()`` as a batch (an empty one: nothing dispatches at EOF)."""
+        batch = EventBatch()
+        batch._extend(self.close())
+        return batch
+
     # -- bytes into lines ------------------------------------------------------------
 
     def _consume(self, chunk: bytes) -> None:
@@ -230,91 +254,6 @@ class SSEParser(Interpreter):
         self.line_endings["cr"] += 1
         self._lint(LINT_BARE_CR, self._pending_cr, "line ended by a bare CR")
         self._pending_cr = None
-
-    def _bulk(self, head: bytes, base: int, nl: bytes) -> None:
-        """``head``: complete lines, all ended by ``nl`` (LF only, or CRLF only)."""
-        sep = nl + nl
-        run = head.rfind(sep) + len(sep)
-        if run < len(sep):  # no blank line yet: the start of an event
-            self._lines(head, base, nl)
-            return
-        done = 0
-        if self._block_start is not None:  # finish the event the last chunk began
-            done = head.find(sep) + len(sep)
-            self._lines(head[:done], base, nl)
-        if done < run:
-            region = head[done:run]
-            simple = simple_run(region, nl)
-            if simple is None:
-                self._blocks(region, base + done, nl)
-            else:
-                self._emit_run(simple, base + done, nl)
-        if run < len(head):
-            self._lines(head[run:], base + run, nl)  # the start of the next event
-
-    def _emit_run(self, run: SimpleRun, base: int, nl: bytes) -> None:
-        # Each block is b"data:" [b" "] value nl nl: dispatch as "message" with the id
-        # and retry in force (a run has no id or retry lines: they stay constant).
-        values, sizes, prefix = run
-        self.line_endings[_EOL_NAMES[nl]] += 2 * len(values)
-        self.last_event_id = last_id = self._id_buffer
-        # bounds[i]: where block i starts; the last one is just past the region
-        step = prefix + 2 * len(nl)
-        bounds = list(accumulate(map(add, sizes, repeat(step)), initial=base))
-        # end: just past the first byte of the blank line's line end (LF, or CR)
-        ends: Iterator[int] = islice(bounds, 1, None)
-        if nl != b"\n":
-            ends = map(sub, ends, repeat(1))
-        # zip stops with the values: bounds has one more item than there are blocks
-        rows = zip(
-            repeat("message"), values, repeat(last_id), repeat(self.retry), bounds, ends
-        )
-        self._out += map(new_tuple, repeat(Event), rows)
-
-    def _blocks(self, region: bytes, base: int, nl: bytes) -> None:
-        """Event by event: a plain block at once, anything else line by line."""
-        self.line_endings[_EOL_NAMES[nl]] += region.count(nl)
-        sep, offset = nl + nl, base
-        blocks = region.split(sep)
-        # b"" when the region ends with a separator; b"\n" when it ends with an odd
-        # run of LFs ("\n\n\n" splits as separator + one blank line)
-        rest = blocks.pop()
-        for block in blocks:
-            end = offset + len(block) + len(nl) + 1  # just past the blank line's CR/LF
-            plain = plain_block(block, nl) if self._block_start is None else None
-            if plain is None:
-                self._each_line(block + sep, offset, nl)
-            else:
-                self._apply(plain, offset, end)
-            offset = end + len(nl) - 1
-        if rest:
-            self._each_line(rest, offset, nl)
-
-    def _apply(self, block: PlainBlock, start: int, end: int) -> None:
-        # The fields as _line would set them, then _dispatch at the blank line.
-        data, kind, ident, retry, comments = block
-        if comments:
-            self._out += [new_comment(text, start + pos) for text, pos in comments]
-        if ident is not None:
-            self._id_buffer = ident
-        if retry is not None:
-            self.retry = retry
-        self.last_event_id = last_id = self._id_buffer
-        if data:
-            text = "\n".join(data)
-            event = new_event(kind or "message", text, last_id, self.retry, start, end)
-            self._out.append(event)
-
-    def _lines(self, lines: bytes, base: int, nl: bytes) -> None:
-        """Each line of ``lines`` (which ends with ``nl``) through the exact path."""
-        self.line_endings[_EOL_NAMES[nl]] += lines.count(nl)
-        self._each_line(lines, base, nl)
-
-    def _each_line(self, lines: bytes, base: int, nl: bytes) -> None:
-        offset = base
-        for raw in lines.split(nl)[:-1]:
-            self._line(raw, offset, nl)
-            offset += len(raw) + len(nl)
 
 
 def parse(data: bytes) -> tuple[list[Event | Comment], list[Finding]]:

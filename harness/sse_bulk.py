@@ -1,38 +1,54 @@
 """The SSE parser's bulk path: whole events at a time, data-only runs at C speed.
 
-Pure (standard library only). ``harness.sse`` calls ``simple_run`` on a *region*:
-complete lines that all end in the same ``nl`` (b"\\n" or b"\\r\\n"), starting where an
-event starts and ending with a blank line. Split at ``nl + nl``, a region falls into
-blocks; the lines of each block followed by one blank line are exactly the region's
-lines, so each block is one event, or a data-less block that dispatches nothing.
+Pure (standard library only). ``BulkInterpreter._bulk`` takes complete lines that all
+end in the same ``nl`` (b"\\n" or b"\\r\\n") and cuts out a *region*: from where an
+event starts to the last blank line. Split at ``nl + nl``, a region falls into blocks;
+the lines of each block followed by one blank line are exactly the region's lines, so
+each block is one event, or a data-less block that dispatches nothing.
 
 ``simple_run`` recognises the common case, where every block is one ``data:`` line,
 with one split and one count (ASCII text is decoded at once, anything else piece by
 piece, so that the byte sizes come from the pieces), and returns None for anything
 else; the parser then takes the region block by block, with ``plain_block`` for blocks
-that need no lint finding, and the exact path for the rest.
+that need no lint finding, and the exact path (``harness.sse_fields``) for the rest.
+For ``feed_batch()`` a run goes into the ``EventBatch`` columns as it is: the values
+list becomes ``data``, and the byte sizes are only worked out if offsets are asked for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
+from functools import partial
+from itertools import accumulate, islice, repeat
+from operator import add, sub
+from typing import TYPE_CHECKING
 
-#: (values, their sizes in bytes, length of b"data:" plus the optional space)
-SimpleRun = tuple[list[str], Iterator[int], int]
+from harness.sse_fields import Interpreter
+from harness.sse_model import Event, new_comment, new_event, new_tuple
+
+if TYPE_CHECKING:
+    from harness.sse_batch import EventBatch
+
+#: (values, their sizes in bytes on demand, length of b"data:" plus the optional space)
+SimpleRun = tuple[list[str], Callable[[], Iterator[int]], int]
 #: (data lines, event type, id, retry, comments as (text, byte offset in the block))
 PlainBlock = tuple[list[str], str | None, str | None, int | None, list[tuple[str, int]]]
 
 _DATA = b"data:"
 _DATA_SPACE = b"data: "
+_EOL_NAMES = {b"\n": "lf", b"\r\n": "crlf"}
 
 
-def simple_run(region: bytes, nl: bytes) -> SimpleRun | None:
+def simple_run(region: bytes, nl: bytes, *, lazy: bool = False) -> SimpleRun | None:
     """(values, their byte sizes, prefix size) if every block is one ``data:`` line.
 
     None if any block has another field, a comment, more than one line or is empty,
     if the blocks disagree about the one space after ``data:`` ("If value starts with a
     U+0020 SPACE character, remove it from value"), or if the region is not UTF-8.
-    The sizes are a one-shot iterator.
+    The sizes: a callable returning a one-shot iterator. ``lazy``: they may never be
+    asked for, so all text is decoded at once and split as text, and the bytes are
+    split for their sizes only when they are.
     """
     prefix = _DATA_SPACE if region.startswith(_DATA_SPACE) else _DATA
     if not region.startswith(prefix):
@@ -43,21 +59,30 @@ def simple_run(region: bytes, nl: bytes) -> SimpleRun | None:
     body = region[cut : -len(sep)]
     if prefix is _DATA and (sep + _DATA_SPACE) in region:
         return None  # "data:x" and "data: y" mixed: the exact path strips per line
-    if body.isascii():  # one character per byte: split the text, sizes are lengths
-        values = body.decode("ascii").split(split.decode("ascii"))
-        sizes: Iterator[int] = map(len, values)
+    if lazy or body.isascii():
+        # UTF-8 never puts an ASCII byte inside a character: the text splits alike
+        try:
+            values = body.decode().split(split.decode())
+        except UnicodeDecodeError:
+            return None
+        # ASCII: a character per byte; lazy: split the bytes if the sizes are asked for
+        sizes = partial(_sizes, body, split) if lazy else partial(map, len, values)
     else:  # split the bytes: sizes from the pieces, each piece decoded on its own
         pieces = body.split(split)
         try:
             values = list(map(bytes.decode, pieces))
         except UnicodeDecodeError:
             return None
-        sizes = map(len, pieces)
+        sizes = partial(map, len, pieces)
     # Only the separators' line ends: no block has a second line, and no separator
     # was missed (every block starts with the prefix).
     if body.count(nl) != 2 * (len(values) - 1):
         return None
     return values, sizes, cut
+
+
+def _sizes(body: bytes, split: bytes) -> Iterator[int]:
+    return map(len, body.split(split))
 
 
 def plain_block(block: bytes, nl: bytes) -> PlainBlock | None:
@@ -107,3 +132,103 @@ def uniform_eol(data: bytes, stop: int) -> bytes | None:
     if crlf == data.count(b"\r", 0, stop) == data.count(b"\n", 0, stop):
         return b"\r\n"
     return None
+
+
+class BulkInterpreter(Interpreter):
+    """The §9.2.6 interpreter plus the bulk path over complete lines (``_bulk``)."""
+
+    def __init__(self, *, max_findings: int = 100) -> None:
+        super().__init__(max_findings=max_findings)
+        self.line_endings: Counter[str] = Counter()
+        self._batch: EventBatch | None = None  # set during feed_batch()
+
+    def _bulk(self, head: bytes, base: int, nl: bytes) -> None:
+        """``head``: complete lines, all ended by ``nl`` (LF only, or CRLF only)."""
+        sep = nl + nl
+        run = head.rfind(sep) + len(sep)
+        if run < len(sep):  # no blank line yet: the start of an event
+            self._lines(head, base, nl)
+            return
+        done = 0
+        if self._block_start is not None:  # finish the event the last chunk began
+            done = head.find(sep) + len(sep)
+            self._lines(head[:done], base, nl)
+        if done < run:
+            region = head[done:run]
+            simple = simple_run(region, nl, lazy=self._batch is not None)
+            if simple is None:
+                self._blocks(region, base + done, nl)
+            else:
+                self._emit_run(simple, base + done, nl)
+        if run < len(head):
+            self._lines(head[run:], base + run, nl)  # the start of the next event
+
+    def _emit_run(self, run: SimpleRun, base: int, nl: bytes) -> None:
+        # Each block is b"data:" [b" "] value nl nl: dispatch as "message" with the id
+        # and retry in force (a run has no id or retry lines: they stay constant).
+        values, sizes, prefix = run
+        self.line_endings[_EOL_NAMES[nl]] += 2 * len(values)
+        self.last_event_id = last_id = self._id_buffer
+        step = prefix + 2 * len(nl)  # a block's bytes besides its value
+        if self._batch is not None:  # columns: what came before, then the run
+            self._batch._extend(self._out)
+            self._out.clear()
+            crlf = len(nl) - 1
+            self._batch._add_run(values, sizes, base, step, crlf, last_id, self.retry)
+            return
+        # bounds[i]: where block i starts; the last one is just past the region
+        bounds = list(accumulate(map(add, sizes(), repeat(step)), initial=base))
+        # end: just past the first byte of the blank line's line end (LF, or CR)
+        ends: Iterator[int] = islice(bounds, 1, None)
+        if nl != b"\n":
+            ends = map(sub, ends, repeat(1))
+        # zip stops with the values: bounds has one more item than there are blocks
+        rows = zip(
+            repeat("message"), values, repeat(last_id), repeat(self.retry), bounds, ends
+        )
+        self._out += map(new_tuple, repeat(Event), rows)
+
+    def _blocks(self, region: bytes, base: int, nl: bytes) -> None:
+        """Event by event: a plain block at once, anything else line by line."""
+        self.line_endings[_EOL_NAMES[nl]] += region.count(nl)
+        sep, offset = nl + nl, base
+        blocks = region.split(sep)
+        # b"" when the region ends with a separator; b"\n" when it ends with an odd
+        # run of LFs ("\n\n\n" splits as separator + one blank line)
+        rest = blocks.pop()
+        for block in blocks:
+            end = offset + len(block) + len(nl) + 1  # just past the blank line's CR/LF
+            plain = plain_block(block, nl) if self._block_start is None else None
+            if plain is None:
+                self._each_line(block + sep, offset, nl)
+            else:
+                self._apply(plain, offset, end)
+            offset = end + len(nl) - 1
+        if rest:
+            self._each_line(rest, offset, nl)
+
+    def _apply(self, block: PlainBlock, start: int, end: int) -> None:
+        # The fields as _line would set them, then _dispatch at the blank line.
+        data, kind, ident, retry, comments = block
+        if comments:
+            self._out += [new_comment(text, start + pos) for text, pos in comments]
+        if ident is not None:
+            self._id_buffer = ident
+        if retry is not None:
+            self.retry = retry
+        self.last_event_id = last_id = self._id_buffer
+        if data:
+            text = "\n".join(data)
+            event = new_event(kind or "message", text, last_id, self.retry, start, end)
+            self._out.append(event)
+
+    def _lines(self, lines: bytes, base: int, nl: bytes) -> None:
+        """Each line of ``lines`` (which ends with ``nl``) through the exact path."""
+        self.line_endings[_EOL_NAMES[nl]] += lines.count(nl)
+        self._each_line(lines, base, nl)
+
+    def _each_line(self, lines: bytes, base: int, nl: bytes) -> None:
+        offset = base
+        for raw in lines.split(nl)[:-1]:
+            self._line(raw, offset, nl)
+            offset += len(raw) + len(nl)

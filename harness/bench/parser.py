@@ -11,7 +11,10 @@ feeds it in fixed-size chunks through each parser in this process, two ways:
   harness.sse: the items each ``feed()`` returns (comments skipped by type);
   httpx-sse: ``EventSource.iter_sse()`` over a streaming ``httpx.Response``;
   sseclient-py: ``SSEClient(chunks).events()``. The same loop body for all.
-- kept: every event is retained in one list until the stream ends.
+  harness.sse (batch API): ``feed_batch()`` per chunk, a loop over ``batch.data``
+  that counts each value and adds up its length (no event objects to read).
+- kept: every event is retained in one list until the stream ends (the batch API:
+  every ``EventBatch``).
 
 Rounds alternate the parsers (one warm-up round, then ``--repeat`` rounds, each timed
 run after a ``gc.collect()``); the table shows each one's best. Each parser is also
@@ -32,14 +35,15 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from harness.sse import Event, SSEParser
+from harness.bench.parser_peers import BASELINE, PEERS, Peer, Triple
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-Triple = tuple[str, str, str]
+__all__ = ["BASELINE", "PEERS", "Peer", "llm_stream", "main", "measure", "table"]
+
 Vectors = list[tuple[str, bytes, list[Triple]]]
 
 _ASCII = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.'-"
@@ -59,109 +63,6 @@ def llm_stream(events: int, seed: int = 20240501) -> bytes:
         token = json.dumps({"token": "".join(chars)}, ensure_ascii=False)
         out.append(f"data: {token}\n\n".encode())
     return b"".join(out)
-
-
-# -- the parsers: streaming (count), kept (a list), a native event -> a triple --------
-#
-# The streaming loops share one body: count the event, read its data, drop it.
-
-
-def ours_stream(chunks: list[bytes]) -> int:
-    parser = SSEParser()
-    count = 0
-    for chunk in chunks:
-        for item in parser.feed(chunk):
-            if isinstance(item, Event):  # feed() returns comments too
-                count += 1
-                _ = item.data
-    for item in parser.close():  # nothing dispatches at the end; for completeness
-        if isinstance(item, Event):
-            count += 1
-            _ = item.data
-    return count
-
-
-def ours(chunks: list[bytes]) -> list[Any]:
-    parser = SSEParser()
-    items: list[Any] = []
-    for chunk in chunks:
-        items += parser.feed(chunk)
-    items += parser.close()
-    return items
-
-
-def _httpx_response(chunks: list[bytes]) -> Any:
-    import httpx
-
-    headers = {"content-type": "text/event-stream"}
-    return httpx.Response(200, headers=headers, content=iter(chunks))
-
-
-def httpx_sse_stream(chunks: list[bytes]) -> int:
-    """The real path: httpx_sse.EventSource over a streaming httpx.Response."""
-    from httpx_sse import EventSource
-
-    count = 0
-    for event in EventSource(_httpx_response(chunks)).iter_sse():
-        count += 1
-        _ = event.data
-    return count
-
-
-def httpx_sse(chunks: list[bytes]) -> list[Any]:
-    from httpx_sse import EventSource
-
-    return list(EventSource(_httpx_response(chunks)).iter_sse())
-
-
-def sseclient_py_stream(chunks: list[bytes]) -> int:
-    from sseclient import SSEClient
-
-    count = 0
-    for event in SSEClient(iter(chunks)).events():
-        count += 1
-        _ = event.data
-    return count
-
-
-def sseclient_py(chunks: list[bytes]) -> list[Any]:
-    from sseclient import SSEClient
-
-    return list(SSEClient(iter(chunks)).events())
-
-
-def _ours_triple(item: Any) -> Triple | None:
-    if isinstance(item, Event):
-        return (item.type, item.data, item.last_event_id)
-    return None  # a comment
-
-
-def _httpx_sse_triple(event: Any) -> Triple:
-    return (event.event, event.data, event.id)
-
-
-def _sseclient_triple(event: Any) -> Triple:
-    return (event.event, event.data, event.id or "")  # it keeps no last event id
-
-
-@dataclass(frozen=True, slots=True)
-class Peer:
-    name: str
-    stream: Callable[[list[bytes]], int]  # events counted, each dropped at once
-    keep: Callable[[list[bytes]], list[Any]]  # every event (or item) in one list
-    triple: Callable[[Any], Triple | None]
-
-    def triples(self, chunks: list[bytes]) -> list[Triple]:
-        return [t for t in map(self.triple, self.keep(chunks)) if t is not None]
-
-
-PEERS = [
-    Peer("harness.sse", ours_stream, ours, _ours_triple),
-    Peer("httpx-sse", httpx_sse_stream, httpx_sse, _httpx_sse_triple),
-    Peer("sseclient-py", sseclient_py_stream, sseclient_py, _sseclient_triple),
-]
-#: the peer the ratios are relative to
-BASELINE = "httpx-sse"
 
 
 # -- measuring ------------------------------------------------------------------------
@@ -269,7 +170,8 @@ def table(size: int, rows: list[Row], vectors: int, chunk: int, repeat: int) -> 
         f"{size / 1e6:.2f} MB, {rows[0].events if rows else 0} events, {chunk}-byte "
         f"chunks, best of {repeat}; Python {platform.python_version()}",
         "",
-        "Streaming (headline): each event counted, its data read, then dropped.",
+        "Streaming (headline): each event counted, its data read, then dropped "
+        "(batch API: each value of batch.data counted, its length added up).",
         "",
         "| parser | MB/s | events/s | vs httpx-sse | exact (whole) | exact (1 byte) |",
         "|---|---:|---:|---:|---:|---:|",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.bench import parser as bench
-from harness.sse import SSEParser
+from harness.bench import parser as bench, parser_peers as peers
+from harness.sse import Event, EventBatch, SSEParser
 from tests.harness.wpt_vectors import ALL
 
 
@@ -34,8 +34,28 @@ def test_bulk_path_takes_the_benchmark_stream(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(SSEParser, "_line", counting)
     data = bench.llm_stream(20_000)
     chunks = [data[i : i + 4096] for i in range(0, len(data), 4096)]
-    assert len(bench.ours(chunks)) == 20_000
+    assert len(peers.ours(chunks)) == 20_000
     assert calls < 2 * len(chunks)  # at most the event cut by each chunk boundary
+
+
+def test_batch_api_fills_columns_without_events(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """feed_batch() builds almost no Event objects on the benchmark stream."""
+    built = 0
+    extend = EventBatch._extend
+
+    def counting(self: EventBatch, items: list[Event]) -> None:
+        nonlocal built
+        built += sum(type(item) is Event for item in items)
+        extend(self, items)
+
+    monkeypatch.setattr(EventBatch, "_extend", counting)
+    data = bench.llm_stream(20_000)
+    chunks = [data[i : i + 4096] for i in range(0, len(data), 4096)]
+    batches = peers.ours_batch(chunks)
+    assert sum(map(len, batches)) == 20_000
+    assert built < 2 * len(chunks)  # at most the event cut by each chunk boundary
 
 
 def test_main_prints_both_tables(capsys: pytest.CaptureFixture[str]) -> None:
@@ -46,8 +66,9 @@ def test_main_prints_both_tables(capsys: pytest.CaptureFixture[str]) -> None:
     streaming, kept = out.split("Events kept")
     rows = [line for line in streaming.splitlines() if line.startswith("| ")]
     assert rows[0].startswith("| parser | MB/s | events/s | vs httpx-sse |")
-    ours = next(row for row in rows if row.startswith("| harness.sse |"))
-    assert ours.endswith(f"| {len(ALL)}/{len(ALL)} | {len(ALL)}/{len(ALL)} |")
+    for name in ("harness.sse", "harness.sse (batch API)"):
+        ours = next(row for row in rows if row.startswith(f"| {name} |"))
+        assert ours.endswith(f"| {len(ALL)}/{len(ALL)} | {len(ALL)}/{len(ALL)} |")
     assert "| 1.0x |" in next(row for row in rows if row.startswith("| httpx-sse |"))
     assert len(rows) == 1 + len(bench.PEERS)  # the header, then one row per peer
     rows = [line for line in kept.splitlines() if line.startswith("| ")]
@@ -71,4 +92,5 @@ def test_peers_read_the_benchmark_stream_alike() -> None:
 
 def test_streaming_skips_comments() -> None:
     chunks = [b": hi\n\ndata: a\n", b"\n: there\ndata: b\n\n"]
-    assert bench.ours_stream(chunks) == 2
+    assert peers.ours_stream(chunks) == 2
+    assert peers.ours_batch_stream(chunks) == 2

@@ -27,6 +27,7 @@ import h11
 from harness.observation import Chunk, End, Observation, Request
 
 READ_SIZE = 65536
+SLOW_READER_RCVBUF = 32 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +151,9 @@ async def observe(
     sock = writer.get_extra_info("socket")
     if sock is not None:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if pause_after_head_s is not None:
+            # a slow reader: a small window, so the proxy's side fills up, not ours
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SLOW_READER_RCVBUF)
     if tls:
         alpn = writer.get_extra_info("ssl_object").selected_alpn_protocol() or ""
         rec.extra["alpn"] = alpn

@@ -55,6 +55,11 @@ class Probe:
 #: the latency scenario: ~20 short tokens, 100 ms apart (CHECKS.md LAT-NO-BATCHING)
 LAT_TIMING = "fixed:100"
 
+#: the slow reader stops reading for this long while upstream sends
+#: SLOW_READER_REPEAT x the size-sweep scenario (~1.4 MB of tokens each) as fast as it can
+SLOW_READER_PAUSE_S = 5.0
+SLOW_READER_REPEAT = 40
+
 PROBES: dict[str, Probe] = {
     p.name: p
     for p in (
@@ -80,6 +85,13 @@ PROBES: dict[str, Probe] = {
         Probe("alive"),
         Probe("cancel-mid", timing=LAT_TIMING, stop="first-token"),
         Probe("cancel-before", header_delay_ms=15000, abort_on_upstream=True),
+        Probe(
+            "slow-reader",
+            scenario="size-sweep",
+            timing="zero",
+            pause_after_head_s=SLOW_READER_PAUSE_S,
+            extra_marker=(("repeat", str(SLOW_READER_REPEAT)),),
+        ),
         Probe("wrong-type", request="wrong-type"),
         Probe("missing-type", request="missing-type"),
         Probe("type-params", request="type-params"),

@@ -177,8 +177,21 @@ def _finish_at(schedule: Schedule) -> int:
     return schedule.writes[-1].at_ns if schedule.writes else schedule.head_at_ns or 0
 
 
-def _stalled(schedule: Schedule) -> bool:
-    return schedule.end == "stall" and not schedule.writes
+def _silent(rec: Recording, req: str | None) -> Outcome:
+    """A stall that never ends, for stream: false (nothing is ever sent)."""
+    return _tag(Outcome(Schedule(200, (), None, (), (), "stall")), rec, req)
+
+
+def _error_in(lines: list[bytes]) -> str | None:
+    """The text of the first line that is an error or not JSON at all."""
+    for line in lines:
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            return str(json.loads(NATIVE_ERROR_LINE)["error"])
+        if isinstance(obj, dict) and "error" in obj:
+            return str(obj["error"])
+    return None
 
 
 # --- native endpoints -----------------------------------------------------------------
@@ -204,8 +217,8 @@ def native_stream(cfg: MockConfig, path: str, body: bytes, now: Now) -> Outcome:
     headers = rec.headers or (("Content-Type", responses.NDJSON_TYPE),)
     schedule = _schedule(rec, plan, go_headers(dict(headers)["Content-Type"], now))
     if obj.get("stream") is False:
-        if _stalled(schedule) or schedule.end == "stall":
-            return _tag(Outcome(Schedule(200, (), None, (), (), "stall")), rec, req)
+        if schedule.end == "stall":
+            return _silent(rec, req)
         a = _aggregate(_emitted(schedule), rec.endpoint)
         return _tag(answer(a, now, _finish_at(schedule)), rec, req)
     return _tag(Outcome(schedule), rec, req)
@@ -216,11 +229,10 @@ def _tag(o: Outcome, rec: Recording, req: str | None) -> Outcome:
 
 
 def _aggregate(lines: list[bytes], endpoint: str) -> Answer:
-    try:
-        return responses.aggregate(lines, endpoint)
-    except (ValueError, AttributeError, TypeError, IndexError):
-        error = json.loads(NATIVE_ERROR_LINE)["error"]
-        return responses.error_answer(500, error)
+    problem = _error_in(lines)
+    if problem is not None:  # "c.JSON(500, {"error": msg})" (reference 1.2)
+        return responses.error_answer(500, problem)
+    return responses.aggregate(lines, endpoint)
 
 
 def _load_answer(path: str, model: str, now: Now) -> Answer:
@@ -308,11 +320,13 @@ def openai_stream(cfg: MockConfig, path: str, body: bytes, now: Now) -> Outcome:
     if obj.get("stream") is not True:
         schedule = _schedule(rec, plan, ())
         if schedule.end == "stall":
-            return _tag(Outcome(Schedule(200, (), None, (), (), "stall")), rec, req)
-        try:
-            a = openai.to_completion(_emitted(schedule), kind, seed=plan.seed)
-        except (ValueError, KeyError, IndexError):
-            a = openai.error(500, json.loads(NATIVE_ERROR_LINE)["error"])
+            return _silent(rec, req)
+        lines = _emitted(schedule)
+        problem = _error_in(lines)
+        if problem is None:
+            a = openai.to_completion(lines, kind, seed=plan.seed)
+        else:  # the native 500 {"error"} becomes an OpenAI error object
+            a = openai.error(500, problem)
         return _tag(answer(a, now, _finish_at(schedule)), rec, req)
     sse, error_line = openai.to_sse(
         rec, kind, cfg.layout, include_usage=usage, seed=plan.seed

@@ -206,6 +206,37 @@ def cancel_before(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     return _cancel(ev["cancel-before"], "before the first token")
 
 
+#: a proxy that let upstream write more than this while its client read nothing
+#: buffers without bound (kernel buffers on loopback hold ~15 MB at most)
+SLOW_READER_LIMIT = 32 * 1024 * 1024
+
+
+def slow_reader(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    e = ev["slow-reader"]
+    if not e.exchanges:
+        return failed(f"the proxied request never reached upstream: {answer(e)}")
+    ex = e.exchanges[-1]
+    total = sum(line.size for line in ex.lines)
+    sent = sum(write.size for write in ex.writes)
+    got = e.obs.wire_body_size
+    mb = 1024 * 1024
+    metrics = {"upstream_mb": round(sent / mb, 1), "client_kb": round(got / 1024, 1)}
+    if sent > SLOW_READER_LIMIT:
+        return failed(
+            f"while the client read only {got / 1024:.0f} KB, the proxy took "
+            f"{sent / mb:.0f} of {total / mb:.0f} MB from upstream: it buffers a slow "
+            "reader without bound",
+            **metrics,
+        )
+    if ex.end == "complete":
+        return passed(f"the whole {total / mb:.0f} MB stream fit the buffers", **metrics)
+    return passed(
+        f"upstream was held back after {sent / mb:.1f} of {total / mb:.0f} MB "
+        f"(upstream end: {ex.end})",
+        **metrics,
+    )
+
+
 CHECKS = (
     Check(
         "END-DONE",
@@ -271,6 +302,14 @@ CHECKS = (
         "seed pitfall 4; Ollama stops on disconnect",
         ("cancel-mid",),
         cancel_mid,
+    ),
+    Check(
+        "CANCEL-SLOW-READER",
+        Level.SHOULD,
+        "a client that stops reading does not make the proxy buffer without bound",
+        "seed pitfall 5",
+        ("slow-reader",),
+        slow_reader,
     ),
     Check(
         "CANCEL-BEFORE-FIRST-TOKEN",

@@ -378,3 +378,37 @@ def test_never_500_and_exact_bind_errors(
         and method == "POST"
     ):
         assert set(r.json()) == {"error"}
+
+
+@pytest.mark.parametrize(
+    ("path", "marker", "status"),
+    [
+        ("/api/chat", "scenario=error-mid-stream", 500),
+        ("/api/chat", "fault=garbage-at:2", 500),
+        ("/api/chat", "fault=malformed-at:1", 500),
+        ("/v1/chat/completions", "scenario=error-mid-stream", 500),
+        ("/api/chat", "fault=stall:1:30", 200),
+    ],
+)
+def test_stream_false_with_faults(
+    client: httpx.Client, path: str, marker: str, status: int
+) -> None:
+    r = client.post(path, json=_chat(f"[[mock: {marker}]]", stream=False))
+    assert r.status_code == status
+    if status == 500:
+        error = r.json()["error"]
+        text = error["message"] if isinstance(error, dict) else error
+        assert (
+            text == "an error was encountered while running the model: unexpected EOF"
+        )
+
+
+def test_stream_false_never_answers_during_an_endless_stall(
+    client: httpx.Client,
+) -> None:
+    with pytest.raises(httpx.ReadTimeout):
+        client.post(
+            "/api/chat",
+            json=_chat("[[mock: fault=stall:0:inf]]", stream=False),
+            timeout=0.3,
+        )

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from mock_ollama.gojson import decode_error, dumps
 from mock_ollama.responses import REQUEST_FIELDS
@@ -40,6 +40,7 @@ def test_dumps_formats_floats_like_go(value: float, text: str) -> None:
     assert dumps(value) == text.encode()
 
 
+@settings(deadline=None)
 @given(
     st.recursive(
         st.none() | st.booleans() | st.integers() | st.text(),
@@ -121,12 +122,14 @@ def test_decode_accepts_what_go_accepts(body: bytes) -> None:
     assert decode_error(body, STRUCT, FIELDS) is None
 
 
+@settings(deadline=None)
 @given(st.binary(max_size=300))
 def test_decode_error_never_raises(body: bytes) -> None:
     result = decode_error(body, STRUCT, FIELDS)
     assert result is None or (isinstance(result, str) and result)
 
 
+@settings(deadline=None)
 @given(st.dictionaries(st.text(max_size=8), st.integers() | st.text() | st.none()))
 def test_valid_json_objects_only_fail_on_typed_fields(obj: dict[str, object]) -> None:
     result = decode_error(json.dumps(obj).encode(), STRUCT, FIELDS)

@@ -4,7 +4,7 @@ import contextlib
 import json
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from mock_ollama.errors import MarkerError
 from mock_ollama.marker import Marker, find_marker, parse_marker
@@ -83,6 +83,7 @@ markers = st.builds(
 )
 
 
+@settings(deadline=None)
 @given(markers, st.text(max_size=20).filter(lambda t: "[[" not in t))
 def test_marker_survives_json_in_a_prompt(marker: Marker, prose: str) -> None:
     """The marker's text is JSON-safe: found again in the bytes a client sends."""
@@ -90,6 +91,7 @@ def test_marker_survives_json_in_a_prompt(marker: Marker, prose: str) -> None:
     assert find_marker(body) == marker
 
 
+@settings(deadline=None)
 @given(st.text(max_size=60))
 def test_any_inner_text_parses_or_raises_marker_error(inner: str) -> None:
     with contextlib.suppress(MarkerError):

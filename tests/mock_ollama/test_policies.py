@@ -5,7 +5,7 @@ import math
 from typing import TYPE_CHECKING
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from mock_ollama.errors import PolicyError
 from mock_ollama.policies import (
@@ -59,16 +59,19 @@ faults = st.one_of(
 )
 
 
+@settings(deadline=None)
 @given(timings)
 def test_timing_round_trips(t: Timing) -> None:
     assert parse_timing(str(t)) == t
 
 
+@settings(deadline=None)
 @given(fragments)
 def test_fragment_round_trips(f: Fragment) -> None:
     assert parse_fragment(str(f)) == f
 
 
+@settings(deadline=None)
 @given(faults)
 def test_fault_round_trips(f: Fault) -> None:
     assert parse_fault(str(f)) == f
@@ -119,6 +122,7 @@ def test_bad_policies_name_the_problem(
     assert repr(text) in message
 
 
+@settings(deadline=None)
 @given(st.text(max_size=30))
 def test_any_text_parses_or_raises_policy_error(text: str) -> None:
     for parse in (parse_timing, parse_fragment, parse_fault):

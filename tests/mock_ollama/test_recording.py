@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from mock_ollama.catalog import BUNDLED_DIR, load_bundled
 from mock_ollama.errors import ScenarioError
@@ -42,6 +42,7 @@ SEED_DONE_TAIL = (
 )
 
 
+@settings(deadline=None)
 @given(
     st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2200, 1, 1)),
     st.integers(min_value=0, max_value=999_999_999),
@@ -65,6 +66,7 @@ def test_created_at_offsets_and_rejects() -> None:
             parse_created_at(bad)
 
 
+@settings(deadline=None)
 @given(st.binary(max_size=200))
 def test_split_lines_only_on_lf(body: bytes) -> None:
     lines = split_lines(body)

@@ -18,7 +18,7 @@ from mock_ollama.config import MockConfig, Plan, plan_for
 from mock_ollama.errors import MarkerError, PolicyError, ScenarioError
 from mock_ollama.gojson import decode_error
 from mock_ollama.marker import Marker, find_marker
-from mock_ollama.recording import Recording, recording_from_bytes
+from mock_ollama.recording import Recording, recording_from_bytes, repeated
 from mock_ollama.schedule import (
     NATIVE_ERROR_LINE,
     Schedule,
@@ -138,9 +138,17 @@ def _scenario(cfg: MockConfig, marker: Marker | None, endpoint: str) -> Recordin
     if name is None:
         name = cfg.defaults["/api/chat"]
     try:
-        return resolve(name, cfg.scenarios)
+        rec = resolve(name, cfg.scenarios)
     except ScenarioError as exc:
         raise Reject(responses.error_answer(400, f"mock marker: {exc}")) from None
+    if marker is not None and marker.repeat:
+        rec = _repeated(rec, marker.repeat)
+    return rec
+
+
+@functools.lru_cache(maxsize=32)
+def _repeated(rec: Recording, times: int) -> Recording:
+    return repeated(rec, times)
 
 
 def _schedule(

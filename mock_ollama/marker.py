@@ -44,6 +44,8 @@ class Marker:
     gap_ms: float | None = None
     seed: int | None = None
     req: str | None = None
+    #: replay the scenario's lines (all but a final done line) this many times
+    repeat: int | None = None
 
     def __str__(self) -> str:
         parts = [f"scenario={self.scenario}"] if self.scenario else []
@@ -55,6 +57,7 @@ class Marker:
         if self.gap_ms is not None:
             parts.append(f"gap={self.gap_ms!r}")
         parts += [f"seed={self.seed}"] if self.seed is not None else []
+        parts += [f"repeat={self.repeat}"] if self.repeat is not None else []
         parts += [f"req={self.req}"] if self.req else []
         return f"[[mock: {' '.join(parts)}]]"
 
@@ -81,6 +84,17 @@ def _req(value: str) -> str:
     return value
 
 
+MAX_REPEAT = 100_000
+
+
+def _repeat(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= MAX_REPEAT:
+        raise MarkerError(
+            f"repeat={value}: must be a whole number from 1 to {MAX_REPEAT}"
+        )
+    return int(value)
+
+
 def _scenario(value: str) -> str:
     if not re.fullmatch(r"[A-Za-z0-9_.:+-]{1,128}", value):
         raise MarkerError(f"scenario={value}: not a scenario name")
@@ -96,6 +110,7 @@ _KEYS = {
     "gap": ("gap_ms", lambda v: _ms(v, "gap")),
     "seed": ("seed", _seed),
     "req": ("req", _req),
+    "repeat": ("repeat", _repeat),
 }
 
 

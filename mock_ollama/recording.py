@@ -16,7 +16,7 @@ import calendar
 import json
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -356,3 +356,27 @@ def _annotate(
         seed=seed,
         request=request if isinstance(request, dict) else {},
     )
+
+
+def repeated(rec: Recording, times: int) -> Recording:
+    """``rec`` with its lines replayed ``times`` times, a final ``done`` line once at the end.
+
+    Each repetition starts one average line gap after the previous one ended, so the
+    timing policies see an ordinary, longer recording (the marker's ``repeat=N``).
+    """
+    if times <= 1 or not rec.lines:
+        return rec
+    last_done = b'"done":true' in rec.lines[-1]
+    body = rec.lines[:-1] if last_done and len(rec.lines) > 1 else rec.lines
+    offsets = rec.offsets_ns[: len(body)]
+    span = offsets[-1] - offsets[0]
+    step = span + (span // max(1, len(body) - 1) if len(body) > 1 else 0)
+    lines: list[bytes] = []
+    due: list[int] = []
+    for n in range(times):
+        lines += body
+        due += [t + n * step for t in offsets]
+    if last_done and len(rec.lines) > 1:
+        lines.append(rec.lines[-1])
+        due.append(due[-1] + (rec.offsets_ns[-1] - offsets[-1]))
+    return replace(rec, lines=tuple(lines), offsets_ns=tuple(due))

@@ -229,7 +229,9 @@ def slow_reader(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
             **metrics,
         )
     if ex.end == "complete":
-        return passed(f"the whole {total / mb:.0f} MB stream fit the buffers", **metrics)
+        return passed(
+            f"the whole {total / mb:.0f} MB stream fit the buffers", **metrics
+        )
     return passed(
         f"upstream was held back after {sent / mb:.1f} of {total / mb:.0f} MB "
         f"(upstream end: {ex.end})",

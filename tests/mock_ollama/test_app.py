@@ -126,7 +126,7 @@ def test_marker_picks_scenario_policies_and_req(client: httpx.Client) -> None:
             400,
             {
                 "error": "mock marker: unknown key 'colour' (known: fault, "
-                "fragment, gap, header-delay, req, scenario, seed, timing)"
+                "fragment, gap, header-delay, repeat, req, scenario, seed, timing)"
             },
         ),
         ("scenario=nope", 400, None),

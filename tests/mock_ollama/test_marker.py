@@ -96,3 +96,14 @@ def test_marker_survives_json_in_a_prompt(marker: Marker, prose: str) -> None:
 def test_any_inner_text_parses_or_raises_marker_error(inner: str) -> None:
     with contextlib.suppress(MarkerError):
         parse_marker(inner)
+
+
+def test_repeat_key():
+    from mock_ollama.errors import MarkerError
+    from mock_ollama.marker import parse_marker
+
+    assert parse_marker("scenario=qwen-chat repeat=40").repeat == 40
+    assert "repeat=40" in str(parse_marker("repeat=40"))
+    for bad in ("repeat=0", "repeat=x", "repeat=100001"):
+        with pytest.raises(MarkerError, match="repeat"):
+            parse_marker(bad)

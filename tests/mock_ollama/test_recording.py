@@ -244,3 +244,16 @@ def test_recording_from_bytes_infers_endpoint() -> None:
     chat = b'{"model":"m","message":{"role":"assistant","content":""},"done":true}'
     rec = recording_from_bytes("c", chat)
     assert (rec.endpoint, rec.lines) == ("/api/chat", (chat,))
+
+
+def test_repeated_replays_the_body_and_keeps_one_done_line():
+    from mock_ollama.catalog import load_bundled
+    from mock_ollama.recording import repeated
+
+    rec = load_bundled()["qwen-chat"]
+    again = repeated(rec, 3)
+    body = rec.lines[:-1]
+    assert again.lines == body * 3 + rec.lines[-1:]
+    assert list(again.offsets_ns) == sorted(again.offsets_ns)
+    assert again.offsets_ns[len(body)] > rec.offsets_ns[len(body) - 1]
+    assert repeated(rec, 1) is rec

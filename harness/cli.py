@@ -214,6 +214,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         if report_dir is not None:
             _write(report_dir, "report.json", _error_report(args, str(exc)))
         return 2
+    except KeyboardInterrupt:
+        print(
+            "sse-harness run: interrupted; every started process was stopped",
+            file=sys.stderr,
+        )
+        if report_dir is not None:
+            _write(report_dir, "report.json", _error_report(args, "interrupted", 130))
+        return 130
     status = result.exit_status(args.strict)
     print(report.to_terminal(result.results))
     for note in result.notes:
@@ -257,7 +265,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     return status
 
 
-def _error_report(args: argparse.Namespace, error: str) -> str:
+def _error_report(args: argparse.Namespace, error: str, status: int = 2) -> str:
     import json
 
     doc = {
@@ -270,7 +278,7 @@ def _error_report(args: argparse.Namespace, error: str) -> str:
         "results": [],
         "summary": {},
         "error": error,
-        "exit_status": 2,
+        "exit_status": status,
         "finished_at": time.time(),
     }
     return json.dumps(doc, indent=2) + "\n"

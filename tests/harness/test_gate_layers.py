@@ -3,7 +3,9 @@ HTTP/2, and the CDN-like store-and-forward relay."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -96,6 +98,8 @@ def test_interrupted_run_leaves_no_nginx_and_no_temp_files():
             "nginx",
             "--idle-seconds",
             "30",
+            "--report-dir",
+            str(tmp / "reports"),
         ],
         cwd=ROOT,
         env=env,
@@ -114,5 +118,8 @@ def test_interrupted_run_leaves_no_nginx_and_no_temp_files():
     assert b"Traceback" not in out, out.decode()[-2000:]
     time.sleep(0.5)
     assert not (_nginx_pids() - before)
+    report = json.loads((tmp / "reports" / "report.json").read_text())
+    assert report["error"] == "interrupted" and report["exit_status"] == 130
+    shutil.rmtree(tmp / "reports")
     assert list(tmp.iterdir()) == [], list(tmp.iterdir())
     tmp.rmdir()

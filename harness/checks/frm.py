@@ -89,19 +89,21 @@ def ndjson_split(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
 
 def injection(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     # 9.2.5 ABNF: any-char excludes CR and LF, so token text must be encoded, never raw.
-    e = ev["injection"]
+    # What the proxy also sends for ordinary tokens (an extra sentinel, a named event
+    # type) is its own business: only what the injection scenario adds counts.
+    e, plain = ev["injection"], ev["valid"]
     ok, detail = _mapping(e)
-    types = sorted(
-        {event.type for _, event in e.transcript.events} - {"message", "error"}
-    )
+    usual = {event.type for _, event in plain.transcript.events} | {"message", "error"}
+    types = sorted({event.type for _, event in e.transcript.events} - usual)
     others = [r for r in e.transcript.readings if r.kind is Kind.OTHER]
+    extra = len(others) - sum(r.kind is Kind.OTHER for r in plain.transcript.readings)
     unknown = [f for f in e.transcript.findings if f.code == sse.LINT_UNKNOWN_FIELD]
     problems = [] if ok else [detail]
     if types:
         problems.append(f"extra event types {types}")
-    if others:
+    if extra > 0:
         problems.append(
-            f"{len(others)} events that are not tokens ({show(others[0].event.data)})"
+            f"{extra} more events that are not tokens ({show(others[-1].event.data)})"
         )
     if unknown:
         problems.append(f"unknown fields ({unknown[0].detail})")
@@ -212,7 +214,7 @@ CHECKS = (
         Level.MUST,
         "tokens with newlines and field-like text add no events or fields",
         "WHATWG HTML 9.2.5 ABNF",
-        ("injection",),
+        ("injection", "valid"),
         injection,
     ),
     Check(

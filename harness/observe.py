@@ -14,17 +14,12 @@ import asyncio
 import socket
 import ssl
 import time
-import zlib
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import urlsplit
 
-import h2.config
-import h2.connection
-import h2.events
-import h11
-
-from harness.observation import Chunk, End, Observation, Request
+from harness.http_sessions import H1Session, H2Session, Recorder, Session
+from harness.observation import End, Observation, Request
 
 READ_SIZE = 65536
 SLOW_READER_RCVBUF = 32 * 1024
@@ -46,75 +41,6 @@ class Stopper(Protocol):
     """Decides, read by read, when the client aborts (cancellation probes)."""
 
     def feed(self, data: bytes) -> bool: ...
-
-
-class _Decoder:
-    """Undo a content coding incrementally (gzip/deflate); mark others undecodable."""
-
-    def __init__(self, coding: str) -> None:
-        self.coding = coding
-        self._zlib = None
-        if coding in ("gzip", "x-gzip"):
-            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif coding == "deflate":
-            self._zlib = zlib.decompressobj()
-        elif coding not in ("", "identity"):
-            self.coding = "!" + coding
-
-    def decode(self, data: bytes) -> bytes:
-        if self._zlib is None:
-            return data
-        try:
-            return self._zlib.decompress(data)
-        except zlib.error:
-            self._zlib = None
-            self.coding = "!" + self.coding
-            return data
-
-
-class _Recorder:
-    """Mutable state of one exchange while it runs; frozen into an Observation."""
-
-    def __init__(self, request: Request, http_version: str) -> None:
-        self.request = request
-        self.http_version = http_version
-        self.sent_ns = time.perf_counter_ns()
-        self.status: int | None = None
-        self.headers: tuple[tuple[str, str], ...] = ()
-        self.head_ns: int | None = None
-        self.chunks: list[Chunk] = []
-        self.wire = 0
-        self.decoder = _Decoder("")
-        self.extra: dict[str, str] = {}
-
-    def head(self, t_ns: int, status: int, headers: list[tuple[str, str]]) -> None:
-        self.status, self.head_ns, self.headers = status, t_ns, tuple(headers)
-        codings = [v for k, v in headers if k == "content-encoding"]
-        self.decoder = _Decoder(codings[-1].strip().lower() if codings else "")
-
-    def data(self, t_ns: int, data: bytes) -> bytes:
-        self.wire += len(data)
-        decoded = self.decoder.decode(data)
-        if decoded:
-            self.chunks.append(Chunk(t_ns, decoded))
-        return decoded
-
-    def finish(self, end: End, error: str = "") -> Observation:
-        return Observation(
-            request=self.request,
-            sent_ns=self.sent_ns,
-            http_version=self.http_version,
-            status=self.status,
-            headers=self.headers,
-            head_ns=self.head_ns,
-            chunks=tuple(self.chunks),
-            end=end,
-            end_ns=time.perf_counter_ns(),
-            error=error,
-            content_coding=self.decoder.coding,
-            wire_body_size=self.wire,
-            extra=self.extra,
-        )
 
 
 async def observe(
@@ -141,7 +67,7 @@ async def observe(
     if tls:
         ctx = ssl.create_default_context(cafile=ca_path)
         ctx.set_alpn_protocols(["h2", "http/1.1"] if http2 else ["http/1.1"])
-    rec = _Recorder(request, "2" if http2 else "1.1")
+    rec = Recorder(request, "2" if http2 else "1.1")
     try:
         reader, writer = await asyncio.wait_for(
             asyncio.open_connection(host, port, ssl=ctx), limits.connect_s
@@ -159,143 +85,14 @@ async def observe(
         rec.extra["alpn"] = alpn
         if http2 and alpn != "h2":
             rec.http_version = "1.1"
-    session: _Session = _H2(rec, url) if rec.http_version == "2" else _H1(rec, url)
+    session: Session = (
+        H2Session(rec, url) if rec.http_version == "2" else H1Session(rec, url)
+    )
     loop = _Loop(reader, writer, rec, session, limits, stop, abort, pause_after_head_s)
     try:
         return await loop.run()
     finally:
         writer.transport.abort()
-
-
-class _Session(Protocol):
-    def start(self) -> bytes: ...
-
-    def receive(self, t_ns: int, data: bytes) -> tuple[bytes, End | None, str, bytes]:
-        """Feed wire bytes; returns (bytes to send, end or None, error, decoded body)."""
-        ...
-
-
-def _target(url: SplitResult) -> tuple[str, str]:
-    path = url.path or "/"
-    if url.query:
-        path += "?" + url.query
-    return url.netloc, path
-
-
-class _H1:
-    def __init__(self, rec: _Recorder, url: SplitResult) -> None:
-        self.rec = rec
-        self.authority, self.path = _target(url)
-        self.conn = h11.Connection(h11.CLIENT, max_incomplete_event_size=1 << 20)
-
-    def start(self) -> bytes:
-        req = self.rec.request
-        headers = [("host", self.authority), *req.headers]
-        if req.body or req.method in ("POST", "PUT", "PATCH"):
-            headers.append(("content-length", str(len(req.body))))
-        out = self.conn.send(
-            h11.Request(method=req.method, target=self.path, headers=headers)
-        )
-        out = (
-            (out or b"") + (self.conn.send(h11.Data(data=req.body)) or b"")
-            if req.body
-            else out
-        )
-        return (out or b"") + (self.conn.send(h11.EndOfMessage()) or b"")
-
-    def receive(self, t_ns: int, data: bytes) -> tuple[bytes, End | None, str, bytes]:
-        self.conn.receive_data(data)
-        decoded = b""
-        try:
-            while True:
-                event = self.conn.next_event()
-                if event is h11.NEED_DATA or event is h11.PAUSED:
-                    return b"", None, "", decoded
-                if isinstance(event, h11.Response):
-                    headers = [
-                        (k.decode("latin-1"), v.decode("latin-1"))
-                        for k, v in event.headers
-                    ]
-                    self.rec.head(t_ns, event.status_code, headers)
-                elif isinstance(event, h11.Data):
-                    decoded += self.rec.data(t_ns, bytes(event.data))
-                elif isinstance(event, h11.EndOfMessage):
-                    return b"", End.COMPLETE, "", decoded
-                elif isinstance(event, h11.ConnectionClosed):
-                    return b"", End.CLOSED, "", decoded
-        except h11.RemoteProtocolError as exc:
-            ended = (
-                End.CLOSED if "incomplete" in str(exc) or "closed" in str(exc) else None
-            )
-            return b"", ended or End.PROTOCOL_ERROR, str(exc), decoded
-
-
-class _H2:
-    def __init__(self, rec: _Recorder, url: SplitResult) -> None:
-        self.rec = rec
-        self.authority, self.path = _target(url)
-        self.scheme = url.scheme or "http"
-        config = h2.config.H2Configuration(
-            client_side=True,
-            header_encoding=None,
-            validate_inbound_headers=False,
-            normalize_inbound_headers=False,
-        )
-        self.conn = h2.connection.H2Connection(config=config)
-        self.stream_id = 1
-
-    def start(self) -> bytes:
-        req = self.rec.request
-        self.conn.initiate_connection()
-        self.stream_id = self.conn.get_next_available_stream_id()
-        pseudo = [
-            (":method", req.method),
-            (":authority", self.authority),
-            (":scheme", self.scheme),
-            (":path", self.path),
-        ]
-        headers = [(k.lower(), v) for k, v in req.headers]
-        if req.body:
-            headers.append(("content-length", str(len(req.body))))
-        self.conn.send_headers(
-            self.stream_id, pseudo + headers, end_stream=not req.body
-        )
-        if req.body:
-            self.conn.send_data(self.stream_id, req.body, end_stream=True)
-        return self.conn.data_to_send()
-
-    def receive(self, t_ns: int, data: bytes) -> tuple[bytes, End | None, str, bytes]:
-        try:
-            events = self.conn.receive_data(data)
-        except Exception as exc:  # h2 raises many protocol error types
-            return b"", End.PROTOCOL_ERROR, f"{type(exc).__name__}: {exc}", b""
-        decoded = b""
-        end: End | None = None
-        error = ""
-        for event in events:
-            if isinstance(event, h2.events.ResponseReceived):
-                fields = [(_s(k), _s(v)) for k, v in event.headers or []]
-                status = next((v for k, v in fields if k == ":status"), "0")
-                regular = [(k.lower(), v) for k, v in fields if not k.startswith(":")]
-                self.rec.head(t_ns, int(status) if status.isdigit() else 0, regular)
-            elif isinstance(event, h2.events.DataReceived):
-                decoded += self.rec.data(t_ns, event.data or b"")
-                if event.flow_controlled_length:
-                    self.conn.acknowledge_received_data(
-                        event.flow_controlled_length, self.stream_id
-                    )
-            elif isinstance(event, h2.events.StreamEnded):
-                end = End.COMPLETE
-            elif isinstance(event, h2.events.StreamReset):
-                end, error = End.CLOSED, f"RST_STREAM error code {event.error_code}"
-            elif isinstance(event, h2.events.ConnectionTerminated):
-                end = end or End.CLOSED
-                error = error or f"GOAWAY error code {event.error_code}"
-        return self.conn.data_to_send(), end, error, decoded
-
-
-def _s(value: bytes | str) -> str:
-    return value.decode("latin-1") if isinstance(value, bytes) else value
 
 
 class _Loop:
@@ -305,8 +102,8 @@ class _Loop:
         self,
         reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
-        rec: _Recorder,
-        session: _Session,
+        rec: Recorder,
+        session: Session,
         limits: Limits,
         stop: Stopper | None,
         abort: asyncio.Event | None,

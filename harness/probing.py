@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from harness.checks.end import CANCEL_MS
+from harness.checks.cancel import CANCEL_MS
 from harness.checks.model import Evidence, Expected
 from harness.dialects import Dialect, Kind, Reading
 from harness.observation import End, Observation, Request

@@ -7,8 +7,6 @@ managed process group stopped on exit, Ctrl-C or SIGTERM; every wait is bounded.
 from __future__ import annotations
 
 import asyncio
-import json
-import statistics
 import tempfile
 import time
 from contextlib import ExitStack, contextmanager
@@ -17,19 +15,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from harness import __version__
+from harness.baseline import calibrate
 from harness.checks import Check, Context, Evidence, Result, decide, select
-from harness.checks.common import MS, percentile
+from harness.checks.common import MS
 from harness.checks.lat import budget_from_baseline
 from harness.checks.model import Expected, Outcome, unimplemented
 from harness.dialects import make_dialect
-from harness.errors import EnvironmentProblem
 from harness.expect import expected_tokens
 from harness.layers import LayerHandle, open_layer, parse_layer
+from harness.layers.base import layer_note
 from harness.mockproc import MockUpstream, start_mock
-from harness.observation import Request
-from harness.observe import Limits, observe
 from harness.probes import PROBES, Probe
-from harness.probing import Target, new_req, perform, unresponsive
+from harness.probing import Target, perform, unresponsive
 from harness.procs import free_port, install_signal_handlers
 from harness.scenarios import scenario_lines
 from harness.target import RunningTarget, TargetSpec, start_target
@@ -42,8 +39,6 @@ if TYPE_CHECKING:
 READ_TIMEOUT_MARGIN_S = 2.0
 #: after this many requests in a row without a response head, stop sending more
 UNRESPONSIVE_AFTER = 3
-#: the client self-test reads the qwen-chat scenario straight from the mock at this pace
-BASELINE_TIMING = "fixed:20"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,69 +93,6 @@ def probes_for(checks: tuple[Check, ...]) -> list[Probe]:
 
 def expected_for(probe: Probe) -> Expected:
     return expected_tokens(scenario_lines(probe.scenario), probe.faults)
-
-
-async def calibrate(mock: MockUpstream) -> dict[str, float]:
-    """The client reads the mock directly: per-line lag of the harness's own path."""
-    req = new_req("baseline", "lat")
-    probe = Probe("baseline", timing=BASELINE_TIMING)
-    body = json.dumps(
-        {
-            "model": "qwen2.5:7b",
-            "stream": True,
-            "messages": [{"role": "user", "content": probe.marker(req, 0)}],
-        }
-    ).encode()
-    request = Request(
-        "POST",
-        f"{mock.base_url}/api/chat",
-        (("content-type", "application/json"),),
-        body,
-    )
-    obs = await observe(request, limits=Limits(idle_s=10, total_s=30))
-    exchanges = await mock.aexchanges(req)
-    if obs.status != 200 or not exchanges:
-        raise EnvironmentProblem(
-            f"client self-test: the harness could not read the mock directly ({obs.summary()})"
-        )
-    exchange = exchanges[-1]
-    lags: list[float] = []
-    received = 0
-    chunks = iter(obs.chunks)
-    t_ns = 0
-    for line in exchange.lines:
-        while received < line.offset + line.size:
-            chunk = next(chunks, None)
-            if chunk is None:
-                break
-            received += len(chunk.data)
-            t_ns = chunk.t_ns
-        written = exchange.line_written_ns(line.index)
-        if written is not None and received >= line.offset + line.size:
-            lags.append((t_ns - written) / MS)
-    if not lags:
-        raise EnvironmentProblem(
-            "client self-test: no line of the mock's stream could be timed"
-        )
-    return {
-        "lag_p50_ms": round(statistics.median(lags), 3),
-        "lag_p99_ms": round(percentile(lags, 99), 3),
-        "lag_max_ms": round(max(lags), 3),
-        "lines": len(lags),
-    }
-
-
-def layer_note(layer: str, direct_headers: Mapping[str, str]) -> str:
-    accel = direct_headers.get("x-accel-buffering", "").strip().lower() == "no"
-    if layer in ("nginx", "nginx-gzip", "h2"):
-        if not accel:
-            return "buffered by nginx: the response has no `X-Accel-Buffering: no`"
-        return (
-            "nginx with stock proxy_buffering on; the proxy sends X-Accel-Buffering: no"
-        )
-    if layer.startswith("buffer:"):
-        return f"the {layer} layer stores and forwards; no proxy header lifts it"
-    return ""
 
 
 class _Run:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 from typing import TYPE_CHECKING
 
-from harness.checks import end, frm, hdr, lat, req
+from harness.checks import cancel, end, frm, hdr, lat, req
 from harness.checks.model import (
     Check,
     Context,
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 CATALOGUE: tuple[Check, ...] = (
-    hdr.CHECKS + frm.CHECKS + lat.CHECKS + end.CHECKS + req.CHECKS
+    hdr.CHECKS + frm.CHECKS + lat.CHECKS + end.CHECKS + cancel.CHECKS + req.CHECKS
 )
 BY_ID = {check.id: check for check in CATALOGUE}
 

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from pathlib import Path
 
-__all__ = ["LayerHandle", "LayerSpec"]
+__all__ = ["LayerHandle", "LayerSpec", "layer_note"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +70,28 @@ class LayerHandle:
                 parts.fragment,
             )
         )
+
+
+#: layers whose nginx holds every body (stock HTTP/1.0 upstream, or gzip) unless the
+#: response says X-Accel-Buffering: no — and those that hold only close-delimited bodies
+HOLDING_NGINX = ("nginx", "nginx-gzip")
+CHUNK_PASSING_NGINX = ("nginx-http11", "h2")
+
+
+def layer_note(layer: str, direct_headers: Mapping[str, str]) -> str:
+    """What a layer does to a stream, in terms of what the proxy controls (pure)."""
+    accel = direct_headers.get("x-accel-buffering", "").strip().lower() == "no"
+    if layer in HOLDING_NGINX + CHUNK_PASSING_NGINX:
+        if accel:
+            return (
+                "nginx with proxy_buffering on; the proxy sends X-Accel-Buffering: no"
+            )
+        if layer in HOLDING_NGINX:
+            return "buffered by nginx: the response has no `X-Accel-Buffering: no`"
+        return (
+            "nginx with proxy_buffering on holds any body that is not chunked: "
+            "the response has no `X-Accel-Buffering: no`"
+        )
+    if layer.startswith("buffer:"):
+        return f"the {layer} layer stores and forwards; no proxy header lifts it"
+    return ""

@@ -1,0 +1,75 @@
+"""The client self-test: the harness client reads the mock directly, before any proxy.
+
+Its per-line lag (client read time minus the mock's write time, both CLOCK_MONOTONIC)
+is the baseline every latency budget is calibrated against; a client library that
+buffered on its own, or a machine too busy to time anything, shows up here first.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from typing import TYPE_CHECKING
+
+from harness.checks.common import MS, percentile
+from harness.errors import EnvironmentProblem
+from harness.observation import Request
+from harness.observe import Limits, observe
+from harness.probes import Probe
+from harness.probing import new_req
+
+if TYPE_CHECKING:
+    from harness.mockproc import MockUpstream
+
+#: the client self-test reads the qwen-chat scenario straight from the mock at this pace
+BASELINE_TIMING = "fixed:20"
+
+
+async def calibrate(mock: MockUpstream) -> dict[str, float]:
+    """The client reads the mock directly: per-line lag of the harness's own path."""
+    req = new_req("baseline", "lat")
+    probe = Probe("baseline", timing=BASELINE_TIMING)
+    body = json.dumps(
+        {
+            "model": "qwen2.5:7b",
+            "stream": True,
+            "messages": [{"role": "user", "content": probe.marker(req, 0)}],
+        }
+    ).encode()
+    request = Request(
+        "POST",
+        f"{mock.base_url}/api/chat",
+        (("content-type", "application/json"),),
+        body,
+    )
+    obs = await observe(request, limits=Limits(idle_s=10, total_s=30))
+    exchanges = await mock.aexchanges(req)
+    if obs.status != 200 or not exchanges:
+        raise EnvironmentProblem(
+            f"client self-test: the harness could not read the mock directly ({obs.summary()})"
+        )
+    exchange = exchanges[-1]
+    lags: list[float] = []
+    received = 0
+    chunks = iter(obs.chunks)
+    t_ns = 0
+    for line in exchange.lines:
+        while received < line.offset + line.size:
+            chunk = next(chunks, None)
+            if chunk is None:
+                break
+            received += len(chunk.data)
+            t_ns = chunk.t_ns
+        written = exchange.line_written_ns(line.index)
+        if written is not None and received >= line.offset + line.size:
+            lags.append((t_ns - written) / MS)
+    if not lags:
+        raise EnvironmentProblem(
+            "client self-test: no line of the mock's stream could be timed"
+        )
+    return {
+        "lag_p50_ms": round(statistics.median(lags), 3),
+        "lag_p99_ms": round(percentile(lags, 99), 3),
+        "lag_max_ms": round(max(lags), 3),
+        "lines": len(lags),
+    }

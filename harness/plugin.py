@@ -126,7 +126,8 @@ def options(config: pytest.Config) -> dict[str, Any]:
 
 def run_config(config: pytest.Config) -> RunConfig:
     """The RunConfig the command line and ini file describe (same rules as the CLI)."""
-    from harness.cli import build_parser, config_from
+    from harness.cli import build_parser
+    from harness.options import config_from
 
     argv = ["run"]
     for opt, value in options(config).items():

@@ -12,7 +12,17 @@ from pathlib import Path
 from mock_ollama.errors import ScenarioError
 from mock_ollama.recording import Recording, load_scenario
 
-BUNDLED_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+def _bundled_dir() -> Path:
+    """``scenarios/`` of a source checkout, else the copy installed as package data
+    (pyproject maps ``mock_ollama.bundled`` onto ``scenarios/`` when building a wheel)."""
+    checkout = Path(__file__).resolve().parent.parent / "scenarios"
+    if checkout.is_dir():
+        return checkout
+    return Path(__file__).resolve().parent / "bundled"
+
+
+BUNDLED_DIR = _bundled_dir()
 
 #: the scenario answering a request without a marker, per endpoint family
 DEFAULTS = {"/api/chat": "seed-deepseek", "/api/generate": "qwen-generate"}

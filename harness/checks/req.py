@@ -162,7 +162,7 @@ def heartbeat(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     ]
     return verdict(
         not problems,
-        f"{len(beats)} heartbeats in {(end - start) / 1e9:.1f} s of silence",
+        f"{len(beats)} heartbeat(s) in {(end - start) / 1e9:.1f} s of silence",
         "; ".join(problems),
         heartbeats=len(beats),
         longest_gap_ms=round(max(gaps) / MS, 1) if gaps else 0,
@@ -178,7 +178,7 @@ def heartbeat_invisible(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
         return failed("no heartbeats at all")
     return verdict(
         not visible,
-        f"{len(comments)} comment heartbeats, no data messages",
+        f"{len(comments)} comment heartbeat(s), no data messages",
         f"{len(visible)} data messages during the silence (clients surface them as messages)",
     )
 

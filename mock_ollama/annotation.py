@@ -199,7 +199,11 @@ def annotate(
     fragment = _policy(meta, "fragment", parse_fragment, path, text)
     faults_given = meta.get("faults", [])
     _check(
-        isinstance(faults_given, list), path, text, "faults", "must be a list of strings"
+        isinstance(faults_given, list),
+        path,
+        text,
+        "faults",
+        "must be a list of strings",
     )
     parsed = [
         _policy({"faults": f}, "faults", parse_fault, path, text) for f in faults_given

@@ -25,8 +25,9 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from mock_ollama.gojson import dumps
-from mock_ollama.recording import Recording, parse_created_at
+from mock_ollama.recording import Recording
 from mock_ollama.responses import Answer, json_answer
+from mock_ollama.timestamps import parse_created_at
 
 Layout = Literal["legacy", "current"]
 Kind = Literal["chat", "completion"]

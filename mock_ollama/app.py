@@ -24,10 +24,16 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 
-from mock_ollama import endpoints, openai, responses
+from mock_ollama import models, native_endpoints, openai, openai_endpoints
 from mock_ollama.config import MockConfig
 from mock_ollama.endpoints import Now, Outcome, Reject, answer
+from mock_ollama.error_answers import (
+    PAGE_NOT_FOUND,
+    method_not_allowed,
+    not_found_model,
+)
 from mock_ollama.replay import ExchangeLog, play
+from mock_ollama.responses import Answer
 
 if TYPE_CHECKING:
     from mock_ollama.replay import Message, Receive, Send
@@ -37,7 +43,7 @@ Handler = Callable[[MockConfig, str, bytes, Now], Outcome]
 _TREES = ("HEAD", "GET", "POST", "DELETE")
 
 
-def _fixed(make: Callable[[MockConfig, Now], responses.Answer]) -> Handler:
+def _fixed(make: Callable[[MockConfig, Now], Answer]) -> Handler:
     return lambda cfg, path, body, now: answer(make(cfg, now), now)
 
 
@@ -47,17 +53,15 @@ def _unavailable(cfg: MockConfig, path: str, body: bytes, now: Now) -> Outcome:
         model = str(json.loads(body).get("model") or json.loads(body).get("name") or "")
     except (ValueError, AttributeError):
         model = ""
-    return answer(responses.not_found_model(model), now)
+    return answer(not_found_model(model), now)
 
 
 _ROOT = _fixed(
-    lambda cfg, now: responses.Answer(
-        200, "text/plain; charset=utf-8", b"Ollama is running"
-    )
+    lambda cfg, now: Answer(200, "text/plain; charset=utf-8", b"Ollama is running")
 )
-_VERSION = _fixed(lambda cfg, now: responses.version(cfg.version))
-_TAGS = _fixed(lambda cfg, now: responses.tags(cfg.known_models()))
-_PS = _fixed(lambda cfg, now: responses.ps(cfg.known_models(), _expires(now)))
+_VERSION = _fixed(lambda cfg, now: models.version(cfg.version))
+_TAGS = _fixed(lambda cfg, now: models.tags(cfg.known_models()))
+_PS = _fixed(lambda cfg, now: models.ps(cfg.known_models(), _expires(now)))
 _MODELS = _fixed(lambda cfg, now: openai.models(cfg.known_models(), 1753868703))
 
 ROUTES: dict[str, dict[str, Handler]] = {
@@ -65,18 +69,18 @@ ROUTES: dict[str, dict[str, Handler]] = {
     "/api/version": {"HEAD": _VERSION, "GET": _VERSION},
     "/api/tags": {"HEAD": _TAGS, "GET": _TAGS},
     "/api/ps": {"GET": _PS},
-    "/api/show": {"POST": endpoints.show},
-    "/api/chat": {"POST": endpoints.native_stream},
-    "/api/generate": {"POST": endpoints.native_stream},
-    "/api/embed": {"POST": endpoints.embed},
-    "/api/embeddings": {"POST": endpoints.embed},
-    "/api/pull": {"POST": endpoints.pull},
+    "/api/show": {"POST": native_endpoints.show},
+    "/api/chat": {"POST": native_endpoints.native_stream},
+    "/api/generate": {"POST": native_endpoints.native_stream},
+    "/api/embed": {"POST": native_endpoints.embed},
+    "/api/embeddings": {"POST": native_endpoints.embed},
+    "/api/pull": {"POST": native_endpoints.pull},
     "/api/push": {"POST": _unavailable},
     "/api/create": {"POST": _unavailable},
     "/api/copy": {"POST": _unavailable},
     "/api/delete": {"DELETE": _unavailable},
-    "/v1/chat/completions": {"POST": endpoints.openai_stream},
-    "/v1/completions": {"POST": endpoints.openai_stream},
+    "/v1/chat/completions": {"POST": openai_endpoints.openai_stream},
+    "/v1/completions": {"POST": openai_endpoints.openai_stream},
     "/v1/models": {"GET": _MODELS},
 }
 
@@ -153,11 +157,11 @@ class MockOllama:
             handler = _model_route(path)
             methods = {"GET": handler} if handler else None
         if methods is None:
-            return answer(responses.PAGE_NOT_FOUND, t)
+            return answer(PAGE_NOT_FOUND, t)
         handler = methods.get(method)
         if handler is None:
             allowed = [m for m in _TREES if m in methods]
-            return answer(responses.method_not_allowed(allowed), t)
+            return answer(method_not_allowed(allowed), t)
         try:
             return handler(self.config, path, body, t)
         except Reject as reject:

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, NoReturn
 from mock_ollama import __version__
 from mock_ollama.catalog import BUNDLED_DIR, load_bundled, resolve
 from mock_ollama.errors import MockOllamaError
+from mock_ollama.models import DEFAULT_VERSION
 from mock_ollama.policies import parse_fault, parse_fragment, parse_timing
-from mock_ollama.responses import DEFAULT_VERSION
 from mock_ollama.server import DEFAULT_HOST, DEFAULT_PORT
 
 if TYPE_CHECKING:

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from mock_ollama.catalog import DEFAULTS, load_bundled
 from mock_ollama.marker import Marker
+from mock_ollama.models import DEFAULT_VERSION
 from mock_ollama.openai import Layout, layout_for
 from mock_ollama.policies import Fault, Fragment, Timing
-from mock_ollama.responses import DEFAULT_VERSION
 from mock_ollama.schedule import DEFAULT_GAP_NS
 
 if TYPE_CHECKING:

@@ -22,12 +22,14 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from mock_ollama.gojson import dumps
-from mock_ollama.recording import Recording
 from mock_ollama.responses import Answer, json_answer
 from mock_ollama.timestamps import parse_created_at
+
+if TYPE_CHECKING:
+    from mock_ollama.recording import Recording
 
 Layout = Literal["legacy", "current"]
 Kind = Literal["chat", "completion"]

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from mock_ollama.app import create_app
 from mock_ollama.catalog import load_bundled
-from mock_ollama.gojson import decode_error
-from mock_ollama.responses import REQUEST_FIELDS
+from mock_ollama.godecode import decode_error
+from mock_ollama.request_fields import REQUEST_FIELDS
 from mock_ollama.server import serve_in_thread
 
 if TYPE_CHECKING:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import calendar
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pytest
@@ -9,13 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 from mock_ollama.catalog import BUNDLED_DIR, load_bundled
 from mock_ollama.errors import ScenarioError
-from mock_ollama.recording import (
-    load_scenario,
-    offsets_from_stamps,
-    parse_created_at,
-    recording_from_bytes,
-    split_lines,
-)
+from mock_ollama.recording import load_scenario, recording_from_bytes, split_lines
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -43,40 +35,12 @@ SEED_DONE_TAIL = (
 
 
 @settings(deadline=None)
-@given(
-    st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2200, 1, 1)),
-    st.integers(min_value=0, max_value=999_999_999),
-    st.integers(min_value=0, max_value=9),
-)
-def test_created_at_to_ns_exactly(moment: datetime, nanos: int, digits: int) -> None:
-    fraction = f"{nanos:09d}"[:digits]
-    text = (
-        moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if digits else "") + "Z"
-    )
-    expected = calendar.timegm(moment.timetuple()) * 10**9 + int(fraction.ljust(9, "0"))
-    assert parse_created_at(text) == expected
-
-
-def test_created_at_offsets_and_rejects() -> None:
-    utc = parse_created_at("2024-01-01T10:00:00Z")
-    assert parse_created_at("2024-01-01T03:00:00-07:00") == utc
-    assert parse_created_at("2024-01-01T10:00:00.5Z") == utc + 500_000_000
-    for bad in ("2024-01-01 10:00:00Z", "2024-01-01T10:00:00.1234567890Z", "yesterday"):
-        with pytest.raises(ValueError, match="created_at"):
-            parse_created_at(bad)
-
-
-@settings(deadline=None)
 @given(st.binary(max_size=200))
 def test_split_lines_only_on_lf(body: bytes) -> None:
     lines = split_lines(body)
     assert b"".join(lines) == body
     assert all(line.endswith(b"\n") for line in lines[:-1])
     assert all(b"\n" not in line[:-1] for line in lines)
-
-
-def test_offsets_hold_for_unstamped_and_backward_lines() -> None:
-    assert offsets_from_stamps([None, 100, None, 250, 200]) == (0, 0, 0, 150, 150)
 
 
 def test_seed_scenario_is_the_transcript() -> None:
@@ -164,73 +128,6 @@ def test_invalid_utf8_is_reported(tmp_path: Path) -> None:
     path = _write(tmp_path, "bin.ndjson", b'{"a":"\xff"}\n')
     with pytest.raises(ScenarioError, match=r"bin.ndjson:1: not UTF-8"):
         load_scenario(path)
-
-
-def test_sidecar_annotates(tmp_path: Path) -> None:
-    _write(tmp_path, "s.ndjson", LINE + LINE)
-    _write(
-        tmp_path,
-        "s.toml",
-        'endpoint = "/api/generate"\nstatus = 200\nheader-delay-ms = 250\n'
-        'offsets-ms = [0, 40.5]\ntiming = "scale:2"\nfragment = "utf8"\n'
-        'faults = ["stall:1:100"]\ngap-ms = 0.5\nseed = 3\n'
-        'headers = { Content-Type = "application/x-ndjson" }\n',
-    )
-    rec = load_scenario(tmp_path / "s.ndjson")
-    assert rec.name == "s"
-    assert rec.endpoint == "/api/generate"
-    assert rec.header_delay_ns == 250_000_000
-    assert rec.offsets_ns == (0, 40_500_000)
-    assert (str(rec.timing), str(rec.fragment), [str(f) for f in rec.faults]) == (
-        "scale:2",
-        "utf8",
-        ["stall:1:100"],
-    )
-    assert (rec.gap_ms, rec.seed) == (0.5, 3)
-    assert rec.headers == (("Content-Type", "application/x-ndjson"),)
-
-
-@pytest.mark.parametrize(
-    ("toml", "line", "problem"),
-    [
-        ('colour = "red"\n', 1, "unknown key 'colour'"),
-        ('\nendpoint = "/api/x"\n', 2, "endpoint: must be one of"),
-        ("status = 99\n", 1, "status"),
-        ("offsets-ms = [0]\n", 1, "needs 2 values"),
-        ("offsets-ms = [5, 1]\n", 1, "must not go backwards"),
-        ('\n\nfragment = "bytes:0"\n', 3, "N must be >= 1"),
-        ('faults = ["oops:1"]\n', 1, "unknown policy 'oops'"),
-        ("timing = 5\n", 1, "must be a policy string"),
-        ("header-delay-ms = -1\n", 1, "header-delay-ms"),
-        ("status = \n", 1, "Invalid value"),
-    ],
-)
-def test_bad_sidecar_names_file_line_problem(
-    tmp_path: Path, toml: str, line: int, problem: str
-) -> None:
-    _write(tmp_path, "s.ndjson", LINE + LINE)
-    toml_path = _write(tmp_path, "s.toml", toml)
-    with pytest.raises(ScenarioError) as info:
-        load_scenario(tmp_path / "s.ndjson")
-    assert str(info.value).startswith(f"{toml_path}:{line}: ")
-    assert problem in str(info.value)
-    assert "\n" not in str(info.value)
-
-
-def test_single_toml_with_embedded_body(tmp_path: Path) -> None:
-    path = _write(
-        tmp_path,
-        "inline.toml",
-        "description = 'embedded'\nbody = '''\n"
-        + LINE
-        + LINE.replace('"a"', '"\\u003c"')
-        + "'''\n",
-    )
-    rec = load_scenario(path)
-    assert rec.lines[1] == LINE.replace('"a"', '"\\u003c"').encode()
-    bad = _write(tmp_path, "broken.toml", "body = '''\n" + LINE + "{x\n'''\n")
-    with pytest.raises(ScenarioError, match=r"broken.toml:3: not JSON"):
-        load_scenario(bad)
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -1,62 +1,10 @@
 from __future__ import annotations
 
-import json
-
-from mock_ollama.catalog import load_bundled
-from mock_ollama.responses import aggregate, pull_lines, show, status_answer, tags
-
-BUNDLED = load_bundled()
+from mock_ollama.responses import JSON_TYPE, Answer, json_answer
 
 
-def test_aggregate_chat_concatenates_and_keeps_final_metrics() -> None:
-    rec = BUNDLED["seed-deepseek"]
-    answer = aggregate(list(rec.lines), "/api/chat")
-    body = json.loads(answer.body)
-    assert body["message"]["content"].startswith("\n\n</think>\n\nOllama is an open")
-    assert body["message"]["content"].endswith("command-line setup.")
-    assert body["eval_count"] == 274
-    assert body["done"] is True
-    assert answer.body.startswith(
-        b'{"model":"deepseek-r1:1.5b","created_at":"2025-07-30T'
+def test_json_answer_is_go_encoded_gin_json() -> None:
+    assert json_answer({"b": "<", "a": 1}, 201) == Answer(
+        201, JSON_TYPE, b'{"b":"\\u003c","a":1}'
     )
-    assert b"\\u003c/think\\u003e" in answer.body  # Go-encoded again
-    assert answer.content_type == "application/json; charset=utf-8"
-
-
-def test_aggregate_thinking_tools_generate_and_errors() -> None:
-    thinking = json.loads(aggregate(list(BUNDLED["thinking"].lines), "/api/chat").body)
-    assert list(thinking["message"]) == ["role", "content", "thinking"]
-    assert thinking["message"]["thinking"].startswith("Okay, the user asks 2+2")
-    tools = json.loads(aggregate(list(BUNDLED["tool-call"].lines), "/api/chat").body)
-    assert tools["message"]["tool_calls"][0]["function"]["arguments"] == {
-        "city": "Paris",
-        "unit": "celsius",
-    }
-    gen = json.loads(
-        aggregate(list(BUNDLED["qwen-generate"].lines), "/api/generate").body
-    )
-    assert gen["response"] == "The sky is blue because of Rayleigh scattering."
-    failed = aggregate(list(BUNDLED["error-mid-stream"].lines), "/api/chat")
-    assert failed.status == 500
-    assert json.loads(failed.body) == {
-        "error": "an error was encountered while running the model: unexpected EOF"
-    }
-
-
-def test_status_answers() -> None:
-    assert status_answer(404, "m").body == b'{"error":"model \'m\' not found"}'
-    assert status_answer(503, "m").body == (
-        b'{"error":"server busy, please try again.  maximum pending requests exceeded"}'
-    )
-    assert status_answer(403, "m").body == b""
-    assert status_answer(405, "m").extra_headers == (("Allow", "POST"),)
-    assert json.loads(status_answer(429, "m").body) == {"error": "too many requests"}
-
-
-def test_catalogue_bodies_have_what_clients_require() -> None:
-    assert "model_info" in json.loads(show("m").body)
-    assert json.loads(tags(["a"]).body)["models"][0]["name"] == "a"
-    statuses = [json.loads(x)["status"] for x in pull_lines("m")]
-    assert statuses[0] == "pulling manifest"
-    assert statuses[-1] == "success"
-    assert statuses[-2] == "removing unused layers"
+    assert JSON_TYPE == "application/json; charset=utf-8"

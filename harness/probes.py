@@ -52,8 +52,9 @@ class Probe:
         return "[[mock: " + " ".join(parts) + "]]"
 
 
-#: the latency scenario: ~20 short tokens, 100 ms apart (CHECKS.md LAT-NO-BATCHING)
-LAT_TIMING = "fixed:100"
+#: the latency scenario: 22 short tokens, 60 ms apart (CHECKS.md LAT-NO-BATCHING:
+#: ~20 tokens spaced ~50-100 ms)
+LAT_TIMING = "fixed:60"
 
 #: the slow reader stops reading for this long while upstream sends
 #: SLOW_READER_REPEAT x the size-sweep scenario (~1.4 MB of tokens each) as fast as it can
@@ -83,7 +84,13 @@ PROBES: dict[str, Probe] = {
         Probe("garbage", faults=("garbage-at:4",)),
         Probe("malformed", faults=("malformed-at:4",)),
         Probe("alive"),
-        Probe("cancel-mid", timing=LAT_TIMING, stop="first-token"),
+        # three times the scenario: upstream is still streaming well past the 2 s limit
+        Probe(
+            "cancel-mid",
+            timing=LAT_TIMING,
+            stop="first-token",
+            extra_marker=(("repeat", "3"),),
+        ),
         Probe("cancel-before", header_delay_ms=15000, abort_on_upstream=True),
         Probe(
             "slow-reader",

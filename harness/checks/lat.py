@@ -163,7 +163,7 @@ CHECKS = (
     Check(
         "LAT-NO-BATCHING",
         Level.MUST,
-        "tokens 100 ms apart arrive one by one, each within budget",
+        "tokens 60 ms apart arrive one by one, each within budget",
         "nginx 4-8 KiB buffers; timers that batch",
         ("lat",),
         no_batching,

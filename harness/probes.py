@@ -33,6 +33,8 @@ class Probe:
     upstream_down: bool = False
     #: the silence is the run's --idle-seconds (header delay), not header_delay_ms
     idle: bool = False
+    #: judged on the direct layer only: behind nginx the layer, not the proxy, decides
+    direct_only: bool = False
     extra_marker: tuple[tuple[str, str], ...] = field(default=())
 
     def marker(self, req: str, idle_ms: int) -> str:
@@ -80,7 +82,7 @@ PROBES: dict[str, Probe] = {
         Probe("truncated", faults=("cut-at:5",)),
         Probe("status-404", faults=("status:404",)),
         Probe("status-500", faults=("status:500",)),
-        Probe("down", upstream_down=True),
+        Probe("down", upstream_down=True, direct_only=True),
         Probe("garbage", faults=("garbage-at:4",)),
         Probe("malformed", faults=("malformed-at:4",)),
         Probe("alive"),
@@ -98,6 +100,7 @@ PROBES: dict[str, Probe] = {
             timing="zero",
             pause_after_head_s=SLOW_READER_PAUSE_S,
             extra_marker=(("repeat", str(SLOW_READER_REPEAT)),),
+            direct_only=True,
         ),
         Probe("wrong-type", request="wrong-type"),
         Probe("missing-type", request="missing-type"),

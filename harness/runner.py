@@ -150,8 +150,10 @@ class _Run:
         for probe in self.probes:
             if probe.idle:
                 continue
+            if probe.direct_only and layer.name != "direct":
+                continue
             if probe.upstream_down:
-                if layer.name == "direct" and self.config.proxy_cmd:
+                if self.config.proxy_cmd:
                     found[probe.name] = await self.probe_down(probe, mock)
                 continue
             skip = (

@@ -126,5 +126,7 @@ CHECKS = (
         "seed pitfall 5",
         ("slow-reader",),
         slow_reader,
+        # behind nginx the layer spools a slow reader's stream to disk, whatever the proxy
+        applies=lambda ctx: ctx.layer == "direct",
     ),
 )

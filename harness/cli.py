@@ -7,7 +7,6 @@ Exit status of ``run``: 0 when nothing FAILED (with --strict: nothing NON-STRICT
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -29,16 +28,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _write(report_dir: Path, name: str, text: str) -> None:
-    report_dir.mkdir(parents=True, exist_ok=True)
-    tmp = report_dir / f".{name}.tmp"
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, report_dir / name)
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     from harness import report
-    from harness.runner import run
+    from harness.runner import run, write_file, write_reports
 
     report_dir = Path(args.report_dir) if args.report_dir else None
     try:
@@ -47,7 +39,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except (HarnessError, MockOllamaError) as exc:
         print(f"sse-harness run: error: {exc}", file=sys.stderr)
         if report_dir is not None:
-            _write(report_dir, "report.json", _error_report(args, str(exc)))
+            write_file(report_dir, "report.json", _error_report(args, str(exc)))
         return 2
     except KeyboardInterrupt:
         print(
@@ -55,7 +47,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         if report_dir is not None:
-            _write(report_dir, "report.json", _error_report(args, "interrupted", 130))
+            write_file(
+                report_dir, "report.json", _error_report(args, "interrupted", 130)
+            )
         return 130
     status = result.exit_status(args.strict)
     print(report.to_terminal(result.results))
@@ -64,39 +58,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{k}: {v}" for k, v in result.summary().items())
     print(f"sse-harness: {counts} in {result.duration_s:.1f} s -> exit {status}")
     if report_dir is not None:
-        target = {
-            "cmd": config.proxy_cmd,
-            "url": config.proxy_url,
-            "dialect": config.dialect,
-        }
-        _write(
-            report_dir,
-            "report.json",
-            report.to_json(
-                result.results,
-                version=__version__,
-                target=target,
-                layers=config.layers,
-                baseline=result.baseline,
-                notes=result.notes,
-                logs=result.logs,
-                duration_s=result.duration_s,
-                exit_status=status,
-            ),
-        )
-        _write(
-            report_dir,
-            "summary.md",
-            report.to_markdown(
-                result.results,
-                title=f"sse-harness {__version__}: {config.proxy_cmd or config.proxy_url}",
-                notes=result.notes,
-                baseline=result.baseline,
-            ),
-        )
-        print(
-            f"sse-harness: wrote {report_dir / 'report.json'} and {report_dir / 'summary.md'}"
-        )
+        written = write_reports(result, report_dir, status)
+        print(f"sse-harness: wrote {written[0]} and {written[1]}")
     return status
 
 

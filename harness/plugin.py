@@ -236,36 +236,12 @@ def pytest_collection_modifyitems(
 
 
 def _write_reports(config: pytest.Config) -> None:
-    from harness import __version__, report
+    from harness.runner import write_reports
 
     found = config.stash.get(REPORT_KEY, None)
     directory = _get(config, "--sse-report-dir", "sse_report_dir", "str")
-    if found is None or not directory:
-        return
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
-    c = found.config
-    target = {"cmd": c.proxy_cmd, "url": c.proxy_url, "dialect": c.dialect}
-    (out / "report.json").write_text(
-        report.to_json(
-            found.results,
-            version=__version__,
-            target=target,
-            layers=c.layers,
-            baseline=found.baseline,
-            notes=found.notes,
-            logs=found.logs,
-            duration_s=found.duration_s,
-        )
-    )
-    (out / "summary.md").write_text(
-        report.to_markdown(
-            found.results,
-            title=f"sse-harness {__version__}",
-            notes=found.notes,
-            baseline=found.baseline,
-        )
-    )
+    if found is not None and directory:
+        write_reports(found, Path(directory))
 
 
 def pytest_terminal_summary(

@@ -322,4 +322,42 @@ def _workdir(given: Path | None) -> Iterator[Path]:
         yield Path(tmp)
 
 
-__all__ = ["RunConfig", "RunReport", "__version__", "run"]
+def write_file(directory: Path, name: str, text: str) -> Path:
+    """Write ``directory/name`` atomically (a reader never sees half a report)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / f".{name}.tmp"
+    tmp.write_text(text, encoding="utf-8")
+    return tmp.replace(directory / name)
+
+
+def write_reports(
+    found: RunReport, directory: Path, exit_status: int | None = None
+) -> tuple[Path, Path]:
+    """``report.json`` and ``summary.md`` of a finished run."""
+    from harness import report
+
+    c = found.config
+    target = {"cmd": c.proxy_cmd, "url": c.proxy_url, "dialect": c.dialect}
+    doc = report.to_json(
+        found.results,
+        version=__version__,
+        target=target,
+        layers=c.layers,
+        baseline=found.baseline,
+        notes=found.notes,
+        logs=found.logs,
+        duration_s=found.duration_s,
+        exit_status=exit_status,
+    )
+    summary = report.to_markdown(
+        found.results,
+        title=f"sse-harness {__version__}: {c.proxy_cmd or c.proxy_url}",
+        notes=found.notes,
+        baseline=found.baseline,
+    )
+    return write_file(directory, "report.json", doc), write_file(
+        directory, "summary.md", summary
+    )
+
+
+__all__ = ["RunConfig", "RunReport", "__version__", "run", "write_reports"]

@@ -188,7 +188,7 @@ class _Run:
                 probe,
                 target,
                 mock,
-                Expected((), (), ()),
+                Expected((), ()),
                 layer="direct",
                 idle_s=self.config.idle_s,
             )

@@ -54,9 +54,6 @@ class Transcript:
     def errors(self) -> tuple[Timed, ...]:
         return self.of(Kind.ERROR)
 
-    def finding_codes(self) -> set[str]:
-        return {f.code for f in self.findings}
-
 
 def transcribe(obs: Observation, dialect: Dialect) -> Transcript:
     """Parse ``obs`` read by read and classify each event with ``dialect``."""

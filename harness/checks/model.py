@@ -67,8 +67,6 @@ class Expected:
     tokens: tuple[str, ...]
     #: the recording's line index of each token (to find its write time in the mock log)
     lines: tuple[int, ...]
-    #: tokens sent before a fault cut the stream short (== tokens without a fault)
-    before_fault: tuple[str, ...]
 
     @property
     def text(self) -> str:

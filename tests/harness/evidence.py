@@ -80,7 +80,7 @@ def evidence(
     exchanges: tuple[Exchange, ...] = (),
     **kw: object,
 ) -> Evidence:
-    expected = Expected(tuple(tokens), tuple(range(len(tokens))), tuple(tokens))
+    expected = Expected(tuple(tokens), tuple(range(len(tokens))))
     return Evidence(
         probe=PROBES[probe],
         obs=obs,

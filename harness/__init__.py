@@ -2,9 +2,9 @@
 
 Layers (arrows only point downward):
 
-    entry points   harness.cli, harness.plugin, harness.suite
-    I/O shells     harness.observe, harness.target, harness.layers
-    pure core      harness.sse, harness.checks, harness.report, harness.dialects, ...
+    entry points   harness.cli, harness.pytest_plugin, harness.suite
+    I/O shells     harness.client.loop, harness.target, harness.layers
+    pure core      harness.sse, harness.checks, harness.gate.report, harness.probe.dialects, ...
 
 This module imports nothing heavy so that ``import harness`` stays cheap.
 """

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from harness.errors import EnvironmentProblem, UsageError
-from harness.procs import ManagedProcess, free_port, tcp_ready
+from harness.processes import ManagedProcess, free_port, tcp_ready
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping

@@ -15,8 +15,8 @@ from harness.checks.model import (
     passed,
     verdict,
 )
-from harness.dialects import Kind
-from harness.observation import End
+from harness.client.observation import End
+from harness.probe.dialects import Kind
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

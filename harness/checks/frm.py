@@ -16,7 +16,7 @@ from harness.checks.model import (
     passed,
     verdict,
 )
-from harness.dialects import Kind
+from harness.probe.dialects import Kind
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

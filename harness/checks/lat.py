@@ -1,7 +1,7 @@
 """LAT — latency and buffering, judged against the mock's actual write times.
 
 Every threshold is relative to a baseline the run measures itself: the harness client
-reading the mock directly (harness.runner calibrates ``Context.budget_ns`` from it).
+reading the mock directly (harness.gate.run calibrates ``Context.budget_ns`` from it).
 The budget is clamped to [BUDGET_FLOOR_MS, BUDGET_CAP_MS]: a token that arrives later
 than the cap (a second) was held back by something, however noisy the machine.
 """

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from harness.exchanges import Exchange
-    from harness.observation import Observation
-    from harness.probes import Probe
-    from harness.transcript import Transcript
+    from harness.client.observation import Observation
+    from harness.probe.catalog import Probe
+    from harness.probe.transcript import Transcript
+    from harness.upstream.exchanges import Exchange
 
 Metric = float | int | str
 

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from harness.errors import EnvironmentProblem
 from harness.layers.base import LayerHandle
 from harness.layers.tls import TlsFiles, write_tls_files
-from harness.procs import ManagedProcess, free_port, tcp_ready
+from harness.processes import ManagedProcess, free_port, tcp_ready
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from harness.plugin import SSECase
+    from harness.pytest_plugin import SSECase
 
 
 def test_check(sse_case: SSECase) -> None:

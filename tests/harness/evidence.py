@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 from harness.checks.model import Context, Evidence, Expected
-from harness.dialects import make_dialect
-from harness.exchanges import Exchange, Line, Write
-from harness.observation import Chunk, End, Observation, Request
-from harness.probes import PROBES
-from harness.transcript import transcribe
+from harness.client.observation import Chunk, End, Observation, Request
+from harness.probe.catalog import PROBES
+from harness.probe.dialects import make_dialect
+from harness.probe.transcript import transcribe
+from harness.upstream.exchanges import Exchange, Line, Write
 
 MS = 1_000_000
 T0 = 10_000 * MS

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.dialects import Kind, make_dialect
 from harness.errors import UsageError
+from harness.probe.dialects import Kind, make_dialect
 from harness.sse import Event
 
 

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from harness.checks.model import Level, Outcome
-from harness.runner import RunConfig, RunReport, run
+from harness.gate.run import RunConfig, RunReport, run
 
 from ..tools import require_tool
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from harness.checks.model import Outcome
-from harness.runner import RunConfig, run
+from harness.gate.run import RunConfig, run
 
 CHECKS = (
     "HDR-CONTENT-TYPE",

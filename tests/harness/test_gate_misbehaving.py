@@ -12,7 +12,7 @@ import pytest
 
 from harness.checks.model import Outcome
 from harness.cli import main
-from harness.runner import RunConfig, RunReport, run
+from harness.gate.run import RunConfig, RunReport, run
 
 HERE = Path(__file__).resolve().parent
 URL = "http://127.0.0.1:{port}/api/v1/complete"

@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 from harness.errors import UsageError
 from harness.layers import LAYERS, LayerHandle, LayerSpec, open_layer, parse_layer
 from harness.layers.buffer import StoreAndForward
-from harness.procs import free_port
+from harness.processes import free_port
 from tests.harness.test_layers_upstream import observe, upstream
 
 if TYPE_CHECKING:

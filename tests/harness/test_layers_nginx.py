@@ -20,7 +20,7 @@ from harness.errors import EnvironmentProblem
 from harness.layers import nginx as nginx_layer, open_layer, parse_layer
 from harness.layers.nginx import NginxSettings, render_config
 from harness.layers.tls import TlsFiles
-from harness.procs import free_port
+from harness.processes import free_port
 from tests.harness.test_layers_upstream import observe, upstream
 from tests.tools import require_tool
 

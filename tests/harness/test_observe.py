@@ -1,4 +1,4 @@
-"""harness.observe against scripted raw servers: what arrived, when, and how it ended."""
+"""harness.client.loop against scripted raw servers: what arrived, when, and how it ended."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import h2.connection
 import h2.events
 import pytest
 
-from harness.observation import End, Request
-from harness.observe import Limits, observe
+from harness.client.loop import Limits, observe
+from harness.client.observation import End, Request
 
 Script = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 

@@ -1,4 +1,4 @@
-"""harness.parse_cmd: `sse-harness parse` over files and stdin."""
+"""harness.cli.parse: `sse-harness parse` over files and stdin."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from harness import parse_cmd
+from harness.cli import parse as parse_cmd
 from harness.sse import Comment, Event, SSEParser
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def test_many_findings_are_summarised(
 
 def test_events_stream_out_before_eof() -> None:
     """Each event is printed and flushed as soon as its blank line arrives."""
-    code = "import sys; from harness.parse_cmd import main; sys.exit(main())"
+    code = "import sys; from harness.cli.parse import main; sys.exit(main())"
     with subprocess.Popen(
         [sys.executable, "-c", code],
         stdin=subprocess.PIPE,

@@ -1,4 +1,4 @@
-"""harness.procs: groups die whole, readiness is bounded, failures are one line."""
+"""harness.processes: groups die whole, readiness is bounded, failures are one line."""
 
 from __future__ import annotations
 
@@ -13,9 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from harness import procs
+from harness import processes as procs
 from harness.errors import EnvironmentProblem
-from harness.procs import ManagedProcess, free_port, install_signal_handlers, tcp_ready
+from harness.processes import (
+    ManagedProcess,
+    free_port,
+    install_signal_handlers,
+    tcp_ready,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -173,7 +178,7 @@ def test_signals_stop_children_then_behave_as_by_default(
         f"""
         import sys, time
         from pathlib import Path
-        from harness.procs import ManagedProcess, install_signal_handlers
+        from harness.processes import ManagedProcess, install_signal_handlers
         child = ManagedProcess(["sleep", "100"], log_path=Path({str(tmp_path)!r}) / "c",
                                name="child")
         child.start()
@@ -200,7 +205,7 @@ def test_atexit_stops_what_was_left_running(tmp_path: Path) -> None:
     script = textwrap.dedent(
         f"""
         from pathlib import Path
-        from harness.procs import ManagedProcess
+        from harness.processes import ManagedProcess
         child = ManagedProcess(["sleep", "100"], log_path=Path({str(tmp_path)!r}) / "c",
                                name="child")
         child.start()

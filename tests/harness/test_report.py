@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import json
 
-from harness import report
 from harness.checks.model import Level, Outcome, Result
+from harness.gate import report
 
 
 def result(check: str, layer: str, outcome: Outcome, detail: str = "d") -> Result:

@@ -1,4 +1,4 @@
-"""harness.sse_batch: SSEParser.feed_batch() columns, the same events as feed()."""
+"""harness.sse.batch: SSEParser.feed_batch() columns, the same events as feed()."""
 
 from __future__ import annotations
 

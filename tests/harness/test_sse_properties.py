@@ -212,8 +212,12 @@ def bulk_streams(draw: st.DrawFn) -> bytes:
 def exact_path(data: bytes) -> Outcome:
     """``data`` one byte at a time: every line alone, so the bulk path never runs."""
     with (
-        mock.patch("harness.sse_bulk.simple_run", side_effect=AssertionError("bulk")),
-        mock.patch("harness.sse_bulk.plain_block", side_effect=AssertionError("bulk")),
+        mock.patch(
+            "harness.sse.fastpath.simple_run", side_effect=AssertionError("bulk")
+        ),
+        mock.patch(
+            "harness.sse.fastpath.plain_block", side_effect=AssertionError("bulk")
+        ),
     ):
         return run([data[i : i + 1] for i in range(len(data))])
 

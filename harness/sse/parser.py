@@ -20,9 +20,9 @@ Two APIs, one result; they may be mixed from one chunk to the next:
   would have returned; the parser's state (findings, last event ID, retry, ...) after
   either call is the same.
 
-Modules: ``harness.sse_model`` (Event, Comment, Finding, LINT_* codes, re-exported
-here), ``harness.sse_batch`` (EventBatch, re-exported here), ``harness.sse_fields``
-(§9.2.6 over complete lines), ``harness.sse_bulk`` (the fast path), and this one
+Modules: ``harness.sse.events`` (Event, Comment, Finding, LINT_* codes, re-exported
+here), ``harness.sse.batch`` (EventBatch, re-exported here), ``harness.sse.interpreter``
+(§9.2.6 over complete lines), ``harness.sse.fastpath`` (the fast path), and this one
 (bytes into lines, BOM, chunk boundaries, end of stream).
 
 Lines are split at the byte level: CR and LF never occur inside a UTF-8 multi-byte
@@ -46,9 +46,8 @@ from __future__ import annotations
 
 import re
 
-from harness.sse_batch import EventBatch
-from harness.sse_bulk import BulkInterpreter, uniform_eol
-from harness.sse_model import (
+from harness.sse.batch import EventBatch
+from harness.sse.events import (
     LINT_BARE_CR,
     LINT_BOM,
     LINT_CODES,
@@ -61,6 +60,7 @@ from harness.sse_model import (
     Event,
     Finding,
 )
+from harness.sse.fastpath import BulkInterpreter, uniform_eol
 
 __all__ = [
     "LINT_BARE_CR",

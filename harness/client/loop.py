@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from harness.http_sessions import H1Session, H2Session, Recorder, Session
-from harness.observation import End, Observation, Request
+from harness.client.observation import End, Observation, Request
+from harness.client.sessions import H1Session, H2Session, Recorder, Session
 
 READ_SIZE = 65536
 SLOW_READER_RCVBUF = 32 * 1024

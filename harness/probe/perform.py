@@ -1,7 +1,7 @@
 """Perform one probe against one layer and collect its evidence (I/O shell).
 
-A thin loop: build the request (pure), observe it (harness.observe), ask the mock what
-it saw (harness.mockproc), and freeze it all into an Evidence for the judges.
+A thin loop: build the request (pure), observe it (harness.client.loop), ask the mock what
+it saw (harness.upstream.mock), and freeze it all into an Evidence for the judges.
 """
 
 from __future__ import annotations
@@ -14,19 +14,19 @@ from typing import TYPE_CHECKING
 
 from harness.checks.cancel import CANCEL_MS
 from harness.checks.model import Evidence, Expected
-from harness.dialects import Dialect, Kind, Reading
-from harness.observation import End, Observation, Request
-from harness.observe import Limits, observe
-from harness.requests import build_request
+from harness.client.loop import Limits, observe
+from harness.client.observation import End, Observation, Request
+from harness.probe.dialects import Dialect, Kind, Reading
+from harness.probe.requests import build_request
+from harness.probe.transcript import transcribe
 from harness.sse import Event, SSEParser
-from harness.transcript import transcribe
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from harness.exchanges import Exchange
-    from harness.mockproc import MockUpstream
-    from harness.probes import Probe
+    from harness.probe.catalog import Probe
+    from harness.upstream.exchanges import Exchange
+    from harness.upstream.mock import MockUpstream
 
 PROMPT = "Why is the sky blue? "
 #: how long to wait for the proxied request to reach the mock before aborting anyway

@@ -15,21 +15,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from harness import __version__
-from harness.baseline import calibrate
 from harness.checks import Check, Context, Evidence, Result, decide, select
 from harness.checks.common import MS
 from harness.checks.lat import budget_from_baseline
 from harness.checks.model import Expected, Outcome, unimplemented
-from harness.dialects import make_dialect
-from harness.expect import expected_tokens
+from harness.gate.calibrate import calibrate
 from harness.layers import LayerHandle, open_layer, parse_layer
 from harness.layers.base import layer_note
-from harness.mockproc import MockUpstream, start_mock
-from harness.probes import PROBES, Probe
-from harness.probing import Target, perform, unresponsive
-from harness.procs import free_port, install_signal_handlers
-from harness.scenarios import scenario_lines
+from harness.probe.catalog import PROBES, Probe
+from harness.probe.dialects import make_dialect
+from harness.probe.expected import expected_tokens
+from harness.probe.perform import Target, perform, unresponsive
+from harness.probe.scenarios import scenario_lines
+from harness.processes import free_port, install_signal_handlers
 from harness.target import RunningTarget, TargetSpec, start_target
+from harness.upstream.mock import MockUpstream, start_mock
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
@@ -334,7 +334,7 @@ def write_reports(
     found: RunReport, directory: Path, exit_status: int | None = None
 ) -> tuple[Path, Path]:
     """``report.json`` and ``summary.md`` of a finished run."""
-    from harness import report
+    from harness.gate import report
 
     c = found.config
     target = {"cmd": c.proxy_cmd, "url": c.proxy_url, "dialect": c.dialect}

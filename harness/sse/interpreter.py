@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from harness.sse_model import (
+from harness.sse.events import (
     LINT_BOM,
     LINT_ID_NUL,
     LINT_INVALID_RETRY,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from harness import __version__
 from harness.errors import HarnessError
-from harness.options import add_run_options, config_from
+from harness.gate.config import add_run_options, config_from
 from mock_ollama.errors import MockOllamaError
 
 if TYPE_CHECKING:
@@ -29,8 +29,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from harness import report
-    from harness.runner import run, write_file, write_reports
+    from harness.gate import report
+    from harness.gate.run import run, write_file, write_reports
 
     report_dir = Path(args.report_dir) if args.report_dir else None
     try:
@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "parse":
-        from harness import parse_cmd
+        from harness.cli import parse as parse_cmd
 
         return parse_cmd.main(argv[1:])
     args = build_parser().parse_args(argv)

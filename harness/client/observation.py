@@ -1,6 +1,6 @@
 """What the harness client saw: the pure record every check judges.
 
-An :class:`Observation` is built by :mod:`harness.observe` (the only client I/O) and
+An :class:`Observation` is built by :mod:`harness.client.loop` (the only client I/O) and
 never changes afterwards. Times are ``time.perf_counter_ns()`` values (CLOCK_MONOTONIC),
 so they compare with the mock's write stamps taken in another process on this machine.
 """

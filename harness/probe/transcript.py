@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from harness.dialects import Dialect, Kind, Reading
+from harness.probe.dialects import Dialect, Kind, Reading
 from harness.sse import Comment, Event, Finding, SSEParser
 
 if TYPE_CHECKING:
-    from harness.observation import Observation
+    from harness.client.observation import Observation
 
 
 @dataclass(frozen=True, slots=True)

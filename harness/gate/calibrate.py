@@ -12,14 +12,14 @@ import statistics
 from typing import TYPE_CHECKING
 
 from harness.checks.common import MS, percentile
+from harness.client.loop import Limits, observe
+from harness.client.observation import Request
 from harness.errors import EnvironmentProblem
-from harness.observation import Request
-from harness.observe import Limits, observe
-from harness.probes import Probe
-from harness.probing import new_req
+from harness.probe.catalog import Probe
+from harness.probe.perform import new_req
 
 if TYPE_CHECKING:
-    from harness.mockproc import MockUpstream
+    from harness.upstream.mock import MockUpstream
 
 #: the client self-test reads the qwen-chat scenario straight from the mock at this pace
 BASELINE_TIMING = "fixed:20"

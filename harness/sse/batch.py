@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate, islice, repeat
 from operator import add, sub
 
-from harness.sse_model import Comment, Event, new_tuple
+from harness.sse.events import Comment, Event, new_tuple
 
 #: offsets the batch computes when asked: (rows with their own offsets before the run,
 #: start of its first block, bytes per block besides the value, 0 for LF or 1 for

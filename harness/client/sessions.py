@@ -1,7 +1,7 @@
 """Sans-IO HTTP sessions of the observing client: h11 for HTTP/1.1, h2 for HTTP/2.
 
 Bytes in, response head and decoded body out, recorded with the stamp of the read they
-came from. No sockets here: harness.observe owns the loop.
+came from. No sockets here: harness.client.loop owns the loop.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import h2.connection
 import h2.events
 import h11
 
-from harness.observation import Chunk, End, Observation, Request
+from harness.client.observation import Chunk, End, Observation, Request
 
 if TYPE_CHECKING:
     from urllib.parse import SplitResult

@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from harness.checks.model import Result
-    from harness.mockproc import MockUpstream
-    from harness.runner import RunConfig, RunReport
+    from harness.gate.run import RunConfig, RunReport
     from harness.target import RunningTarget
+    from harness.upstream.mock import MockUpstream
 
 #: (option, ini key, help, kind)  — kind: "str", "float", "int", "list", "bool"
 OPTIONS: tuple[tuple[str, str, str, str], ...] = (
@@ -126,8 +126,8 @@ def options(config: pytest.Config) -> dict[str, Any]:
 
 def run_config(config: pytest.Config) -> RunConfig:
     """The RunConfig the command line and ini file describe (same rules as the CLI)."""
-    from harness.cli import build_parser
-    from harness.options import config_from
+    from harness.cli.main import build_parser
+    from harness.gate.config import config_from
 
     argv = ["run"]
     for opt, value in options(config).items():
@@ -221,7 +221,7 @@ def pytest_collection_modifyitems(
         return
     from dataclasses import replace
 
-    from harness.runner import run
+    from harness.gate.run import run
 
     try:
         base = run_config(config)
@@ -236,7 +236,7 @@ def pytest_collection_modifyitems(
 
 
 def _write_reports(config: pytest.Config) -> None:
-    from harness.runner import write_reports
+    from harness.gate.run import write_reports
 
     found = config.stash.get(REPORT_KEY, None)
     directory = _get(config, "--sse-report-dir", "sse_report_dir", "str")
@@ -254,7 +254,7 @@ def pytest_terminal_summary(
         terminalreporter.write_line(f"the gate could not run: {error}")
     if found is None:
         return
-    from harness import report
+    from harness.gate import report
 
     terminalreporter.section("sse-harness conformance")
     terminalreporter.write_line(report.to_terminal(found.results))
@@ -267,7 +267,7 @@ def pytest_terminal_summary(
 @pytest.fixture(scope="session")
 def mock_ollama() -> Iterator[MockUpstream]:
     """The mock upstream, running as a child process on a free loopback port."""
-    from harness.mockproc import start_mock
+    from harness.upstream.mock import start_mock
 
     with (
         tempfile.TemporaryDirectory(prefix="sse-mock-") as tmp,
@@ -305,10 +305,10 @@ def observe(
     mock_ollama: MockUpstream,
 ) -> Callable[..., Any]:
     """``observe(probe_name_or_Probe)`` -> Evidence from the proxy under test."""
-    from harness.dialects import make_dialect
-    from harness.probes import PROBES, Probe
-    from harness.probing import Target, perform
-    from harness.runner import expected_for
+    from harness.gate.run import expected_for
+    from harness.probe.catalog import PROBES, Probe
+    from harness.probe.dialects import make_dialect
+    from harness.probe.perform import Target, perform
 
     c = run_config(pytestconfig)
     dialect = make_dialect(c.dialect, token_key=c.token_key, done_key=c.done_key)

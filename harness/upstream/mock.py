@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 import httpx
 
 from harness.errors import EnvironmentProblem
-from harness.exchanges import Exchange, parse_exchange
-from harness.procs import ManagedProcess, tcp_ready
+from harness.processes import ManagedProcess, tcp_ready
+from harness.upstream.exchanges import Exchange, parse_exchange
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from harness.observation import Request
+from harness.client.observation import Request
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -10,7 +10,7 @@ each block is one event, or a data-less block that dispatches nothing.
 with one split and one count (ASCII text is decoded at once, anything else piece by
 piece, so that the byte sizes come from the pieces), and returns None for anything
 else; the parser then takes the region block by block, with ``plain_block`` for blocks
-that need no lint finding, and the exact path (``harness.sse_fields``) for the rest.
+that need no lint finding, and the exact path (``harness.sse.interpreter``) for the rest.
 For ``feed_batch()`` a run goes into the ``EventBatch`` columns as it is: the values
 list becomes ``data``, and the byte sizes are only worked out if offsets are asked for.
 """
@@ -24,11 +24,11 @@ from itertools import accumulate, islice, repeat
 from operator import add, sub
 from typing import TYPE_CHECKING
 
-from harness.sse_fields import Interpreter
-from harness.sse_model import Event, new_comment, new_event, new_tuple
+from harness.sse.events import Event, new_comment, new_event, new_tuple
+from harness.sse.interpreter import Interpreter
 
 if TYPE_CHECKING:
-    from harness.sse_batch import EventBatch
+    from harness.sse.batch import EventBatch
 
 #: (values, their sizes in bytes on demand, length of b"data:" plus the optional space)
 SimpleRun = tuple[list[str], Callable[[], Iterator[int]], int]

@@ -15,7 +15,7 @@ from harness.errors import UsageError
 if TYPE_CHECKING:
     import argparse
 
-    from harness.runner import RunConfig
+    from harness.gate.run import RunConfig
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED_URL = "http://127.0.0.1:{port}/api/v1/complete"
@@ -123,7 +123,7 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
 
 
 def config_from(args: argparse.Namespace) -> RunConfig:
-    from harness.runner import RunConfig
+    from harness.gate.run import RunConfig
 
     cmd, url, cwd = args.proxy_cmd, args.proxy_url, args.cwd
     if cmd is None and url is None:
@@ -158,7 +158,7 @@ def config_from(args: argparse.Namespace) -> RunConfig:
         raise UsageError(
             f"--select {','.join(select)}: matches no check (see `sse-harness checks`)"
         )
-    from harness.dialects import make_dialect
+    from harness.probe.dialects import make_dialect
 
     make_dialect(args.dialect, token_key=args.token_key, done_key=args.done_key)
     return RunConfig(

@@ -1,7 +1,7 @@
 """What the harness sends: one probe is one request with one upstream behaviour.
 
 Pure data. A check names the probes whose evidence it judges (harness.checks); the
-runner (harness.runner) performs each probe once per layer and hands the evidence over.
+runner (harness.gate.run) performs each probe once per layer and hands the evidence over.
 The upstream behaviour travels in the prompt as the mock's routing marker:
 ``[[mock: scenario=NAME timing=… fragment=… fault=… header-delay=MS req=ID]]``.
 """
@@ -20,7 +20,7 @@ class Probe:
     faults: tuple[str, ...] = ()
     header_delay_ms: int = 0
     gap_ms: float | None = None
-    #: request variant, a key of harness.requests.VARIANTS
+    #: request variant, a key of harness.probe.requests.VARIANTS
     request: str = "valid"
     accept_encoding: str = "gzip, deflate"
     #: "first-token": abort as soon as the first token has arrived

@@ -107,7 +107,7 @@ CHECKS = (
         "CANCEL-MID-STREAM",
         Level.MUST,
         "client abort after the first token closes the upstream request within 2 s",
-        "seed pitfall 4; Ollama stops on disconnect",
+        "the Next.js SSE route-handler article, pitfall 4; Ollama stops on disconnect",
         ("cancel-mid",),
         cancel_mid,
     ),
@@ -123,7 +123,7 @@ CHECKS = (
         "CANCEL-SLOW-READER",
         Level.SHOULD,
         "a client that stops reading does not make the proxy buffer without bound",
-        "seed pitfall 5",
+        "the Next.js SSE route-handler article, pitfall 5",
         ("slow-reader",),
         slow_reader,
         # behind nginx the layer spools a slow reader's stream to disk, whatever the proxy

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, NoReturn
 
 from harness import __version__
 from harness.errors import HarnessError
-from harness.gate.config import add_run_options, config_from
+from harness.gate.config import config_from
+from harness.gate.options import add_to_argparse
 from mock_ollama.errors import MockOllamaError
 
 if TYPE_CHECKING:
@@ -30,27 +31,28 @@ class _Parser(argparse.ArgumentParser):
 
 def cmd_run(args: argparse.Namespace) -> int:
     from harness.gate import report
-    from harness.gate.run import run, write_file, write_reports
+    from harness.gate.run import run
 
     report_dir = Path(args.report_dir) if args.report_dir else None
+    target = {"cmd": args.proxy_cmd, "url": args.proxy_url, "dialect": args.dialect}
+
+    def failed(error: str, status: int) -> int:
+        if report_dir is not None:
+            files = report.error_documents(target, error, status, time.time())
+            report.write_reports(report_dir, files)
+        return status
+
     try:
-        config = config_from(args)
-        result = run(config)
+        result = run(config_from(vars(args)))
     except (HarnessError, MockOllamaError) as exc:
         print(f"sse-harness run: error: {exc}", file=sys.stderr)
-        if report_dir is not None:
-            write_file(report_dir, "report.json", _error_report(args, str(exc)))
-        return 2
+        return failed(str(exc), 2)
     except KeyboardInterrupt:
         print(
             "sse-harness run: interrupted; every started process was stopped",
             file=sys.stderr,
         )
-        if report_dir is not None:
-            write_file(
-                report_dir, "report.json", _error_report(args, "interrupted", 130)
-            )
-        return 130
+        return failed("interrupted", 130)
     status = result.exit_status(args.strict)
     print(report.to_terminal(result.results))
     for note in result.notes:
@@ -58,33 +60,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{k}: {v}" for k, v in result.summary().items())
     print(f"sse-harness: {counts} in {result.duration_s:.1f} s -> exit {status}")
     if report_dir is not None:
-        written = write_reports(result, report_dir, status)
-        print(f"sse-harness: wrote {written[0]} and {written[1]}")
+        written = report.write_reports(report_dir, report.documents(result, status))
+        print(f"sse-harness: wrote {' and '.join(map(str, written))}")
     return status
-
-
-def _error_report(args: argparse.Namespace, error: str, status: int = 2) -> str:
-    import json
-
-    doc = {
-        "harness": {"version": __version__},
-        "target": {
-            "cmd": args.proxy_cmd,
-            "url": args.proxy_url,
-            "dialect": args.dialect,
-        },
-        "results": [],
-        "summary": {},
-        "error": error,
-        "exit_status": status,
-        "finished_at": time.time(),
-    }
-    return json.dumps(doc, indent=2) + "\n"
 
 
 def cmd_checks(args: argparse.Namespace) -> int:
     from harness.checks import select
 
+    if args.markdown:
+        from harness.checks.doc import render_markdown
+
+        print(render_markdown(select(args.select or ())), end="")
+        return 0
     for check in select(args.select or ()):
         print(
             f"{check.id:<26} {check.level.value:<6} {check.requirement}  [{check.source}]"
@@ -104,13 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser(
         "run", help="start the mock and the proxy, run the checks, write the report"
     )
-    add_run_options(run)
-    run.add_argument(
-        "--strict", action="store_true", help="NON-STRICT outcomes fail the run too"
-    )
-    run.add_argument("--report-dir", help="write report.json and summary.md here")
+    add_to_argparse(run)
     checks = sub.add_parser("checks", help="list the checks")
     checks.add_argument("select", nargs="*", help="patterns")
+    checks.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the catalogue as Markdown (one section per check)",
+    )
     sub.add_parser(
         "parse",
         help="parse a captured SSE stream (see sse-harness parse --help)",

@@ -11,10 +11,15 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from harness import __version__
 from harness.checks.model import Outcome, Result
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+    from pathlib import Path
+
+    from harness.gate.config import RunConfig
+    from harness.gate.run import RunReport
 
 MARK = {
     Outcome.OK: "OK",
@@ -146,3 +151,61 @@ def to_terminal(results: Sequence[Result], *, width: int = 100) -> str:
         detail = r.detail if len(r.detail) <= width else r.detail[: width - 1] + "…"
         out.append(f"{head} {detail}")
     return "\n".join(out)
+
+
+def target_of(config: RunConfig) -> dict[str, Any]:
+    return {"cmd": config.proxy_cmd, "url": config.proxy_url, "dialect": config.dialect}
+
+
+def documents(found: RunReport, exit_status: int | None = None) -> dict[str, str]:
+    """The files of a finished run by name: ``report.json`` and ``summary.md``."""
+    c = found.config
+    return {
+        "report.json": to_json(
+            found.results,
+            version=__version__,
+            target=target_of(c),
+            layers=c.layers,
+            baseline=found.baseline,
+            notes=found.notes,
+            logs=found.logs,
+            duration_s=found.duration_s,
+            exit_status=exit_status,
+        ),
+        "summary.md": to_markdown(
+            found.results,
+            title=f"sse-harness {__version__}: {c.proxy_cmd or c.proxy_url}",
+            notes=found.notes,
+            baseline=found.baseline,
+        ),
+    }
+
+
+def error_documents(
+    target: Mapping[str, Any], error: str, exit_status: int, finished_at: float
+) -> dict[str, str]:
+    """``report.json`` of a run that could not judge anything (exit 2, or Ctrl-C)."""
+    doc = {
+        "harness": {"version": __version__},
+        "target": dict(target),
+        "results": [],
+        "summary": {},
+        "error": error,
+        "exit_status": exit_status,
+        "finished_at": finished_at,
+    }
+    return {"report.json": json.dumps(doc, indent=2) + "\n"}
+
+
+def write_reports(directory: Path, files: Mapping[str, str]) -> list[Path]:
+    """The one place report files are written, by the CLI and the plugin alike.
+
+    Each file is replaced atomically (a reader never sees half a report).
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in files.items():
+        tmp = directory / f".{name}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        written.append(tmp.replace(directory / name))
+    return written

@@ -102,7 +102,7 @@ def test_verdicts_exit_0_and_1_and_strict(tmp_path, capsys):
         doc["summary"] == {"NON-STRICT": 1}
         and doc["results"][0]["check"] == "HDR-ACCEL"
     )
-    assert doc["target"]["dialect"] == "seed" and doc["harness"]["version"]
+    assert doc["target"]["dialect"] == "token-json" and doc["harness"]["version"]
     assert "HDR-ACCEL" in (tmp_path / "summary.md").read_text()
     assert main([*base, "--select", "HDR-ACCEL", "--strict"]) == 1
     assert (
@@ -118,4 +118,41 @@ def test_verdicts_exit_0_and_1_and_strict(tmp_path, capsys):
             ]
         )
         == 1
+    )
+
+
+def test_run_options_and_plugin_options_come_from_one_table():
+    from harness.cli.main import build_parser
+    from harness.gate.config import config_from
+    from harness.gate.options import OPTIONS
+
+    run_parser = next(
+        a.choices["run"]
+        for a in build_parser()._actions
+        if isinstance(a.choices, dict) and "run" in a.choices
+    )
+    flags = {s for a in run_parser._actions for s in a.option_strings}
+    assert {o.cli for o in OPTIONS} <= flags
+    assert all(
+        o.flag == f"--sse-{o.name}" and o.ini.startswith("sse_") for o in OPTIONS
+    )
+    args = build_parser().parse_args(
+        ["run", "--proxy-cmd", PROXY, "--proxy-url", URL, "--layer", "nginx"]
+    )
+    config = config_from(vars(args))
+    assert config.layers == ("nginx",) and config.dialect == "token-json"
+
+
+def test_checks_markdown_is_docs_checks_md(capsys):
+    from pathlib import Path
+
+    from harness.checks.doc import render_markdown
+
+    assert main(["checks", "--markdown"]) == 0
+    out = capsys.readouterr().out
+    assert out == render_markdown()
+    assert "## HDR-STATUS-200" in out and "- **Source:**" in out
+    docs = Path(__file__).resolve().parents[2] / "docs" / "checks.md"
+    assert docs.read_text() == out, (
+        "docs/checks.md is stale: sse-harness checks --markdown > docs/checks.md"
     )

@@ -1,8 +1,9 @@
 """What every layer is: its kind's facts, a parsed spec and a handle on the running front.
 
 The facts the judges need about a layer (does the proxy's response head pass
-unchanged, does the client speak HTTP/2 to it, what does it hold back) live in one
-table, ``KINDS``, not in string comparisons at the call sites.
+unchanged, what does it hold back) live in one table, ``KINDS``, not in string
+comparisons at the call sites; whether the client speaks HTTP/2 to it is on the
+running handle (``LayerHandle.http2``: TLS nginx, or the proxy itself with --http2).
 """
 
 from __future__ import annotations
@@ -44,8 +45,6 @@ class LayerKind:
     description: str
     #: the response head reaches the client as the proxy sent it (no nginx rewriting it)
     transparent: bool = False
-    #: the client speaks HTTP/2 to the layer's front
-    http2: bool = False
     #: real nginx with proxy_buffering on: what it holds without X-Accel-Buffering: no
     nginx_holds: str = ""
     #: a store-and-forward relay (holds by design, whatever the proxy says)
@@ -70,7 +69,6 @@ KINDS: dict[str, LayerKind] = {
     "h2": LayerKind(
         "h2",
         "real nginx terminating TLS (trustme CA) and HTTP/2, HTTP/1.1 to the proxy",
-        http2=True,
         nginx_holds=HOLDS_UNCHUNKED,
     ),
     "nginx-http11": LayerKind(

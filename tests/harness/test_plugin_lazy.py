@@ -127,3 +127,24 @@ def test_k_runs_only_the_probes_of_the_surviving_item(suite, tmp_path):
     assert [(r["check"], r["layer"]) for r in doc["results"]] == [
         ("HDR-STATUS-200", "direct")
     ]
+
+
+@pytest.mark.slow
+def test_last_failed_reruns_only_the_failed_items_probes(suite):
+    args = (
+        "--sse-proxy-cmd",
+        f"{CMD} --defect no-415",
+        "--sse-proxy-url",
+        URL,
+        "--sse-env",
+        f"PYTHONPATH={ROOT}",
+        "--sse-select",
+        "HDR-STATUS-200,REQ-415-WRONG-TYPE",
+    )
+    first = suite.runpytest_subprocess(*args, timeout=240)
+    first.assert_outcomes(passed=1, failed=1)
+    (suite.path / "spy.log").unlink()
+    again = suite.runpytest_subprocess(*args, "--lf", timeout=240)
+    again.assert_outcomes(failed=1)
+    probes = [line for line in spied(suite) if not line.startswith("process")]
+    assert probes == ["probe wrong-type"]

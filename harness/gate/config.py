@@ -54,7 +54,7 @@ class RunConfig:
         )
 
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 BUNDLED_URL = "http://127.0.0.1:{port}/api/v1/complete"
 
 

@@ -156,3 +156,12 @@ def test_checks_markdown_is_docs_checks_md(capsys):
     assert docs.read_text() == out, (
         "docs/checks.md is stale: sse-harness checks --markdown > docs/checks.md"
     )
+
+
+def test_without_proxy_options_the_bundled_proxy_is_gated():
+    from harness.gate.config import config_from
+    from harness.gate.options import OPTIONS
+
+    config = config_from({o.dest: o.default for o in OPTIONS})
+    assert "proxies.starlette_proxy" in (config.proxy_cmd or "")
+    assert config.cwd is not None and config.proxy_url.endswith("/api/v1/complete")

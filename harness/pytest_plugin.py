@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 #: the (check, layer) pairs of the items that survived deselection
 WANTS_KEY: pytest.StashKey[tuple[tuple[str, str], ...]] = pytest.StashKey()
 GATE_KEY: pytest.StashKey[Gate] = pytest.StashKey()
+CONFIG_KEY: pytest.StashKey[RunConfig] = pytest.StashKey()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,26 +96,34 @@ def plugin_spelling(message: str) -> str:
 
 
 def run_config(config: pytest.Config) -> RunConfig:
-    """The RunConfig the command line and ini file describe (the CLI's rules)."""
+    """The RunConfig the command line and ini file describe (the CLI's rules), built once."""
     from harness.errors import UsageError
     from harness.gate.config import config_from
 
-    try:
-        return config_from(plugin_values(config))
-    except UsageError as exc:
-        raise UsageError(plugin_spelling(str(exc))) from None
+    found = config.stash.get(CONFIG_KEY, None)
+    if found is None:
+        try:
+            found = config_from(plugin_values(config))
+        except UsageError as exc:
+            raise UsageError(plugin_spelling(str(exc))) from None
+        config.stash[CONFIG_KEY] = found
+    return found
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """One item per check and layer; a bad option is one collection error, not N."""
     if "sse_case" not in metafunc.fixturenames:
         return
     from harness.checks import select
+    from harness.errors import UsageError
 
-    values = plugin_values(metafunc.config)
-    layers = values["layer"] or ["direct"]
-    patterns = [p.strip() for item in values["select"] for p in item.split(",")]
-    checks = select(p for p in patterns if p)
-    cases = [SSECase(check.id, layer) for layer in layers for check in checks]
+    try:
+        c = run_config(metafunc.config)
+    except UsageError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    cases = [
+        SSECase(check.id, layer) for layer in c.layers for check in select(c.select)
+    ]
     metafunc.parametrize(
         "sse_case", cases, ids=[f"{case.check}-{case.layer}" for case in cases]
     )

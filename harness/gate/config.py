@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import UsageError
+from harness.gate.options import OPTIONS
 from harness.probe.dialects import DEFAULT
 
 if TYPE_CHECKING:
@@ -76,61 +77,50 @@ def _pair(text: str, sep: str, option: str) -> tuple[str, str]:
 
 def config_from(values: Mapping[str, Any]) -> RunConfig:
     """The RunConfig of option values keyed by ``dest`` (``vars(args)`` of the CLI)."""
-    from types import SimpleNamespace
+    from harness.checks import select as select_checks
+    from harness.layers import parse_layer
+    from harness.probe.dialects import make_dialect
 
-    args = SimpleNamespace(**values)
-    cmd, url, cwd = args.proxy_cmd, args.proxy_url, args.cwd
+    for option in OPTIONS:
+        option.check(values.get(option.dest))
+    v = {option.dest: values.get(option.dest, option.default) for option in OPTIONS}
+    cmd, url, cwd = v["proxy_cmd"], v["proxy_url"], v["cwd"]
     if cmd is None and url is None:
         cmd, url, cwd = bundled_proxy()
     elif url is None:
         raise UsageError("--proxy-url is required with --proxy-cmd")
-    elif cmd is None and not args.mock_port:
+    elif cmd is None and not v["mock_port"]:
         raise UsageError(
             "without --proxy-cmd the proxy is assumed running: give "
             "--mock-port, the port its upstream points at"
         )
-    if args.mock_port and not 0 < args.mock_port < 65536:
-        raise UsageError(f"--mock-port {args.mock_port}: not a TCP port")
-    for name, value in (
-        ("--idle-seconds", args.idle_seconds),
-        ("--heartbeat-budget", args.heartbeat_budget),
-        ("--startup-timeout", args.startup_timeout),
-    ):
-        if not value > 0:
-            raise UsageError(f"{name} {value}: must be > 0")
-    from harness.layers import parse_layer
-
-    layers = tuple(args.layer) or ("direct",)
+    layers = tuple(v["layer"]) or ("direct",)
     for layer in layers:
         parse_layer(layer)
     select = tuple(
-        p.strip() for item in args.select for p in item.split(",") if p.strip()
+        p.strip() for item in v["select"] for p in item.split(",") if p.strip()
     )
-    from harness.checks import select as select_checks
-
     if select and not select_checks(select):
         raise UsageError(
             f"--select {','.join(select)}: matches no check (see `sse-harness checks`)"
         )
-    from harness.probe.dialects import make_dialect
-
-    make_dialect(args.dialect, token_key=args.token_key, done_key=args.done_key)
+    make_dialect(v["dialect"], token_key=v["token_key"], done_key=v["done_key"])
     return RunConfig(
         proxy_url=url,
         proxy_cmd=cmd,
-        dialect=args.dialect,
-        token_key=args.token_key,
-        done_key=args.done_key,
-        model=args.model,
-        headers=tuple(_pair(h, ":", "--header") for h in args.header),
-        env=tuple(_pair(e, "=", "--env") for e in args.env),
+        dialect=v["dialect"],
+        token_key=v["token_key"],
+        done_key=v["done_key"],
+        model=v["model"],
+        headers=tuple(_pair(h, ":", "--header") for h in v["header"]),
+        env=tuple(_pair(e, "=", "--env") for e in v["env"]),
         layers=layers,
         select=select,
-        startup_timeout=args.startup_timeout,
-        mock_port=args.mock_port,
-        idle_s=args.idle_seconds,
-        heartbeat_s=args.heartbeat_budget,
-        http2=args.http2,
-        ca_path=args.ca,
+        startup_timeout=v["startup_timeout"],
+        mock_port=v["mock_port"],
+        idle_s=v["idle_seconds"],
+        heartbeat_s=v["heartbeat_budget"],
+        http2=v["http2"],
+        ca_path=v["ca"],
         cwd=cwd,
     )

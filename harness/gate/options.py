@@ -18,6 +18,7 @@ from harness.probe.dialects import DEFAULT, DIALECTS
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
 
     import pytest
 
@@ -35,6 +36,15 @@ class Kind(enum.Enum):
 PARSE: dict[Kind, Any] = {Kind.INT: int, Kind.FLOAT: float}
 
 
+def positive(value: Any) -> str:
+    """'' when ``value`` is > 0, else why not."""
+    return "" if value > 0 else "must be > 0"
+
+
+def port_or_zero(value: Any) -> str:
+    return "" if 0 <= value < 65536 else "not a TCP port"
+
+
 @dataclass(frozen=True, slots=True)
 class Option:
     name: str
@@ -44,6 +54,8 @@ class Option:
     metavar: str | None = None
     #: the ini key when it is not ``sse_<dest>`` (plural names of list options)
     ini_key: str = ""
+    #: '' when a value is acceptable, else the reason (checked by config_from)
+    validate: Callable[[Any], str] | None = None
 
     @property
     def dest(self) -> str:
@@ -61,6 +73,12 @@ class Option:
     @property
     def ini(self) -> str:
         return self.ini_key or f"sse_{self.dest}"
+
+    def check(self, value: Any) -> None:
+        """Raise a UsageError naming the option when ``value`` is not acceptable."""
+        problem = self.validate(value) if self.validate and value is not None else ""
+        if problem:
+            raise UsageError(f"{self.cli} {value}: {problem}")
 
     def from_ini(self, value: Any) -> Any:
         """An ini value (str, bool or list of lines) as the option's type."""
@@ -146,24 +164,28 @@ OPTIONS: tuple[Option, ...] = (
         Kind.FLOAT,
         60.0,
         "seconds to wait for the proxy to listen (default 60)",
+        validate=positive,
     ),
     Option(
         "mock-port",
         Kind.INT,
         0,
         "port of the mock upstream (needed when the proxy is already running)",
+        validate=port_or_zero,
     ),
     Option(
         "idle-seconds",
         Kind.FLOAT,
         20.0,
         "upstream silence of IDLE-HEARTBEAT (default 20)",
+        validate=positive,
     ),
     Option(
         "heartbeat-budget",
         Kind.FLOAT,
         15.0,
         "longest gap allowed between heartbeats (default 15)",
+        validate=positive,
     ),
     Option(
         "http2",

@@ -115,3 +115,20 @@ def test_the_plugin_stays_out_of_ordinary_test_runs(pytester):
     result.assert_outcomes(passed=1)
     assert "sse-harness conformance" not in result.stdout.str()
     assert "mock" not in result.stdout.str()
+
+
+def test_a_bad_option_is_one_collection_error_naming_the_plugin_option(suite):
+    result = run(suite, "--sse-proxy-cmd", CMD, "--sse-layer", "squid")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*--sse-layer: unknown layer 'squid'*"])
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_options_are_prefixed_and_each_is_an_ini_key(pytester):
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--help")
+    out = result.stdout.str()
+    from harness.gate.options import OPTIONS
+
+    for option in OPTIONS:
+        assert option.flag in out and f"{option.ini} (" in out, option.name
+    assert "\n  --layer" not in out and "\n  --proxy-cmd" not in out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import shlex
 import tempfile
@@ -30,6 +31,12 @@ __all__ = [
 ]
 
 OPTION = "--report-dir"
+UNWRITABLE = {
+    errno.EACCES: "is not writable (permission denied)",
+    errno.EPERM: "is not writable (permission denied)",
+    errno.EROFS: "is on a read-only file system",
+    errno.ENOSPC: "is on a full file system",
+}
 REPORT_NAMES = ("report.json", "summary.md")
 
 
@@ -63,7 +70,8 @@ def preflight(report_dir: Path) -> None:
     try:  # os.access says yes to root on a read-only mount: really try, leave nothing
         os.rmdir(tempfile.mkdtemp(prefix=".sse-harness-preflight-", dir=probe))
     except OSError as exc:
-        raise _problem(path, f"{what} is not writable ({exc.strerror})") from exc
+        why = UNWRITABLE.get(exc.errno or 0, f"cannot hold new files ({exc.strerror})")
+        raise _problem(path, f"{what} {why}") from exc
     if probe == path:
         for name in REPORT_NAMES:
             target = path / name

@@ -78,15 +78,23 @@ def gate(tmp: Path, *options: str) -> subprocess.Popen[bytes]:
         return subprocess.Popen(argv, stdout=out, stderr=err, cwd=REPO)
 
 
-def wait_for(harness: subprocess.Popen[bytes], tmp: Path, want: str) -> dict:  # type: ignore[type-arg]
-    """The harness's descendants once one of them has ``want`` in its cmdline."""
+def running(harness: subprocess.Popen[bytes], tmp: Path) -> None:
+    if harness.poll() is not None:
+        pytest.fail(f"the gate ended first: {(tmp / 'stderr').read_text()[-2000:]}")
+
+
+def wait_for(
+    harness: subprocess.Popen[bytes], tmp: Path, want: str
+) -> dict[int, tuple[str, str]]:
+    """The harness's descendants once one runs ``want`` (its argv[0] or a module)."""
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
-        if harness.poll() is not None:
-            pytest.fail(f"the gate ended first: {(tmp / 'stderr').read_text()[-2000:]}")
+        running(harness, tmp)
         below = descendants(harness.pid)
-        if any(want in " ".join(cmdline(pid)) for pid in below):
-            return below
+        for pid in below:
+            argv = cmdline(pid)
+            if "-t" not in argv and any(word.endswith(want) for word in argv[:3]):
+                return below
         time.sleep(0.1)
     pytest.fail(f"no {want} under the harness within 180 s")
 
@@ -105,9 +113,10 @@ def killed(tmp_path_factory: pytest.TempPathFactory) -> Killed:
     require_tool("nginx")
     tmp = tmp_path_factory.mktemp("killed")
     harness = gate(tmp, "--layer", "nginx")
-    wait_for(harness, tmp, "nginx")
+    wait_for(harness, tmp, "/nginx")
     time.sleep(1.0)  # well into the probes
     children = descendants(harness.pid)
+    running(harness, tmp)
     mock = next(p for p in children if "mock_ollama" in cmdline(p))
     args = cmdline(mock)
     workdir = Path(args[args.index("--port-file") + 1]).parent

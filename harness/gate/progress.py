@@ -11,11 +11,14 @@ place), ``PlainProgress`` (one line per phase, nothing per second) and ``Silent`
 
 from __future__ import annotations
 
+import asyncio
 import math
 import sys
+import time
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
     from typing import TextIO
 
     from rich.console import Console
@@ -27,6 +30,7 @@ __all__ = [
     "Progress",
     "Silent",
     "make_progress",
+    "tick",
 ]
 
 PREFIX = "sse-harness: "
@@ -148,3 +152,19 @@ def make_progress(quiet: bool, stream: TextIO | None = None) -> Progress:
 
         return LiveProgress(Console(file=out))
     return PlainProgress(out)
+
+
+async def tick(
+    progress: Progress,
+    text: str,
+    seconds: float,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> None:
+    """Count ``seconds`` down on ``progress`` once a second (run it as a task beside
+    the wait it describes, e.g. the IDLE silence; cancel it when the wait ends)."""
+    end = clock() + seconds
+    while (left := end - clock()) > 0:
+        progress.countdown(text, left)
+        await sleep(min(1.0, left))

@@ -2,9 +2,11 @@
 
 Issue 12: "temp directories are removed by the survivor or by the next run". The
 directory is ``sse-harness-<pid>-<random>`` under the system temp dir; it also holds
-``owner`` (pid and the kernel's start time of that process) so a recycled pid is not
-mistaken for the owner. It is listed with the watchdog (removed when the harness is
-SIGKILLed), and every new run first removes the directories whose owner is gone.
+``owner`` (pid, the kernel's start time of that process and its pid namespace) so a
+recycled pid is not mistaken for the owner, and a directory made in another pid
+namespace (containers sharing /tmp) is never judged by our pids. It is listed with
+the watchdog (removed when the harness is SIGKILLed), and every new run first removes
+the directories whose owner is gone.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from harness.watchdog import WATCHDOG
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ["PREFIX", "owner_alive", "run_workdir", "sweep_stale"]
+__all__ = ["PREFIX", "owner_alive", "pid_namespace", "run_workdir", "sweep_stale"]
 
 PREFIX = "sse-harness-"
 NAME = re.compile(rf"^{re.escape(PREFIX)}(\d+)-")
@@ -37,6 +39,14 @@ def start_time(pid: int) -> str | None:
         return None
     fields = stat[stat.rfind(")") + 2 :].split()
     return fields[19] if len(fields) > 19 else None
+
+
+def pid_namespace() -> str:
+    """``pid:[4026531836]`` (Linux), "-" when it cannot be told."""
+    try:
+        return os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return "-"
 
 
 def _pid_exists(pid: int) -> bool:
@@ -55,14 +65,16 @@ def owner_alive(directory: Path) -> bool:
     found = NAME.match(directory.name)
     if found is None:
         return True
-    pid = int(found.group(1))
-    if not _pid_exists(pid):
-        return False
     try:
         recorded = (directory / OWNER_FILE).read_text().split()
     except OSError:
-        return True  # a run still creating it, or one without procfs
-    then = recorded[1] if len(recorded) == 2 and recorded[1] != "-" else None
+        recorded = []  # a run still creating it
+    if len(recorded) == 3 and recorded[2] != pid_namespace():
+        return True  # another container's pid: not ours to judge
+    pid = int(found.group(1))
+    if not _pid_exists(pid):
+        return False
+    then = recorded[1] if len(recorded) == 3 and recorded[1] != "-" else None
     now = start_time(pid)
     return then is None or now is None or then == now
 
@@ -98,7 +110,9 @@ def run_workdir(given: Path | None = None, root: Path | None = None) -> Iterator
     sweep_stale(root)
     pid = os.getpid()
     path = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{pid}-", dir=root))
-    (path / OWNER_FILE).write_text(f"{pid} {start_time(pid) or '-'}\n")
+    (path / OWNER_FILE).write_text(
+        f"{pid} {start_time(pid) or '-'} {pid_namespace()}\n"
+    )
     WATCHDOG.watch_dir(path)
     try:
         yield path

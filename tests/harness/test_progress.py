@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 
@@ -13,6 +14,7 @@ from harness.gate.progress import (
     Progress,
     Silent,
     make_progress,
+    tick,
 )
 
 
@@ -73,3 +75,24 @@ def test_make_progress_picks_by_quiet_and_tty() -> None:
     out = io.StringIO()
     drive(make_progress(True, out))
     assert out.getvalue() == ""
+
+
+def test_tick_counts_down_once_a_second_on_a_fake_clock() -> None:
+    now = [100.0]
+    shown: list[tuple[str, float]] = []
+
+    class Record(Silent):
+        def countdown(self, text: str, seconds_left: float) -> None:
+            shown.append((text, seconds_left))
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    asyncio.run(
+        tick(Record(), "upstream silence", 2.5, clock=lambda: now[0], sleep=sleep)
+    )
+    assert shown == [
+        ("upstream silence", 2.5),
+        ("upstream silence", 1.5),
+        ("upstream silence", 0.5),
+    ]

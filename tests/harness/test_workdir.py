@@ -7,7 +7,13 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
-from harness.gate.workdir import PREFIX, owner_alive, run_workdir, sweep_stale
+from harness.gate.workdir import (
+    PREFIX,
+    owner_alive,
+    pid_namespace,
+    run_workdir,
+    sweep_stale,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -40,14 +46,16 @@ def test_the_next_run_sweeps_directories_of_dead_owners_only(tmp_path: Path) -> 
     alive = tmp_path / f"{PREFIX}{os.getpid()}-efgh"
     recycled = tmp_path / f"{PREFIX}{os.getpid()}-ijkl"  # our pid, another start time
     foreign = tmp_path / f"{PREFIX}report"
-    for path in (stale, alive, recycled, foreign):
+    elsewhere = tmp_path / f"{PREFIX}{dead_pid()}-mnop"  # another pid namespace
+    for path in (stale, alive, recycled, foreign, elsewhere):
         path.mkdir()
-    (recycled / "owner").write_text(f"{os.getpid()} 1\n")
+    (recycled / "owner").write_text(f"{os.getpid()} 1 {pid_namespace()}\n")
+    (elsewhere / "owner").write_text("1 1 pid:[1]\n")
     (stale / "sub").mkdir()
     with run_workdir(root=tmp_path) as work:
         assert work.is_dir()
         assert not stale.exists() and not recycled.exists()
-        assert alive.is_dir() and foreign.is_dir()
+        assert alive.is_dir() and foreign.is_dir() and elsewhere.is_dir()
 
 
 def test_sweep_of_a_missing_root_is_harmless(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -31,12 +31,12 @@ def _prctl() -> Callable[..., int] | None:
     import ctypes
 
     try:
-        function: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
+        function = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
         return None
-    function.argtypes = [ctypes.c_int, *[ctypes.c_ulong] * 4]  # type: ignore[attr-defined]
-    function.restype = ctypes.c_int  # type: ignore[attr-defined]
-    return function
+    function.argtypes = [ctypes.c_int, *[ctypes.c_ulong] * 4]
+    function.restype = ctypes.c_int
+    return cast("Callable[..., int]", function)
 
 
 def lifetime_hook() -> Callable[[], None] | None:

@@ -58,13 +58,21 @@ def observation(
 
 
 def exchange(
-    write_ms: list[int], line_sizes: list[int] | None = None, **kw: object
+    write_ms: list[int],
+    line_sizes: list[int] | None = None,
+    *,
+    unwritten: list[int] | None = None,
+    **kw: object,
 ) -> Exchange:
+    """Upstream wrote one line per ``write_ms``; lines of ``unwritten`` sizes never went."""
     sizes = line_sizes or [10] * len(write_ms)
     lines, writes, offset = [], [], 0
     for index, (t, size) in enumerate(zip(write_ms, sizes, strict=True)):
         lines.append(Line(index, offset, size))
         writes.append(Write(T0 + t * MS, offset, size, index))
+        offset += size
+    for index, size in enumerate(unwritten or [], start=len(lines)):
+        lines.append(Line(index, offset, size))
         offset += size
     fields: dict[str, object] = dict(
         id=1,

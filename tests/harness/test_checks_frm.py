@@ -250,3 +250,20 @@ def test_findings_of_a_failed_stream_do_not_count():
     ev = frm_ev(valid=broken)
     assert frm.fields(ev, context()).ok is True
     assert frm.terminated(ev, context()).ok is True
+
+
+NGINX_502 = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"
+)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="judge bug: FRM-LF-ONLY (and FRM-NO-BOM) lint every body of STREAMS, also "
+    "an error page that is no event stream, where FRM-FIELDS and FRM-TERMINATED skip it "
+    "(is_stream); nginx's own 502 page has CRLF line endings",
+)
+def test_line_endings_of_an_error_page_are_not_linted():
+    page = raw("valid", NGINX_502, status=502, headers=(("content-type", "text/html"),))
+    assert_row("FRM-LF-ONLY", frm_ev(valid=page), None, OK, "LF line endings only")

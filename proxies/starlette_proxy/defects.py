@@ -166,6 +166,7 @@ DEFECTS: dict[str, Defect] = {
         replace(CORRECT, early_headers=False),
         "sends the headers only together with the first token",
         (("HDR-EARLY-FLUSH", NON_STRICT),),
+        also="no head, so no heartbeat, during a silence: also IDLE-HEARTBEAT",
     ),
     "content-length": Defect(
         replace(CORRECT, content_length=True),

@@ -100,21 +100,25 @@ DEFECTS: dict[str, Defect] = {
         replace(CORRECT, hold_tokens_until_end=True),
         "holds every event until upstream is done, then sends them at once",
         (("LAT-FIRST-TOKEN", FAILED), ("LAT-NO-BATCHING", FAILED)),
+        also="also LAT-SIZE-SWEEP",
     ),
     "raw-data": Defect(
         replace(CORRECT, encode_token=raw_token_event),
         'writes `data: {"token": "` + content + `"}` with content unescaped (raw CR/LF)',
         (("FRM-INJECTION", FAILED),),
+        also="the raw CR/LF also break FRM-FIELDS and FRM-LF-ONLY",
     ),
     "per-read-json": Defect(
         replace(CORRECT, splitter=PerReadJsonSplitter, drop_malformed_lines=True),
         "parses each network read as whole lines, drops what does not parse",
         (("FRM-NDJSON-SPLIT", FAILED),),
+        also="lines cut across reads elsewhere break FRM-UTF8-SPLIT and FRM-LONG-LINE too",
     ),
     "per-read-utf8": Defect(
         replace(CORRECT, splitter=PerReadUtf8Splitter),
         'decodes each network read on its own with `errors="replace"`',
         (("FRM-UTF8-SPLIT", FAILED),),
+        also="the U+FFFD also fails FRM-UTF8-VALID",
     ),
     "no-415": Defect(
         replace(CORRECT, check_content_type=False),
@@ -135,11 +139,13 @@ DEFECTS: dict[str, Defect] = {
         replace(CORRECT, content_type="application/x-ndjson"),
         "serves `application/x-ndjson`",
         (("HDR-CONTENT-TYPE", FAILED),),
+        also="no event stream: every check that reads one fails as well",
     ),
     "no-done": Defect(
         replace(CORRECT, send_finished=False),
         "never sends the completion event, just closes",
         (("END-DONE", FAILED),),
+        also="the idle stream never completes either: IDLE-HEARTBEAT",
     ),
     "no-accel": Defect(
         replace(CORRECT, accel_header=False),

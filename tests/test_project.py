@@ -152,6 +152,8 @@ def _loaded() -> dict[str, list[str]]:
 
     All interpreters start at once (each import takes a fraction of a second, most of
     it interpreter start-up), then each prints the new ``sys.modules`` keys as JSON.
+    Pure modules get an interpreter without site-packages (``-S``): a third-party
+    import fails outright instead of being found.
     """
     code = (
         "import importlib, json, sys; before = set(sys.modules); "
@@ -160,7 +162,14 @@ def _loaded() -> dict[str, list[str]]:
     )
     running = {
         module: subprocess.Popen(
-            [sys.executable, "-c", code, module],
+            # -S: no site-packages at all for the pure core (faster, and stricter)
+            [
+                sys.executable,
+                *(() if module in SANS_IO else ("-S",)),
+                "-c",
+                code,
+                module,
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

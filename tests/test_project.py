@@ -257,6 +257,17 @@ def test_an_upward_arrow_is_refused(module, dep):
     assert not _allowed(module, dep)
 
 
+def test_the_architecture_page_names_every_room():
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rooms = {
+        _room(name)
+        for name in _sources()
+        if name.startswith("harness.") and _room(name)
+    }
+    missing = sorted(r for r in rooms if f"`{r.replace('.', '/')}" not in page)
+    assert not missing, f"docs/architecture.md does not describe {missing}"
+
+
 def test_modules_stay_small():
     over = {
         str(path.relative_to(ROOT)): lines

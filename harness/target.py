@@ -1,6 +1,6 @@
 """The proxy under test: start it from a command template, wait for it, stop it.
 
-DESIGN.md, "The proxy under test": ``--proxy-cmd`` is a command template (argv split
+README.md, "Gate your own proxy": ``--proxy-cmd`` is a command template (argv split
 with shlex, no shell) with placeholders ``{port}`` (where the proxy must listen) and
 ``{upstream}`` (the mock's base URL); the same values also go in the environment as
 ``PORT``, ``OLLAMA_URL`` and ``OLLAMA_HOST``. ``--proxy-url`` is the URL template of the

@@ -84,8 +84,10 @@ ROOMS: dict[str, tuple[str, ...]] = {
     "harness.client": (),
     "harness.probe": ("harness.client", "harness.upstream"),
     "harness.upstream": ("harness.processes",),
-    "harness.layers": ("harness.processes",),
-    "harness.processes": (),
+    "harness.layers": ("harness.processes", "harness.deathsig"),
+    "harness.processes": ("harness.deathsig", "harness.watchdog"),
+    "harness.deathsig": (),  # the pre-exec hook every child gets
+    "harness.watchdog": (),  # a standalone survivor: stdlib only
     "harness.target": ("harness.processes",),
     "harness.bench": (),
     "harness.gate": ("harness",),  # every room below the entry points

@@ -148,7 +148,7 @@ def _case_of(item: pytest.Item) -> SSECase | None:
 
 
 def _run_gate(config: pytest.Config) -> Gate:
-    from harness.gate import plan as plans, report
+    from harness.gate import output, plan as plans
     from harness.gate.run import run
 
     values = plugin_values(config)
@@ -161,9 +161,8 @@ def _run_gate(config: pytest.Config) -> Gate:
     except (HarnessError, MockOllamaError) as exc:
         return Gate(None, str(exc) or type(exc).__name__, strict)
     if values["report_dir"]:
-        report.write_reports(
-            Path(values["report_dir"]),
-            report.documents(found, found.exit_status(strict)),
+        output.write_reports(
+            Path(values["report_dir"]), found, found.exit_status(strict)
         )
     return Gate(found, strict=strict)
 

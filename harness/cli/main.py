@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -30,7 +29,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from harness.gate import report
+    from harness.gate import output, report
     from harness.gate.run import run
 
     report_dir = Path(args.report_dir) if args.report_dir else None
@@ -38,8 +37,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     def failed(error: str, status: int) -> int:
         if report_dir is not None:
-            files = report.error_documents(target, error, status, time.time())
-            report.write_reports(report_dir, files)
+            output.write_error_report(report_dir, target, error, status)
         return status
 
     try:
@@ -60,7 +58,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{k}: {v}" for k, v in result.summary().items())
     print(f"sse-harness: {counts} in {result.duration_s:.1f} s -> exit {status}")
     if report_dir is not None:
-        written = report.write_reports(report_dir, report.documents(result, status))
+        written = output.write_reports(report_dir, result, status)
         print(f"sse-harness: wrote {' and '.join(map(str, written))}")
     return status
 

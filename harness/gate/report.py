@@ -1,6 +1,6 @@
 """Renderers of a run's results (pure): report.json, a Markdown summary, a terminal table.
 
-The JSON schema is DESIGN.md's:
+The JSON schema (also in README.md, "Gate your own proxy"):
 ``{"harness": {...}, "target": {...}, "results": [{check, layer, level, outcome,
 detail, metrics}], "summary": {OUTCOME: count}}`` plus ``baseline``, ``notes``,
 ``layers`` and ``logs``.
@@ -16,10 +16,6 @@ from harness.checks.model import Outcome, Result
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
-    from pathlib import Path
-
-    from harness.gate.config import RunConfig
-    from harness.gate.run import RunReport
 
 MARK = {
     Outcome.OK: "OK",
@@ -153,37 +149,9 @@ def to_terminal(results: Sequence[Result], *, width: int = 100) -> str:
     return "\n".join(out)
 
 
-def target_of(config: RunConfig) -> dict[str, Any]:
-    return {"cmd": config.proxy_cmd, "url": config.proxy_url, "dialect": config.dialect}
-
-
-def documents(found: RunReport, exit_status: int | None = None) -> dict[str, str]:
-    """The files of a finished run by name: ``report.json`` and ``summary.md``."""
-    c = found.config
-    return {
-        "report.json": to_json(
-            found.results,
-            version=__version__,
-            target=target_of(c),
-            layers=c.layers,
-            baseline=found.baseline,
-            notes=found.notes,
-            logs=found.logs,
-            duration_s=found.duration_s,
-            exit_status=exit_status,
-        ),
-        "summary.md": to_markdown(
-            found.results,
-            title=f"sse-harness {__version__}: {c.proxy_cmd or c.proxy_url}",
-            notes=found.notes,
-            baseline=found.baseline,
-        ),
-    }
-
-
-def error_documents(
+def error_json(
     target: Mapping[str, Any], error: str, exit_status: int, finished_at: float
-) -> dict[str, str]:
+) -> str:
     """``report.json`` of a run that could not judge anything (exit 2, or Ctrl-C)."""
     doc = {
         "harness": {"version": __version__},
@@ -194,18 +162,4 @@ def error_documents(
         "exit_status": exit_status,
         "finished_at": finished_at,
     }
-    return {"report.json": json.dumps(doc, indent=2) + "\n"}
-
-
-def write_reports(directory: Path, files: Mapping[str, str]) -> list[Path]:
-    """The one place report files are written, by the CLI and the plugin alike.
-
-    Each file is replaced atomically (a reader never sees half a report).
-    """
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in files.items():
-        tmp = directory / f".{name}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        written.append(tmp.replace(directory / name))
-    return written
+    return json.dumps(doc, indent=2) + "\n"

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from harness.checks import Check
 
 #: with --layer nginx the proxy must keep the connection alive: nginx's read timeout
-#: sits this far above the heartbeat budget (CHECKS.md IDLE-HEARTBEAT)
+#: sits this far above the heartbeat budget (IDLE-HEARTBEAT, docs/checks.md)
 READ_TIMEOUT_MARGIN_S = 2.0
 #: the client's own p99 lag (ms) reading the mock directly above which timing is coarse
 NOISY_P99_MS = 100

@@ -39,7 +39,6 @@ PURE = (
     "harness.checks.doc",
     "harness.gate.plan",
     "harness.gate.judge",
-    "harness.gate.options",
     "harness.probe.catalog",
     "harness.probe.requests",
     "harness.probe.dialects",

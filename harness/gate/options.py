@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import UsageError
+from harness.gate import validate
 from harness.probe.dialects import DEFAULT, DIALECTS
 
 if TYPE_CHECKING:
@@ -36,13 +37,14 @@ class Kind(enum.Enum):
 PARSE: dict[Kind, Any] = {Kind.INT: int, Kind.FLOAT: float}
 
 
-def positive(value: Any) -> str:
-    """'' when ``value`` is > 0, else why not."""
-    return "" if value > 0 else "must be > 0"
+def _seconds(option: str, value: float) -> float:
+    """Seconds within the option's bounds (harness.gate.validate.BOUNDS)."""
+    bound = validate.BOUNDS[option]
+    return validate.bounded_seconds(option, value, bound.low, bound.high, bound.reason)
 
 
-def port_or_zero(value: Any) -> str:
-    return "" if 0 <= value < 65536 else "not a TCP port"
+def _port_or_zero(option: str, value: int) -> int:
+    return validate.port(option, value, allow_zero=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +56,8 @@ class Option:
     metavar: str | None = None
     #: the ini key when it is not ``sse_<dest>`` (plural names of list options)
     ini_key: str = ""
-    #: '' when a value is acceptable, else the reason (checked by config_from)
-    validate: Callable[[Any], str] | None = None
+    #: ``check(option, value)`` raises a UsageError naming the option (config_from)
+    check_value: Callable[[str, Any], object] | None = None
 
     @property
     def dest(self) -> str:
@@ -76,9 +78,8 @@ class Option:
 
     def check(self, value: Any) -> None:
         """Raise a UsageError naming the option when ``value`` is not acceptable."""
-        problem = self.validate(value) if self.validate and value is not None else ""
-        if problem:
-            raise UsageError(f"{self.cli} {value}: {problem}")
+        if self.check_value is not None and value not in (None, [], ()):
+            self.check_value(self.cli, value)
 
     def from_ini(self, value: Any) -> Any:
         """An ini value (str, bool or list of lines) as the option's type."""
@@ -158,34 +159,35 @@ OPTIONS: tuple[Option, ...] = (
         (),
         "only checks whose id matches (fnmatch, repeatable, comma-separated)",
         "PATTERN",
+        check_value=validate.select_patterns,
     ),
     Option(
         "startup-timeout",
         Kind.FLOAT,
         60.0,
         "seconds to wait for the proxy to listen (default 60)",
-        validate=positive,
+        check_value=_seconds,
     ),
     Option(
         "mock-port",
         Kind.INT,
         0,
         "port of the mock upstream (needed when the proxy is already running)",
-        validate=port_or_zero,
+        check_value=_port_or_zero,
     ),
     Option(
         "idle-seconds",
         Kind.FLOAT,
         20.0,
         "upstream silence of IDLE-HEARTBEAT (default 20)",
-        validate=positive,
+        check_value=_seconds,
     ),
     Option(
         "heartbeat-budget",
         Kind.FLOAT,
         15.0,
         "longest gap allowed between heartbeats (default 15)",
-        validate=positive,
+        check_value=_seconds,
     ),
     Option(
         "http2",
@@ -193,8 +195,20 @@ OPTIONS: tuple[Option, ...] = (
         False,
         "talk HTTP/2 to the proxy itself (h2c, or TLS with an https URL)",
     ),
-    Option("ca", Kind.STR, None, "CA bundle for an https proxy URL"),
-    Option("cwd", Kind.STR, None, "working directory of the proxy command"),
+    Option(
+        "ca",
+        Kind.STR,
+        None,
+        "CA bundle for an https proxy URL",
+        check_value=validate.pem_certificate,
+    ),
+    Option(
+        "cwd",
+        Kind.STR,
+        None,
+        "working directory of the proxy command",
+        check_value=validate.existing_dir,
+    ),
     Option("strict", Kind.FLAG, False, "NON-STRICT outcomes fail too"),
     Option("report-dir", Kind.STR, None, "write report.json and summary.md here"),
 )

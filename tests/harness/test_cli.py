@@ -45,6 +45,10 @@ def one_line_error(capsys: pytest.CaptureFixture[str], needle: str) -> None:
             "--idle-seconds",
         ),
         (["run", "--proxy-cmd", "{prot}", "--proxy-url", URL], "--proxy-cmd"),
+        (["run", "--proxy-url", URL, "--mock-port", "70000"], "--mock-port 70000"),
+        (["run", "--idle-seconds", "9999"], "--idle-seconds 9999.0: at most 300 s"),
+        (["run", "--ca", "/nonexistent/ca.pem"], "--ca /nonexistent/ca.pem"),
+        (["run", "--cwd", "/nonexistent"], "--cwd /nonexistent: no such directory"),
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(argv, needle, capsys, tmp_path):

@@ -72,18 +72,18 @@ def _openai(job: Job) -> Seen:
     base = job.url.removesuffix("/chat/completions")
 
     def produce() -> Iterator[tuple[str, str]]:
-        client = OpenAI(
+        with OpenAI(
             base_url=base, api_key="sse-harness", max_retries=0, timeout=job.timeout_s
-        )
-        stream: Any = client.chat.completions.create(
-            model=job.model,
-            messages=[{"role": "user", "content": job.prompt}],
-            stream=True,
-        )
-        with stream:
-            for chunk in stream:
-                delta = chunk.choices[0].delta.content if chunk.choices else None
-                yield "chunk", delta or ""
+        ) as client:
+            stream: Any = client.chat.completions.create(
+                model=job.model,
+                messages=[{"role": "user", "content": job.prompt}],
+                stream=True,
+            )
+            with stream:
+                for chunk in stream:
+                    delta = chunk.choices[0].delta.content if chunk.choices else None
+                    yield "chunk", delta or ""
 
     return _bounded(job, produce, sdk=True)
 
@@ -92,16 +92,16 @@ def _ollama(job: Job) -> Seen:
     import ollama
 
     def produce() -> Iterator[tuple[str, str]]:
-        client = ollama.Client(host=_base(job.url), timeout=job.timeout_s)
-        if job.endpoint == "generate":
-            for part in client.generate(
-                model=job.model, prompt=job.prompt, stream=True
-            ):
-                yield "chunk", part.response or ""
-        else:
-            messages = [{"role": "user", "content": job.prompt}]
-            for reply in client.chat(model=job.model, messages=messages, stream=True):
-                yield "chunk", reply.message.content or ""
+        with ollama.Client(host=_base(job.url), timeout=job.timeout_s) as client:
+            if job.endpoint == "generate":
+                parts = client.generate(model=job.model, prompt=job.prompt, stream=True)
+                for part in parts:
+                    yield "chunk", part.response or ""
+            else:
+                messages = [{"role": "user", "content": job.prompt}]
+                replies = client.chat(model=job.model, messages=messages, stream=True)
+                for reply in replies:
+                    yield "chunk", reply.message.content or ""
 
     return _bounded(job, produce, sdk=True)
 

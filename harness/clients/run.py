@@ -7,9 +7,11 @@ bounded by ``timeout_s``. Everything started here is a managed process group.
 
 from __future__ import annotations
 
+import functools
 import json
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+import threading
+import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +33,7 @@ from harness.processes import install_signal_handlers
 from harness.upstream.mock import MockUpstream, start_mock
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from harness.clients.chromium import ChromiumDrivers
 
@@ -41,6 +43,8 @@ DEFAULT_MODEL = "qwen2.5:7b"
 PROMPT = "Say hello in several languages."
 #: fixed spacing of the clients' stream: 43 lines in ~0.65 s
 TIMING = "fixed:15"
+#: beyond the clients' timeout: process start-up, the browser's page load, kill grace
+JOIN_GRACE_S = 25.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +122,23 @@ def job_for(client: str, stream: Stream, run: ClientRun) -> Job | None:
     )
 
 
+def _collect(
+    jobs: list[Job], work: Callable[[], list[Seen]], into: dict[str, Seen]
+) -> None:
+    try:
+        results = work()
+    except Exception as exc:  # a driver bug must not eat the matrix
+        results = [Seen(error=f"driver failed: {type(exc).__name__}: {exc}")] * len(
+            jobs
+        )
+    for job, result in zip(jobs, results, strict=True):
+        into[job.client] = result
+
+
+def _one(job: Job, workdir: Path) -> list[Seen]:
+    return [_seen(job, workdir)]
+
+
 def _seen(job: Job, workdir: Path) -> Seen:
     spec = CLIENTS[job.client]
     if spec.family == "python":
@@ -142,25 +163,31 @@ def read_stream(
     in_browser = [j for j in jobs if CLIENTS[j.client].family == "chromium"]
     others = [j for j in jobs if CLIENTS[j.client].family != "chromium"]
     seen: dict[str, Seen] = {}
-    with ThreadPoolExecutor(max_workers=max(1, len(others) + 1)) as pool:
-        futures = {j.client: pool.submit(_seen, j, workdir) for j in others}
-        browser_future = (
-            pool.submit(browser.run, in_browser)
-            if browser is not None and in_browser
-            else None
+    tasks: list[tuple[list[Job], Callable[[], list[Seen]]]] = [
+        ([j], functools.partial(_one, j, workdir)) for j in others
+    ]
+    if browser is not None and in_browser:
+        tasks.append((in_browser, functools.partial(browser.run, in_browser)))
+    threads = []
+    for task_jobs, work in tasks:
+        thread = threading.Thread(
+            target=_collect, args=(task_jobs, work, seen), daemon=True
         )
-        for client, future in futures.items():
-            seen[client] = future.result()
-        if browser_future is not None:
-            for job, result in zip(in_browser, browser_future.result(), strict=True):
-                seen[job.client] = result
+        thread.start()
+        threads.append(thread)
+    # daemon threads: a driver blocked in a read never holds up exit or Ctrl-C
+    deadline = time.monotonic() + run.timeout_s + JOIN_GRACE_S
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
     dialect = make_dialect(
         stream.dialect, token_key=run.token_key, done_key=run.done_key
     )
     expected = expected_text()
     cells = []
     for job in jobs:
-        found = seen.get(job.client) or Seen(error="chromium is not running")
+        found = seen.get(job.client) or Seen(
+            error=f"timeout: the driver gave no result within {run.timeout_s:g} s"
+        )
         cell = judge(
             found, dialect, expected, client=job.client, target=stream.name, layer=layer
         )

@@ -15,7 +15,15 @@ function XMLHttpRequest() {
   const xhr = new Base();
   opened += 1;
   if (opened > 1) rec.result.reconnected = true;
+  let noted = false;
   xhr.addEventListener("readystatechange", () => {
+    if (!noted && xhr.readyState >= 2) {
+      noted = true;
+      // xmlhttprequest 1.8.0's open() resets its headers to its defaults (Accept: */*),
+      // and setRequestHeader appends: say what really went out
+      const accept = xhr.getRequestHeader("Accept");
+      if (accept !== "text/event-stream") rec.note(`the polyfill sent Accept: ${accept}`);
+    }
     if (xhr.readyState === 4) setImmediate(() => rec.finish());
   });
   return xhr;

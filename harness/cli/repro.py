@@ -1,8 +1,9 @@
 """``sse-harness repro issue-4788``: ollama#4788 reproduced with the clients people use.
 
 The mock as Ollama really is (NDJSON, ``Accept`` ignored) is read by every client
-directly (``POST /api/generate`` with ``Accept: text/event-stream``; target
-``ollama-direct``), then through the bundled reference proxy (``through-proxy``).
+directly (``POST /api/generate`` and ``/api/chat`` with ``Accept:
+text/event-stream``; targets ``ollama-direct`` and ``ollama-direct-chat``), then
+through the bundled reference proxy (``through-proxy``).
 ``--upstream-mode`` replays the same against a proposal (``sse-on-accept``,
 ``reject-415``, ``reject-406``). Writes ``clients.json``/``summary.md`` with
 ``--report-dir``; prints the verdict. Exit 0 (a repro is not a gate), 2 on a usage or
@@ -82,14 +83,22 @@ def _run(args: argparse.Namespace) -> int:
             "ollama",
             endpoint="generate",
         )
+        chat = Stream(
+            "ollama-direct-chat",
+            f"{mock.base_url}/api/chat",
+            "ndjson",
+            "ollama",
+            endpoint="chat",
+        )
         cells = read_stream(direct, run, workdir, browser=browser)
+        cells += read_stream(chat, run, workdir, browser=browser)
         with start_target(proxy_spec, mock.base_url, workdir=workdir) as proxy:
             through = Stream(
                 "through-proxy", proxy.url, "sse", "seed", get_url=proxy.url
             )
             cells += read_stream(through, run, workdir, browser=browser)
     found = matrix(
-        (direct, through),
+        (direct, chat, through),
         cells,
         (f"upstream mode: {args.upstream_mode}",),
     )

@@ -41,7 +41,12 @@ class Cell:
     def short(self) -> str:
         """The matrix entry: ``ok 43 ev`` or ``RED: why``."""
         if not self.red:
-            return f"ok ({self.tokens} tokens)"
+            first = (
+                f", first {self.first_token_ms:.0f} ms"
+                if self.first_token_ms is not None
+                else ""
+            )
+            return f"ok ({self.tokens} tokens{first})"
         if self.error is not None:
             why = self.error
         elif self.events == 0:
@@ -115,3 +120,35 @@ def to_markdown(matrix: Matrix, title: str = "Client compatibility") -> str:
     for note in matrix.notes:
         lines.append(f"- {note}")
     return "\n".join(lines) + "\n"
+
+
+def to_html(matrix: Matrix, title: str = "Client compatibility") -> str:
+    """The matrix as an HTML section (red cells marked), for the HTML report."""
+    from html import escape
+
+    columns: list[str] = []
+    for c in matrix.cells:
+        key = c.target if c.layer == "direct" else f"{c.target} ({c.layer})"
+        if key not in columns:
+            columns.append(key)
+    rows: dict[str, dict[str, Cell]] = {}
+    for c in matrix.cells:
+        key = c.target if c.layer == "direct" else f"{c.target} ({c.layer})"
+        rows.setdefault(c.client, {})[key] = c
+    out = [f'<section class="clients"><h2>{escape(title)}</h2><table>']
+    out.append(
+        "<tr><th>client</th>" + "".join(f"<th>{escape(k)}</th>" for k in columns)
+    )
+    for client, found in rows.items():
+        out.append(f"<tr><th>{escape(client)}</th>")
+        for key in columns:
+            cell = found.get(key)
+            if cell is None:
+                out.append("<td>—</td>")
+                continue
+            css = "red" if cell.red else "ok"
+            text = escape(cell.short().replace("**", ""))
+            out.append(f'<td class="{css}" title="{escape(cell.note)}">{text}</td>')
+        out.append("</tr>")
+    out.append("</table></section>")
+    return "\n".join(out) + "\n"

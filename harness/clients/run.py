@@ -234,10 +234,12 @@ def matrix(
 
 
 def write_matrix(found: Matrix, directory: Path, title: str) -> tuple[Path, Path]:
-    """``clients.json`` and ``summary.md`` (the Markdown matrix) in ``directory``."""
-    from harness.clients.model import to_json, to_markdown
+    """``clients.json``, ``summary.md`` (the Markdown matrix) and ``clients.html`` (the
+    matrix as an HTML section) in ``directory``; returns the first two."""
+    from harness.clients.model import to_html, to_json, to_markdown
     from harness.gate.run import write_file
 
+    write_file(directory, "clients.html", to_html(found, title))
     return (
         write_file(directory, "clients.json", to_json(found)),
         write_file(directory, "summary.md", to_markdown(found, title)),

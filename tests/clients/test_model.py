@@ -9,7 +9,14 @@ import sys
 import pytest
 
 from harness.clients.drivers import CLIENTS, Seen, Stream, fits, judge, method_for
-from harness.clients.model import Cell, Matrix, TargetInfo, to_json, to_markdown
+from harness.clients.model import (
+    Cell,
+    Matrix,
+    TargetInfo,
+    to_html,
+    to_json,
+    to_markdown,
+)
 from harness.clients.node_drivers import parse_result
 from harness.clients.stream import chat_lines, expected_text, generate_lines
 from harness.clients.verdict import say
@@ -100,8 +107,13 @@ def test_renderers():
     assert doc["targets"] == [{"name": "p", "url": "http://x/", "method": "POST"}]
     assert {c["client"]: c["red"] for c in doc["cells"]} == {"a": False, "b": True}
     md = to_markdown(m)
-    assert "| a | ok (3 tokens) |" in md and "**RED**: 0 events, no error" in md
+    assert (
+        "| a | ok (3 tokens, first 1 ms) |" in md
+        and "**RED**: 0 events, no error" in md
+    )
     assert "ignored silently" in say(cell(events=0, tokens=0))
+    html = to_html(m)
+    assert '<td class="red"' in html and '<td class="ok"' in html
 
 
 def test_stream_mixes_injection_and_multilingual():

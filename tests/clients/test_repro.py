@@ -29,7 +29,10 @@ def test_issue_4788_against_the_faithful_mock(
 ) -> None:
     status, doc = run_cli(["repro", "issue-4788"], tmp_path)
     assert status == 0
-    assert [t["name"] for t in doc["targets"]] == ["ollama-direct", "through-proxy"]
+    names = [t["name"] for t in doc["targets"]]
+    assert names == ["ollama-direct", "ollama-direct-chat", "through-proxy"]
+    assert cells_of(doc, "ollama-direct-chat")["react-native-sse"]["events"] == 0
+    assert cells_of(doc, "ollama-direct-chat")["ollama-js"]["text_ok"]
     direct = cells_of(doc, "ollama-direct")
     # the reporter's client: no token, no error — the stream is ignored silently
     rn = direct["react-native-sse"]

@@ -41,7 +41,8 @@ const { default: EventSource } = await import(
 
 const es = new EventSource(j.url, {
   method: j.method,
-  headers: Object.fromEntries(j.headers),
+  // the library sets Accept: text/event-stream itself
+  headers: Object.fromEntries(j.headers.filter(([k]) => k.toLowerCase() !== "accept")),
   body: j.body ?? undefined,
   timeoutBeforeConnection: 0,
   pollingInterval: 0,

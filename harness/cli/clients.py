@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from harness.gate.run import RunConfig
 
 
+REPO = Path(__file__).resolve().parents[2]
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message}\n")
@@ -61,9 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def target_config(args: argparse.Namespace) -> RunConfig:
-    """The one place this command leans on the gate's option table."""
-    from harness.gate.config import config_from
+    """The one place this command leans on the gate's option table. Without target
+    options the target is the bundled Starlette reference proxy."""
+    from harness.gate.config import BUNDLED_URL, config_from
 
+    if args.proxy_cmd is None and args.proxy_url is None:
+        args.proxy_cmd = f"{sys.executable} -m proxies.starlette_proxy"
+        args.proxy_url = BUNDLED_URL
+        args.cwd = args.cwd or str(REPO)
     return config_from(args)
 
 

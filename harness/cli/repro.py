@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from harness.cli.clients import REPO
     from harness.clients.drivers import Stream
     from harness.clients.run import (
         ClientRun,
@@ -68,7 +69,7 @@ def _run(args: argparse.Namespace) -> int:
     proxy_spec = TargetSpec(
         cmd=f"{sys.executable} -m proxies.starlette_proxy",
         url=BUNDLED_URL,
-        cwd=str(Path(__file__).resolve().parents[2]),
+        cwd=str(REPO),
     )
     mode = None if args.upstream_mode == "ollama" else args.upstream_mode
     with (

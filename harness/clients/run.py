@@ -256,7 +256,9 @@ def to_terminal(found: Matrix) -> str:
         if not c.text_ok and not why:
             why = "text differs from upstream's"
         lines.append(
-            f"{mark} {c.client:<28} {c.target:<16} events={c.events:<3} "
+            f"{mark} {c.client:<28} "
+            f"{c.target + ('' if c.layer == 'direct' else f' ({c.layer})'):<16} "
+            f"events={c.events:<3} "
             f"tokens={c.tokens:<3} first={first:<7} "
             f"{'reconnects ' if c.reconnected else ''}{why}"
         )

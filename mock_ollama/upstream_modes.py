@@ -6,8 +6,9 @@
 - ``sse-on-accept``: when ``text/event-stream`` is the *first* media type in
   ``Accept`` (ollama PR #11589), each NDJSON line ``L`` goes out as ``data: L`` and a
   blank line, with ``Content-Type: text/event-stream``; same timing, same writes.
-- ``reject-415``: the issue's last comment: an ``Accept`` that rules out NDJSON gets
-  415 with ``Accept-Post: application/x-ndjson``.
+- ``reject-415``: the issue's last comment: an ``Accept`` that rules out NDJSON (and
+  JSON, which Ollama's own clients ask for) gets 415 with
+  ``Accept-Post: application/x-ndjson``.
 - ``reject-406``: the same request gets RFC 9110's 406 (Not Acceptable), which is what
   an ``Accept`` the server cannot serve calls for (§15.5.7).
 
@@ -30,8 +31,10 @@ __all__ = ["MODES", "SSE_TYPE", "apply", "decide"]
 MODES = ("ollama", "sse-on-accept", "reject-415", "reject-406")
 SSE_TYPE = "text/event-stream"
 STREAM_PATHS = frozenset({"/api/chat", "/api/generate"})
-#: ranges under which NDJSON is acceptable (RFC 9110 12.5.1)
-NDJSON_RANGES = frozenset({"*/*", "application/*", NDJSON_TYPE})
+#: ranges a request may name and still get Ollama's stream (RFC 9110 12.5.1):
+#: application/json too, because Ollama's own clients (ollama-python, ollama-js) send
+#: ``Accept: application/json`` — a rule allowing only NDJSON would reject them
+NDJSON_RANGES = frozenset({"*/*", "application/*", NDJSON_TYPE, "application/json"})
 
 
 def _ranges(accept: str | None) -> list[tuple[str, float]]:
@@ -101,7 +104,7 @@ def apply(
     if verdict == "sse" and is_stream:
         return replace(outcome, schedule=_sse(schedule))
     if verdict == "reject":
-        message = f"Accept {accept!r} does not allow {NDJSON_TYPE}"
+        message = f"Accept {accept!r} allows neither {NDJSON_TYPE} nor application/json"
         if mode == "reject-415":
             rejected = json_answer({"error": message}, 415)
             extra = (("Accept-Post", NDJSON_TYPE),)

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = ["Cell", "Matrix", "TargetInfo", "to_json", "to_markdown"]
 
@@ -86,8 +90,11 @@ def to_json(matrix: Matrix) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def to_markdown(matrix: Matrix, title: str = "Client compatibility") -> str:
-    """One row per client, one column per target (and layer), then the notes."""
+def to_markdown(
+    matrix: Matrix, title: str = "Client compatibility", order: Sequence[str] = ()
+) -> str:
+    """One row per client (in ``order``, then as met), one column per target (and
+    layer), then the notes."""
     columns: list[tuple[str, str]] = []
     for c in matrix.cells:
         if (c.target, c.layer) not in columns:
@@ -96,6 +103,7 @@ def to_markdown(matrix: Matrix, title: str = "Client compatibility") -> str:
     for c in matrix.cells:
         if c.client not in clients:
             clients.append(c.client)
+    clients.sort(key=lambda name: order.index(name) if name in order else len(order))
     heads = [t if layer == "direct" else f"{t} ({layer})" for t, layer in columns]
     lines = [f"## {title}", "", "| client | " + " | ".join(heads) + " |"]
     lines.append("|---|" + "---|" * len(columns))

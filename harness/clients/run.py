@@ -242,7 +242,7 @@ def write_matrix(found: Matrix, directory: Path, title: str) -> tuple[Path, Path
     write_file(directory, "clients.html", to_html(found, title))
     return (
         write_file(directory, "clients.json", to_json(found)),
-        write_file(directory, "summary.md", to_markdown(found, title)),
+        write_file(directory, "summary.md", to_markdown(found, title, tuple(CLIENTS))),
     )
 
 

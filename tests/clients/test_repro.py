@@ -72,3 +72,20 @@ def test_sse_on_accept_proposal_is_judged_by_the_same_clients(
     assert rn["events"] == 0 and "Accept: */*, text/event-stream" in rn["note"]
     # the official client does not ask for SSE, so it still gets NDJSON
     assert direct["ollama-python"]["text_ok"]
+
+
+def test_reject_415_proposal_surfaces_an_error_only_where_clients_check_status(
+    client_tools: None, tmp_path: Path
+) -> None:
+    argv = ["repro", "issue-4788", "--upstream-mode", "reject-415"]
+    argv += ["--client", "eventsource", "--client", "chromium-seed-hook"]
+    argv += ["--client", "ollama-python"]
+    status, doc = run_cli(argv, tmp_path)
+    assert status == 0
+    direct = cells_of(doc, "ollama-direct")
+    assert "415" in direct["eventsource"]["error"]
+    # the seed hook never looks at the status: still silent
+    assert direct["chromium-seed-hook"]["events"] == 0
+    assert direct["chromium-seed-hook"]["error"] is None
+    # Ollama's own client asks for application/json and still gets its stream
+    assert direct["ollama-python"]["text_ok"]

@@ -24,6 +24,8 @@ NOW = Now("Thu, 01 Jan 2026 00:00:00 GMT", "2026-01-01T00:00:00Z", 0)
         ("reject-415", "*/*", "as-is"),
         ("reject-415", "application/x-ndjson;q=0, text/event-stream", "reject"),
         ("reject-406", None, "as-is"),
+        # what ollama-python and ollama-js send
+        ("reject-415", "application/json", "as-is"),
     ],
 )
 def test_decide(mode, accept, want):

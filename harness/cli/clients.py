@@ -65,13 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def target_config(args: argparse.Namespace) -> RunConfig:
     """The one place this command leans on the gate's option table. Without target
-    options the target is the bundled Starlette reference proxy."""
+    options the target is the bundled Starlette reference proxy (GET included)."""
     from harness.gate.config import BUNDLED_URL, config_from
 
     if args.proxy_cmd is None and args.proxy_url is None:
         args.proxy_cmd = f"{sys.executable} -m proxies.starlette_proxy"
         args.proxy_url = BUNDLED_URL
         args.cwd = args.cwd or str(REPO)
+        args.get = True  # the bundled proxy serves GET ?prompt= too
     return config_from(args)
 
 

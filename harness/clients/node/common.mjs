@@ -8,11 +8,15 @@ export function job() {
 }
 
 export function recorder(timeoutMs) {
-  const t0 = performance.now();
+  let t0 = performance.now();
   const result = { events: [], error: null, reconnected: false, note: "" };
   let done = false;
   const rec = {
     result,
+    // call right before the request: first-token times count from there
+    start() {
+      t0 = performance.now();
+    },
     event(type, data) {
       result.events.push([String(type), String(data), performance.now() - t0]);
     },

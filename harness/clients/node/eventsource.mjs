@@ -6,6 +6,7 @@ import { job, recorder } from "./common.mjs";
 const j = job();
 const rec = recorder(j.timeout_s * 1000);
 let requests = 0;
+rec.start();
 const es = new EventSource(j.url, {
   fetch: (url, init) => {
     requests += 1;

@@ -6,6 +6,7 @@ import { job, recorder, requestInit } from "./common.mjs";
 const j = job();
 const rec = recorder(j.timeout_s * 1000);
 try {
+  rec.start();
   const response = await fetch(j.url, requestInit(j));
   if (!response.ok) rec.fail(`HTTP ${response.status}`);
   const parser = createParser({

@@ -6,6 +6,7 @@ const j = job();
 const rec = recorder(j.timeout_s * 1000);
 const base = new URL(j.url).origin;
 try {
+  rec.start();
   const client = new Ollama({ host: base });
   if (j.endpoint === "generate") {
     const stream = await client.generate({ model: j.model, prompt: j.prompt, stream: true });

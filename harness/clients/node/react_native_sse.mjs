@@ -39,6 +39,7 @@ const { default: EventSource } = await import(
   "data:text/javascript;base64," + Buffer.from(source).toString("base64")
 );
 
+rec.start();
 const es = new EventSource(j.url, {
   method: j.method,
   // the library sets Accept: text/event-stream itself

@@ -5,7 +5,7 @@
 ``replay.play`` so that headers, chunk boundaries and timing are exact and logged in
 ``app.state.exchange_log``.
 
-Routes as in ``server/routes.go`` ``GenerateRoutes`` (reference/ollama-api.md 1.1).
+Routes as in ``server/routes.go`` ``GenerateRoutes``.
 gin answers an unknown path with 404 ``404 page not found`` and a known path with the
 wrong method with 405 and ``Allow`` listing the methods registered for it, in the order
 gin's method trees were created (HEAD, GET, POST, DELETE).

@@ -233,11 +233,18 @@ def matrix(
     return Matrix(infos, tuple(cells), tuple(notes))
 
 
+def write_file(directory: Path, name: str, text: str) -> Path:
+    """Write ``directory/name`` atomically (a reader never sees half a file)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / f".{name}.tmp"
+    tmp.write_text(text, encoding="utf-8")
+    return tmp.replace(directory / name)
+
+
 def write_matrix(found: Matrix, directory: Path, title: str) -> tuple[Path, Path]:
     """``clients.json``, ``summary.md`` (the Markdown matrix) and ``clients.html`` (the
     matrix as an HTML section) in ``directory``; returns the first two."""
     from harness.clients.model import to_html, to_json, to_markdown
-    from harness.gate.run import write_file
 
     write_file(directory, "clients.html", to_html(found, title))
     return (

@@ -1,5 +1,5 @@
 // The pure core of the Node reference proxy: request admission and the NDJSON -> SSE
-// translation of the seed dialect (contracts.md). No I/O here; server.mjs moves bytes.
+// translation of the seed dialect (proxies/README.md). No I/O here; server.mjs moves bytes.
 
 export const ACCEPTED_TYPE = "application/json";
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -1,6 +1,6 @@
 // A correct reference proxy on Node 20 with no npm dependencies: node:http + global
 // fetch + AbortController. Ollama /api/chat NDJSON in, seed-dialect SSE out
-// (contracts.md, "Seed dialect"); same behaviour as proxies/starlette_proxy.
+// (proxies/README.md); same behaviour as proxies/starlette_proxy.
 // The pure part (admission, NDJSON -> SSE) is core.mjs; this file is the I/O.
 //
 //   PORT=8000 OLLAMA_URL=http://127.0.0.1:11434 node proxies/node_proxy/server.mjs

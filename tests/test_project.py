@@ -47,6 +47,11 @@ PURE = (
     "harness.probe.transcript",
     "harness.upstream.exchanges",
     "harness.gate.report",
+    "harness.clients",
+    "harness.clients.model",
+    "harness.clients.verdict",
+    "harness.clients.drivers",
+    "harness.clients.stream",
     "mock_ollama",
     "mock_ollama.errors",
     "mock_ollama.config",
@@ -68,6 +73,7 @@ PURE = (
     "mock_ollama.native_endpoints",
     "mock_ollama.openai",
     "mock_ollama.openai_endpoints",
+    "mock_ollama.upstream_modes",
 )
 #: sans-IO but not stdlib-only: protocol state machines from well-kept libraries
 SANS_IO = {"harness.client.sessions": ("h11", "h2", "hpack", "hyperframe")}
@@ -93,6 +99,10 @@ ROOMS: dict[str, tuple[str, ...]] = {
     "harness.watchdog": (),  # a standalone survivor: stdlib only
     "harness.target": ("harness.processes",),
     "harness.bench": (),
+    "harness.clients": (
+        "harness.processes",
+        "harness.upstream",
+    ),  # real client libraries
     "harness.gate": ("harness",),  # every room below the entry points
     "mock_ollama": (),
     "proxies": (),  # reference proxies stand alone: no harness, no mock

@@ -44,6 +44,17 @@ export function admitHead(method, headers) {
   return null;
 }
 
+// GET /api/v1/complete?prompt=… (the browser's EventSource can only GET). The target
+// URI includes the query (RFC 9110 7.1): without `prompt` the route stays POST-only.
+export function admitGet(query, headers) {
+  const prompt = query.get("prompt");
+  if (prompt === null) return [405, "method GET not allowed without ?prompt=", { Allow: "POST" }];
+  if (!acceptsEventStream(headers.accept)) {
+    return [406, `Accept ${JSON.stringify(headers.accept)} does not allow text/event-stream`, {}];
+  }
+  return { prompt, model: query.get("model") || null };
+}
+
 export function parseBody(body) {
   if (body.length > MAX_BODY_BYTES) return [413, `request body larger than ${MAX_BODY_BYTES} bytes`];
   let value;

@@ -49,10 +49,10 @@ def add_client_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from harness.gate.config import add_run_options
+    from harness.gate.options import add_to_argparse
 
     p = _Parser(prog="sse-harness clients", description=__doc__)
-    add_run_options(p)
+    add_to_argparse(p, exclude=("strict", "report-dir"))
     p.add_argument(
         "--get",
         action="store_true",
@@ -73,7 +73,7 @@ def target_config(args: argparse.Namespace) -> RunConfig:
         args.proxy_url = BUNDLED_URL
         args.cwd = args.cwd or str(REPO)
         args.get = True  # the bundled proxy serves GET ?prompt= too
-    return config_from(args)
+    return config_from(vars(args))
 
 
 def _run(args: argparse.Namespace) -> int:

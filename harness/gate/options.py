@@ -19,7 +19,7 @@ from harness.probe.dialects import DEFAULT, DIALECTS
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Callable
+    from collections.abc import Callable, Collection
 
     import pytest
 
@@ -215,9 +215,14 @@ OPTIONS: tuple[Option, ...] = (
 BY_DEST = {option.dest: option for option in OPTIONS}
 
 
-def add_to_argparse(parser: argparse.ArgumentParser) -> None:
-    """The options as ``sse-harness run`` spells them (``--proxy-cmd``...)."""
+def add_to_argparse(
+    parser: argparse.ArgumentParser, *, exclude: Collection[str] = ()
+) -> None:
+    """The options as ``sse-harness run`` spells them (``--proxy-cmd``...), but those
+    named in ``exclude`` (e.g. a command with report files of its own)."""
     for option in OPTIONS:
+        if option.name in exclude:
+            continue
         extra: dict[str, Any] = {"help": option.help}
         if option.metavar:
             extra["metavar"] = option.metavar

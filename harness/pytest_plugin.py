@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -157,7 +157,9 @@ def _run_gate(config: pytest.Config) -> Gate:
         c = run_config(config)
         wants: tuple[tuple[str, str], ...] = config.stash.get(WANTS_KEY, ())
         plan = plans.only(wants, c.layers)
-        found = run(c, plan=plan)
+        # the report names the layers this run judged, not every configured one
+        judged = replace(c, layers=tuple(layer for layer, _ in plan.layers))
+        found = run(judged, plan=plan)
     except (HarnessError, MockOllamaError) as exc:
         return Gate(None, str(exc) or type(exc).__name__, strict)
     if values["report_dir"]:

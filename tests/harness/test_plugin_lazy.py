@@ -113,20 +113,28 @@ def test_k_runs_only_the_probes_of_the_surviving_item(suite, tmp_path):
         f"PYTHONPATH={ROOT}",
         "--sse-report-dir",
         str(reports),
+        "--sse-layer",
+        "direct",
+        "--sse-layer",
+        "nginx",
         "-k",
-        "HDR-STATUS-200 or REQ-METHOD",
+        "HDR-STATUS-200-direct or REQ-METHOD",
         "--deselect",
         "test_suite.py::test_check[REQ-METHOD-direct]",
+        "--deselect",
+        "test_suite.py::test_check[REQ-METHOD-nginx]",
         timeout=240,
     )
     result.assert_outcomes(passed=1)
     probes = [line for line in spied(suite) if not line.startswith("process")]
     # one probe, no idle probe, no client self-test (no LAT check survived)
     assert probes == ["probe valid"]
+    assert not [line for line in spied(suite) if "nginx" in line]
     doc = json.loads((reports / "report.json").read_text())
     assert [(r["check"], r["layer"]) for r in doc["results"]] == [
         ("HDR-STATUS-200", "direct")
     ]
+    assert doc["layers"] == ["direct"]  # the nginx items were deselected: no nginx
 
 
 @pytest.mark.slow

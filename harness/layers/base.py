@@ -97,7 +97,7 @@ class LayerSpec:
     @property
     def name(self) -> str:
         """The canonical spelling, e.g. ``nginx`` or ``buffer:4096:500``."""
-        if self.kind == "buffer":
+        if self.facts.stores:
             ms = self.hold_ms
             ms_text = str(int(ms)) if ms.is_integer() else repr(ms)
             return f"buffer:{self.hold_bytes}:{ms_text}"

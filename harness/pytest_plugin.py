@@ -6,6 +6,9 @@
   lazily, once, from the session fixture ``sse_gate``, for exactly the items that
   survived ``-k``, ``-m``, ``--deselect`` and ``--lf`` (``--collect-only`` starts nothing).
 - Options come from the table of harness.gate.options: ``--sse-NAME``, ini ``sse_NAME``.
+  A bad one is a usage error (exit 4, no item runs): checked at configure time when an
+  ``--sse-`` option is on the command line, else when the suite's items are collected;
+  plain runs of other tests never read them.
 - Fixtures for users' own tests: ``mock_ollama`` (the mock upstream, a child process),
   ``proxy_under_test`` (the proxy started against it), ``probe_evidence`` (send one probe
   to the proxy and get its Evidence: observation, transcript, upstream exchanges).
@@ -16,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import re
 import tempfile
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from harness.errors import HarnessError
-from harness.gate.options import add_to_pytest, plugin_values
+from harness.gate.options import PLUGIN_OPTIONS, add_to_pytest, plugin_values
 from mock_ollama.errors import MockOllamaError
 
 if TYPE_CHECKING:
@@ -40,6 +44,8 @@ if TYPE_CHECKING:
 WANTS_KEY: pytest.StashKey[tuple[tuple[str, str], ...]] = pytest.StashKey()
 GATE_KEY: pytest.StashKey[Gate] = pytest.StashKey()
 CONFIG_KEY: pytest.StashKey[RunConfig] = pytest.StashKey()
+#: the usage error found while parametrizing the suite (raised once collection ends)
+USAGE_KEY: pytest.StashKey[str] = pytest.StashKey()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +116,22 @@ def run_config(config: pytest.Config) -> RunConfig:
     return found
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """An ``--sse-`` option on the command line: check them all now (pytest.UsageError,
+    exit 4, nothing collected, nothing started)."""
+    given = any(config.getoption(f"sse_{o.dest}") for o in PLUGIN_OPTIONS)
+    if given:
+        from harness.errors import UsageError
+
+        try:
+            run_config(config)
+        except UsageError as exc:
+            raise pytest.UsageError(str(exc)) from None
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """One item per check and layer; a bad option is one collection error, not N."""
+    """One item per check and layer; a bad option (from the ini file) is one usage
+    error once collection ends, not N failed items."""
     if "sse_case" not in metafunc.fixturenames:
         return
     from harness.checks import select
@@ -120,7 +140,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     try:
         c = run_config(metafunc.config)
     except UsageError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        metafunc.config.stash[USAGE_KEY] = str(exc)
+        return
     cases = [
         SSECase(check.id, layer) for layer in c.layers for check in select(c.select)
     ]
@@ -134,7 +155,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
     This runs after all of ``pytest_collection_modifyitems`` (``-k``, ``-m``,
     ``--deselect``, and ``--lf``, whose wrapper filters after every plain hook).
+    A usage error found while parametrizing ends the session here (exit 4).
     """
+    problem = session.config.stash.get(USAGE_KEY, "")
+    if problem:
+        raise pytest.UsageError(problem)
     cases = (_case_of(item) for item in session.items)
     session.config.stash[WANTS_KEY] = tuple(
         (case.check, case.layer) for case in cases if case is not None
@@ -148,11 +173,19 @@ def _case_of(item: pytest.Item) -> SSECase | None:
 
 
 def _run_gate(config: pytest.Config) -> Gate:
+    """Run the gate; with --sse-report-dir, clear the report files first, then write
+    them (stamped with pytest's command line), or report.json with the error."""
     from harness.gate import output, plan as plans
+    from harness.gate.files import remove_stale
     from harness.gate.run import run
 
     values = plugin_values(config)
     strict = bool(values["strict"])
+    reports = Path(values["report_dir"]) if values["report_dir"] else None
+    argv = ["pytest", *config.invocation_params.args]
+    started = time.time()
+    if reports is not None:
+        remove_stale(reports)
     try:
         c = run_config(config)
         wants: tuple[tuple[str, str], ...] = config.stash.get(WANTS_KEY, ())
@@ -161,11 +194,16 @@ def _run_gate(config: pytest.Config) -> Gate:
         judged = replace(c, layers=tuple(layer for layer, _ in plan.layers))
         found = run(judged, plan=plan)
     except (HarnessError, MockOllamaError) as exc:
-        return Gate(None, str(exc) or type(exc).__name__, strict)
-    if values["report_dir"]:
-        output.write_reports(
-            Path(values["report_dir"]), found, found.exit_status(strict)
-        )
+        error = str(exc) or type(exc).__name__
+        if reports is not None:
+            stamp = output.stamp(started, argv)
+            keys = {"cmd": "proxy_cmd", "url": "proxy_url", "dialect": "dialect"}
+            target = {key: values[dest] for key, dest in keys.items()}
+            output.write_error_report(reports, target, error, 2, stamp)
+        return Gate(None, error, strict)
+    if reports is not None:
+        stamp = output.stamp(started, argv)
+        output.write_reports(reports, found, found.exit_status(strict), stamp)
     return Gate(found, strict=strict)
 
 

@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     from harness.gate.options import add_to_argparse
 
     p = _Parser(prog="sse-harness clients", description=__doc__)
-    add_to_argparse(p, exclude=("strict", "report-dir"))
+    add_to_argparse(p, exclude=("strict", "report-dir", "quiet"))
     p.add_argument(
         "--get",
         action="store_true",

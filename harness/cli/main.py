@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -28,29 +29,52 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """Check every option (also that the report can be written) before anything
+    starts; a usage error writes nothing. Then clear the report files this run writes,
+    run with progress on stderr and SIGTERM trapped, and write the stamped reports."""
     from harness.gate import output, report
+    from harness.gate.files import remove_stale
+    from harness.gate.progress import make_progress
     from harness.gate.run import run
+    from harness.gate.signals import exit_status, trapped
 
+    started = time.time()
+    try:
+        config = config_from(vars(args))
+    except HarnessError as exc:
+        print(f"sse-harness run: error: {exc}", file=sys.stderr)
+        return 2
     report_dir = Path(args.report_dir) if args.report_dir else None
-    target = {"cmd": args.proxy_cmd, "url": args.proxy_url, "dialect": args.dialect}
+    if report_dir is not None:
+        remove_stale(report_dir)
 
     def failed(error: str, status: int) -> int:
         if report_dir is not None:
-            output.write_error_report(report_dir, target, error, status)
+            stamp = output.stamp(started, argv)
+            target = output.target_of(config)
+            output.write_error_report(report_dir, target, error, status, stamp)
         return status
 
+    progress = make_progress(args.quiet)
     try:
-        result = run(config_from(vars(args)))
+        with trapped():
+            result = run(config, progress=progress)
     except (HarnessError, MockOllamaError) as exc:
+        progress.close()
         print(f"sse-harness run: error: {exc}", file=sys.stderr)
         return failed(str(exc), 2)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        progress.close()
+        status = exit_status(exc)
+        what = "terminated (SIGTERM)" if status == 143 else "interrupted (SIGINT)"
         print(
-            "sse-harness run: interrupted; every started process was stopped",
+            f"sse-harness run: {what}; every started process was stopped",
             file=sys.stderr,
         )
-        return failed("interrupted", 130)
+        return failed(what, status)
+    finally:
+        progress.close()
     status = result.exit_status(args.strict)
     print(report.to_terminal(result.results))
     for note in result.notes:
@@ -58,13 +82,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{k}: {v}" for k, v in result.summary().items())
     print(f"sse-harness: {counts} in {result.duration_s:.1f} s -> exit {status}")
     if report_dir is not None:
-        written = output.write_reports(report_dir, result, status)
+        stamp = output.stamp(started, argv)
+        written = output.write_reports(report_dir, result, status, stamp)
         print(f"sse-harness: wrote {' and '.join(map(str, written))}")
     return status
 
 
 def cmd_checks(args: argparse.Namespace) -> int:
     from harness.checks import select
+    from harness.gate.validate import select_patterns
+
+    try:  # a pattern matching nothing is a usage error, not an empty list
+        select_patterns("PATTERN", args.select)
+    except HarnessError as exc:
+        print(f"sse-harness checks: error: {exc}", file=sys.stderr)
+        return 2
 
     if args.markdown:
         from harness.checks.doc import render_markdown
@@ -86,7 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--version", action="version", version=f"sse-harness {__version__}"
     )
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    # not required=True: argparse would then name the missing command before an
+    # unknown option (``sse-harness --bogus``); main() reports a missing command itself
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     run = sub.add_parser(
         "run", help="start the mock and the proxy, run the checks, write the report"
     )
@@ -124,10 +158,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from harness.cli.repro import main as repro_main
 
         return {"clients": clients_main, "repro": repro_main}[argv[0]](argv[1:])
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.error("a command is required: run, checks, parse, clients or repro")
     try:
-        handler = {"run": cmd_run, "checks": cmd_checks}[args.command]
-        return handler(args)
+        if args.command == "run":
+            return cmd_run(args, ["sse-harness", *argv])
+        return cmd_checks(args)
     except KeyboardInterrupt:
         print("sse-harness: interrupted", file=sys.stderr)
         return 130

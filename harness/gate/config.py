@@ -75,6 +75,21 @@ def _pair(text: str, sep: str, option: str) -> tuple[str, str]:
     return name.strip(), value.strip() if sep == ":" else value
 
 
+def check_templates(cmd: str | None, url: str) -> None:
+    """The proxy command and URL templates as start_target will fill them, checked
+    before anything starts (a bad placeholder is a usage error, not a late one)."""
+    from harness.target import URL_OPTION, check_url, split_command, substitute
+
+    if cmd is not None:
+        split_command(cmd, {"port": "1", "upstream": "http://127.0.0.1:1"})
+    elif "{port}" in url:
+        raise UsageError(
+            f"{URL_OPTION} contains {{port}} but there is no --proxy-cmd to start "
+            "the proxy on a port of our choice: give the proxy's real port"
+        )
+    check_url(substitute(url, {"port": "1"}, URL_OPTION))
+
+
 def config_from(values: Mapping[str, Any]) -> RunConfig:
     """The RunConfig of option values keyed by ``dest`` (``vars(args)`` of the CLI)."""
     from harness.layers import parse_layer
@@ -93,6 +108,7 @@ def config_from(values: Mapping[str, Any]) -> RunConfig:
             "without --proxy-cmd the proxy is assumed running: give "
             "--mock-port, the port its upstream points at"
         )
+    check_templates(cmd, url)
     layers = tuple(v["layer"]) or ("direct",)
     for layer in layers:
         parse_layer(layer)

@@ -47,6 +47,15 @@ def _port_or_zero(option: str, value: int) -> int:
     return validate.port(option, value, allow_zero=True)
 
 
+def _report_dir(option: str, value: str) -> None:
+    """Nothing of the gate runs when its report cannot be written (issue 12)."""
+    from pathlib import Path
+
+    from harness.gate.files import preflight
+
+    preflight(Path(value))
+
+
 @dataclass(frozen=True, slots=True)
 class Option:
     name: str
@@ -58,6 +67,8 @@ class Option:
     ini_key: str = ""
     #: ``check(option, value)`` raises a UsageError naming the option (config_from)
     check_value: Callable[[str, Any], object] | None = None
+    #: False: ``sse-harness run`` only (pytest has its own, e.g. ``-q`` and capture)
+    plugin: bool = True
 
     @property
     def dest(self) -> str:
@@ -210,9 +221,24 @@ OPTIONS: tuple[Option, ...] = (
         check_value=validate.existing_dir,
     ),
     Option("strict", Kind.FLAG, False, "NON-STRICT outcomes fail too"),
-    Option("report-dir", Kind.STR, None, "write report.json and summary.md here"),
+    Option(
+        "quiet",
+        Kind.FLAG,
+        False,
+        "no progress on stderr (default: a live line on a terminal, else plain lines)",
+        plugin=False,
+    ),
+    Option(
+        "report-dir",
+        Kind.STR,
+        None,
+        "write report.json and summary.md here",
+        check_value=_report_dir,
+    ),
 )
 BY_DEST = {option.dest: option for option in OPTIONS}
+#: the options the pytest plugin offers (``--sse-NAME``, ini ``sse_NAME``)
+PLUGIN_OPTIONS = tuple(option for option in OPTIONS if option.plugin)
 
 
 def add_to_argparse(
@@ -240,7 +266,7 @@ def add_to_argparse(
 def add_to_pytest(parser: pytest.Parser) -> None:
     """The options as the plugin spells them (``--sse-proxy-cmd``, ini ``sse_proxy_cmd``)."""
     group = parser.getgroup("sse-harness", "SSE proxy conformance (sse-harness)")
-    for option in OPTIONS:
+    for option in PLUGIN_OPTIONS:
         extra: dict[str, Any] = {"help": option.help, "dest": f"sse_{option.dest}"}
         if option.metavar:
             extra["metavar"] = option.metavar
@@ -261,7 +287,7 @@ def add_to_pytest(parser: pytest.Parser) -> None:
 def plugin_values(config: pytest.Config) -> dict[str, Any]:
     """Every option's value: the command line, else the ini file, else the default."""
     values: dict[str, Any] = {}
-    for option in OPTIONS:
+    for option in PLUGIN_OPTIONS:
         value = config.getoption(f"sse_{option.dest}")
         if value is None:
             value = option.from_ini(config.getini(option.ini))

@@ -1,20 +1,22 @@
 """Writing a run's report files: the one place, for ``sse-harness run`` and the plugin.
 
 The renderers are pure (harness.gate.report); each file is written atomically by
-harness.gate.files, so a reader never sees half a report.
+harness.gate.files, so a reader never sees half a report, and each is stamped (start
+time, duration, harness version, command line: files.Stamp).
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import TYPE_CHECKING, Any
 
 from harness import __version__
 from harness.gate import report
-from harness.gate.files import write_atomic
+from harness.gate.files import Stamp, write_atomic
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
     from harness.gate.config import RunConfig
@@ -25,9 +27,23 @@ def target_of(config: RunConfig) -> dict[str, Any]:
     return {"cmd": config.proxy_cmd, "url": config.proxy_url, "dialect": config.dialect}
 
 
-def documents(found: RunReport, exit_status: int | None = None) -> dict[str, str]:
+def stamp(started: float, argv: Sequence[str] | None = None) -> Stamp:
+    """The stamp of a run that began at ``started`` (epoch seconds) and ends now;
+    ``argv`` defaults to this process's command line."""
+    return Stamp.of(
+        started,
+        time.time() - started,
+        __version__,
+        sys.argv if argv is None else argv,
+    )
+
+
+def documents(
+    found: RunReport, exit_status: int | None = None, run: Stamp | None = None
+) -> dict[str, str]:
     """The files of a finished run by name: ``report.json`` and ``summary.md``."""
     c = found.config
+    stamp_of = run or Stamp.of(found.started_at, found.duration_s, __version__, ())
     return {
         "report.json": report.to_json(
             found.results,
@@ -39,27 +55,37 @@ def documents(found: RunReport, exit_status: int | None = None) -> dict[str, str
             logs=found.logs,
             duration_s=found.duration_s,
             exit_status=exit_status,
+            run=stamp_of.to_json(),
         ),
         "summary.md": report.to_markdown(
             found.results,
             title=f"sse-harness {__version__}: {c.proxy_cmd or c.proxy_url}",
             notes=found.notes,
             baseline=found.baseline,
+            stamp=stamp_of.line(),
         ),
     }
 
 
 def write_reports(
-    directory: Path, found: RunReport, exit_status: int | None = None
+    directory: Path,
+    found: RunReport,
+    exit_status: int | None = None,
+    run: Stamp | None = None,
 ) -> list[Path]:
     """``report.json`` and ``summary.md`` of a finished run, in ``directory``."""
-    files = documents(found, exit_status)
+    files = documents(found, exit_status, run)
     return [write_atomic(directory / name, text) for name, text in files.items()]
 
 
 def write_error_report(
-    directory: Path, target: Mapping[str, Any], error: str, exit_status: int
+    directory: Path,
+    target: Mapping[str, Any],
+    error: str,
+    exit_status: int,
+    run: Stamp | None = None,
 ) -> Path:
     """``report.json`` of a run that ended without verdicts (exit 2, or Ctrl-C)."""
-    text = report.error_json(target, error, exit_status, time.time())
+    stamped = run.to_json() if run else None
+    text = report.error_json(target, error, exit_status, time.time(), stamped)
     return write_atomic(directory / "report.json", text)

@@ -44,7 +44,9 @@ def to_json(
     logs: Mapping[str, str] | None = None,
     duration_s: float | None = None,
     exit_status: int | None = None,
+    run: Mapping[str, Any] | None = None,
 ) -> str:
+    """``report.json``; ``run`` is the stamp (start, duration, version, argv)."""
     doc: dict[str, Any] = {
         "harness": {"version": version},
         "target": dict(target),
@@ -70,6 +72,8 @@ def to_json(
         doc["duration_s"] = duration_s
     if exit_status is not None:
         doc["exit_status"] = exit_status
+    if run:
+        doc["run"] = dict(run)
     if logs:
         doc["logs"] = dict(logs)
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
@@ -100,14 +104,17 @@ def to_markdown(
     title: str,
     notes: Sequence[str] = (),
     baseline: Mapping[str, float] | None = None,
+    stamp: str = "",
 ) -> str:
-    """A summary fit for a CI job summary: verdict line, matrix, then every failure."""
+    """A summary fit for a CI job summary: verdict line, matrix, then every failure;
+    ``stamp`` (when, how long, which harness, which command) under the title."""
     counts = summary(results)
     failed = counts.get("FAILED", 0)
     verdict = "❌ FAILED" if failed else "✅ passed"
     lines = [
         f"# {title}",
         "",
+        *((stamp, "") if stamp else ()),
         f"**{verdict}** — " + ", ".join(f"{k}: {v}" for k, v in counts.items()),
         "",
     ]
@@ -150,10 +157,14 @@ def to_terminal(results: Sequence[Result], *, width: int = 100) -> str:
 
 
 def error_json(
-    target: Mapping[str, Any], error: str, exit_status: int, finished_at: float
+    target: Mapping[str, Any],
+    error: str,
+    exit_status: int,
+    finished_at: float,
+    run: Mapping[str, Any] | None = None,
 ) -> str:
     """``report.json`` of a run that could not judge anything (exit 2, or Ctrl-C)."""
-    doc = {
+    doc: dict[str, Any] = {
         "harness": {"version": __version__},
         "target": dict(target),
         "results": [],
@@ -162,4 +173,6 @@ def error_json(
         "exit_status": exit_status,
         "finished_at": finished_at,
     }
+    if run:
+        doc["run"] = dict(run)
     return json.dumps(doc, indent=2) + "\n"

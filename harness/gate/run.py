@@ -9,9 +9,8 @@ process group stopped on exit, Ctrl-C or SIGTERM; every wait is bounded.
 from __future__ import annotations
 
 import asyncio
-import tempfile
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +23,8 @@ from harness.gate import plan as plans
 from harness.gate.calibrate import calibrate
 from harness.gate.config import RunConfig
 from harness.gate.judge import judge_layer
+from harness.gate.progress import Progress, Silent, tick
+from harness.gate.workdir import run_workdir
 from harness.layers import LayerHandle, open_layer, parse_layer
 from harness.probe.catalog import PROBES, Probe
 from harness.probe.dialects import make_dialect
@@ -33,7 +34,7 @@ from harness.target import RunningTarget, start_target
 from harness.upstream.mock import MockUpstream, start_mock
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Mapping
 
     from harness.checks import Check
 
@@ -100,6 +101,7 @@ class _Gate:
     mock: MockUpstream
     proxy: RunningTarget
     baseline: Mapping[str, float]
+    progress: Progress = field(default_factory=Silent)
     results: list[Result] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     logs: dict[str, str] = field(default_factory=dict)
@@ -112,6 +114,7 @@ class _Gate:
         workdir = self.workdir / name.replace(":", "_")
         workdir.mkdir(exist_ok=True)
         c = self.config
+        self.progress.phase(f"starting layer {name}")
         with open_layer(
             spec,
             self.proxy.port,
@@ -153,14 +156,32 @@ class _Gate:
             probes, direct=layer.identity, restartable=bool(self.config.proxy_cmd)
         )
         send = prober(self.config, self.proxy, self.mock, layer=layer)
+        total = (
+            len(lanes.background) + len(lanes.sequential) + len(lanes.second_instance)
+        )
+        show = self.progress
+        show.step(layer.name, 0, total)
+        silence_ends = time.monotonic() + self.config.idle_s
         background = {
             p.name: asyncio.ensure_future(send.perform(p)) for p in lanes.background
         }
-        found = {p.name: await send.perform(p) for p in lanes.sequential}
+        found: dict[str, Evidence] = {}
+        for probe in lanes.sequential:
+            found[probe.name] = await send.perform(probe)
+            show.step(layer.name, len(found), total)
         for probe in lanes.second_instance:
             found[probe.name] = await self.probe_down(probe)
-        for name, task in background.items():
-            found[name] = await task
+            show.step(layer.name, len(found), total)
+        if background:
+            left = max(0.0, silence_ends - time.monotonic())
+            text = f"layer {layer.name}: upstream silence"
+            countdown = asyncio.ensure_future(tick(show, text, left))
+            try:
+                for name, task in background.items():
+                    found[name] = await task
+            finally:
+                countdown.cancel()
+        show.step(layer.name, total, total)
         return found
 
     async def probe_down(self, probe: Probe) -> Evidence:
@@ -189,14 +210,29 @@ def noisy_note(baseline: Mapping[str, float]) -> list[str]:
     ]
 
 
-async def _run(config: RunConfig, plan: plans.Plan, workdir: Path) -> _Gate:
+async def _run(
+    config: RunConfig, plan: plans.Plan, workdir: Path, progress: Progress
+) -> _Gate:
     with ExitStack() as stack:
+        progress.phase("starting the mock upstream")
         mock = stack.enter_context(start_mock(workdir, port=config.mock_port))
-        baseline = await calibrate(mock) if plan.needs_baseline else {}
+        baseline: Mapping[str, float] = {}
+        if plan.needs_baseline:
+            progress.phase("calibrating the client against the mock")
+            baseline = await calibrate(mock)
+        progress.phase("starting the proxy")
         proxy = stack.enter_context(
-            start_target(config.target_spec(), mock.base_url, workdir=workdir)
+            start_target(
+                config.target_spec(),
+                mock.base_url,
+                workdir=workdir,
+                on_wait=lambda left: progress.countdown(
+                    "waiting for the proxy to listen", left
+                ),
+            )
         )
-        gate = _Gate(config, workdir, mock, proxy, baseline, notes=noisy_note(baseline))
+        notes = noisy_note(baseline)
+        gate = _Gate(config, workdir, mock, proxy, baseline, progress, notes=notes)
         for name, checks in plan.layers:
             await gate.layer(name, checks)
         gate.logs["proxy"] = proxy.output()[-LOG_TAIL["proxy"] :]
@@ -205,18 +241,25 @@ async def _run(config: RunConfig, plan: plans.Plan, workdir: Path) -> _Gate:
 
 
 def run(
-    config: RunConfig, *, workdir: Path | None = None, plan: plans.Plan | None = None
+    config: RunConfig,
+    *,
+    workdir: Path | None = None,
+    plan: plans.Plan | None = None,
+    progress: Progress | None = None,
 ) -> RunReport:
     """Run the gate once; raises UsageError / EnvironmentProblem (exit 2) only.
 
-    ``plan`` defaults to every selected check on every configured layer.
+    ``plan`` defaults to every selected check on every configured layer. Without
+    ``workdir`` the run works in ``sse-harness-<pid>-*`` under the temp dir, removed
+    on the way out (or by the watchdog, or by the next run: harness.gate.workdir).
+    ``progress`` (default silent) is told each phase, wait and probe.
     """
     install_signal_handlers()
     chosen = plan or plans.every(config.select, config.layers)
     started = time.time()
     t0 = time.monotonic()
-    with _workdir(workdir) as path:
-        gate = asyncio.run(_run(config, chosen, path))
+    with run_workdir(workdir) as path:
+        gate = asyncio.run(_run(config, chosen, path, progress or Silent()))
     return RunReport(
         config=config,
         results=tuple(gate.results),
@@ -227,16 +270,6 @@ def run(
         started_at=started,
         evidence=gate.evidence,
     )
-
-
-@contextmanager
-def _workdir(given: Path | None) -> Iterator[Path]:
-    if given is not None:
-        given.mkdir(parents=True, exist_ok=True)
-        yield given
-        return
-    with tempfile.TemporaryDirectory(prefix="sse-harness-") as tmp:
-        yield Path(tmp)
 
 
 __all__ = ["RunConfig", "RunReport", "__version__", "prober", "run"]

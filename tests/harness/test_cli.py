@@ -1,4 +1,5 @@
-"""`sse-harness`: exit statuses 0/1/2, one-line usage errors, reports always written."""
+"""`sse-harness`: exit statuses 0/1/2, one-line usage errors; a run that began always
+writes its report, one that never began (a usage error) leaves the report dir alone."""
 
 from __future__ import annotations
 
@@ -52,9 +53,10 @@ def one_line_error(capsys: pytest.CaptureFixture[str], needle: str) -> None:
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(argv, needle, capsys, tmp_path):
+    (tmp_path / "report.json").write_text("{}")  # an earlier run's
     assert main([*argv, "--report-dir", str(tmp_path)]) == 2
     one_line_error(capsys, needle)
-    assert json.loads((tmp_path / "report.json").read_text())["exit_status"] == 2
+    assert (tmp_path / "report.json").read_text() == "{}"
 
 
 @pytest.mark.parametrize(
@@ -62,6 +64,8 @@ def test_usage_errors_are_one_line_and_exit_2(argv, needle, capsys, tmp_path):
     [
         (["run", "--startup-timeout", "abc"], "invalid float"),
         (["nosuchcommand"], "invalid choice"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+        ([], "a command is required"),
     ],
 )
 def test_argument_errors_are_one_line_and_exit_2(argv, needle, capsys):
@@ -83,11 +87,13 @@ def test_error_still_writes_a_report(tmp_path, capsys):
             "5",
             "--report-dir",
             str(tmp_path),
+            "--quiet",
         ]
     )
     assert status == 2
     doc = json.loads((tmp_path / "report.json").read_text())
     assert doc["exit_status"] == 2 and "exited" in doc["error"]
+    assert doc["run"]["argv"][-1] == "--quiet" and doc["run"]["harness_version"]
     one_line_error(capsys, "proxy exited with status 0 before it was ready")
 
 
@@ -95,6 +101,13 @@ def test_checks_lists_the_catalogue(capsys):
     assert main(["checks", "REQ-*"]) == 0
     out = capsys.readouterr().out
     assert "REQ-415-WRONG-TYPE" in out and "HDR-STATUS-200" not in out
+
+
+def test_checks_with_a_pattern_matching_nothing_is_a_usage_error(capsys):
+    assert main(["checks", "REQ-*", "NOPE"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1 and "'NOPE': matches no check" in captured.err
 
 
 @pytest.mark.slow
@@ -107,7 +120,9 @@ def test_verdicts_exit_0_and_1_and_strict(tmp_path, capsys):
         and doc["results"][0]["check"] == "HDR-ACCEL"
     )
     assert doc["target"]["dialect"] == "token-json" and doc["harness"]["version"]
-    assert "HDR-ACCEL" in (tmp_path / "summary.md").read_text()
+    summary = (tmp_path / "summary.md").read_text()
+    assert "HDR-ACCEL" in summary and "`sse-harness run --proxy-cmd" in summary
+    assert doc["run"]["argv"][:2] == ["sse-harness", "run"]
     assert main([*base, "--select", "HDR-ACCEL", "--strict"]) == 1
     assert (
         main(

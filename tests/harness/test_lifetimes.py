@@ -150,14 +150,12 @@ def test_sigkill_mid_probe_leaves_no_process_behind(killed: Killed) -> None:
 
 @pytest.mark.slow
 @pytest.mark.needs_nginx
-@pytest.mark.xfail(strict=True, reason="wired after the option rewrite lands")
 def test_sigkill_mid_probe_leaves_no_temp_dir_behind(killed: Killed) -> None:
     assert killed.workdir.name.startswith("sse-harness-")
     assert killed.workdir_gone, f"{killed.workdir} outlived the SIGKILLed harness"
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="wired after the option rewrite lands")
 def test_sigterm_writes_the_error_report_and_exits_143(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "summary.md").write_text("✅ passed (an earlier run)\n")

@@ -117,18 +117,39 @@ def test_the_plugin_stays_out_of_ordinary_test_runs(pytester):
     assert "mock" not in result.stdout.str()
 
 
-def test_a_bad_option_is_one_collection_error_naming_the_plugin_option(suite):
+def test_a_bad_option_is_one_usage_error_naming_the_plugin_option(suite):
     result = run(suite, "--sse-proxy-cmd", CMD, "--sse-layer", "squid")
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*--sse-layer: unknown layer 'squid'*"])
-    assert "Traceback" not in result.stdout.str()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: --sse-layer: unknown layer 'squid'*"])
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+    assert "passed" not in result.stdout.str() and "failed" not in result.stdout.str()
+
+
+def test_a_bad_ini_option_is_one_usage_error_once_the_suite_is_collected(suite):
+    suite.makeini("[pytest]\nsse_layers = squid\n")
+    result = suite.runpytest_subprocess("-p", "no:cacheprovider", timeout=120)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: --sse-layer: unknown layer 'squid'*"])
+    suite.makepyfile(test_suite="def test_plain():\n    assert True\n")
+    plain = suite.runpytest_subprocess("-p", "no:cacheprovider", timeout=120)
+    plain.assert_outcomes(passed=1)  # no suite items: the sse options are not read
+
+
+def test_a_report_dir_that_is_a_file_is_a_usage_error_before_anything_runs(
+    suite, tmp_path
+):
+    (tmp_path / "file").write_text("not a directory")
+    result = run(suite, "--sse-report-dir", str(tmp_path / "file" / "sub"))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: --sse-report-dir *: is under a file*"])
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
 
 
 def test_options_are_prefixed_and_each_is_an_ini_key(pytester):
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--help")
     out = result.stdout.str()
-    from harness.gate.options import OPTIONS
+    from harness.gate.options import PLUGIN_OPTIONS
 
-    for option in OPTIONS:
+    for option in PLUGIN_OPTIONS:
         assert option.flag in out and f"{option.ini} (" in out, option.name
     assert "\n  --layer" not in out and "\n  --proxy-cmd" not in out

@@ -7,6 +7,8 @@ points can print one line and exit 2.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,13 +77,28 @@ def _pair(text: str, sep: str, option: str) -> tuple[str, str]:
     return name.strip(), value.strip() if sep == ":" else value
 
 
-def check_templates(cmd: str | None, url: str) -> None:
+def check_program(argv0: str, cwd: str | None, path: str | None) -> None:
+    """The proxy command's program exists and may be run (as the proxy would be
+    started: relative to ``cwd``, else looked up on ``path``)."""
+    if "/" in argv0:
+        found = Path(cwd or ".") / argv0
+        if not (found.is_file() and os.access(found, os.X_OK)):
+            why = "not an executable file" if found.exists() else "no such file"
+            raise UsageError(f"--proxy-cmd: {argv0}: {why}")
+    elif shutil.which(argv0, path=path) is None:
+        raise UsageError(f"--proxy-cmd: {argv0}: no such program on PATH")
+
+
+def check_templates(
+    cmd: str | None, url: str, cwd: str | None = None, path: str | None = None
+) -> None:
     """The proxy command and URL templates as start_target will fill them, checked
     before anything starts (a bad placeholder is a usage error, not a late one)."""
     from harness.target import URL_OPTION, check_url, split_command, substitute
 
     if cmd is not None:
-        split_command(cmd, {"port": "1", "upstream": "http://127.0.0.1:1"})
+        argv = split_command(cmd, {"port": "1", "upstream": "http://127.0.0.1:1"})
+        check_program(argv[0], cwd, path)
     elif "{port}" in url:
         raise UsageError(
             f"{URL_OPTION} contains {{port}} but there is no --proxy-cmd to start "
@@ -108,7 +125,8 @@ def config_from(values: Mapping[str, Any]) -> RunConfig:
             "without --proxy-cmd the proxy is assumed running: give "
             "--mock-port, the port its upstream points at"
         )
-    check_templates(cmd, url)
+    env = tuple(_pair(e, "=", "--env") for e in v["env"])
+    check_templates(cmd, url, cwd, dict(env).get("PATH", os.environ.get("PATH")))
     layers = tuple(v["layer"]) or ("direct",)
     for layer in layers:
         parse_layer(layer)
@@ -122,7 +140,7 @@ def config_from(values: Mapping[str, Any]) -> RunConfig:
         done_key=v["done_key"],
         model=v["model"],
         headers=tuple(_pair(h, ":", "--header") for h in v["header"]),
-        env=tuple(_pair(e, "=", "--env") for e in v["env"]),
+        env=env,
         layers=layers,
         select=select,
         startup_timeout=v["startup_timeout"],

@@ -92,8 +92,9 @@ class Option:
         if self.check_value is not None and value not in (None, [], ()):
             self.check_value(self.cli, value)
 
-    def from_ini(self, value: Any) -> Any:
-        """An ini value (str, bool or list of lines) as the option's type."""
+    def from_text(self, value: Any, where: str) -> Any:
+        """A plugin value (str, bool or list of lines) as the option's type; ``where``
+        names it in the error (``--sse-mock-port``, ``ini sse_mock_port =``)."""
         if value in (None, "", []):
             return None
         parse = PARSE.get(self.kind)
@@ -102,9 +103,7 @@ class Option:
         try:
             return parse(value)
         except ValueError:
-            raise UsageError(
-                f"ini {self.ini} = {value!r}: expected {self.kind.value}"
-            ) from None
+            raise UsageError(f"{where} {value!r}: expected {self.kind.value}") from None
 
 
 _DIALECT_HELP = " | ".join((*DIALECTS, "module:function"))
@@ -276,10 +275,7 @@ def add_to_pytest(parser: pytest.Parser) -> None:
         elif option.kind is Kind.LIST:
             group.addoption(option.flag, action="append", default=None, **extra)
             parser.addini(option.ini, option.help, type="linelist", default=[])
-        else:
-            parse = PARSE.get(option.kind)
-            if parse is not None:
-                extra["type"] = parse
+        else:  # parsed by plugin_values: a bad number is one line naming the option
             group.addoption(option.flag, default=None, **extra)
             parser.addini(option.ini, option.help, default="")
 
@@ -288,9 +284,9 @@ def plugin_values(config: pytest.Config) -> dict[str, Any]:
     """Every option's value: the command line, else the ini file, else the default."""
     values: dict[str, Any] = {}
     for option in PLUGIN_OPTIONS:
-        value = config.getoption(f"sse_{option.dest}")
+        value = option.from_text(config.getoption(f"sse_{option.dest}"), option.flag)
         if value is None:
-            value = option.from_ini(config.getini(option.ini))
+            value = option.from_text(config.getini(option.ini), f"ini {option.ini} =")
         if value is None or (option.kind is Kind.FLAG and value is False):
             value = option.default
         values[option.dest] = value

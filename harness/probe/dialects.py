@@ -160,6 +160,11 @@ def _custom(spec: str) -> Classifier:
         target = getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as exc:
         raise UsageError(f"--dialect {spec!r}: cannot load it ({exc})") from None
+    except Exception as exc:  # the module itself raised while importing
+        why = f"{type(exc).__name__}: {exc}"
+        raise UsageError(f"--dialect {spec!r}: cannot load it ({why})") from None
+    if not callable(target):
+        raise UsageError(f"--dialect {spec!r}: {attr} is not a function")
 
     def classify(event: Event) -> list[Reading]:
         produced: Iterable[Any] = target(event) or ()

@@ -8,6 +8,7 @@ covers every option, so a new option cannot escape it.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -138,3 +139,46 @@ def test_plugin_option_with_a_bad_value(option, value, spy, stale, pytester):
     assert line.startswith("ERROR: ") and option.flag in line
     assert "collected" not in result.stdout.str()
     assert spy == [] and untouched(stale)
+
+
+DIALECTS = {
+    "raises_on_import": 'raise RuntimeError("broken on import")\n',
+    "not_a_function": "classify = 3\n",
+    "raises_on_read": (
+        "def classify(event):\n    raise ValueError('cannot read ' + event.data[:12])\n"
+    ),
+}
+
+
+@pytest.fixture
+def dialects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name, text in DIALECTS.items():
+        (tmp_path / f"{name}.py").write_text(text)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("module", "needle"),
+    [
+        ("raises_on_import", "cannot load it (RuntimeError: broken on import)"),
+        ("not_a_function", "classify is not a function"),
+    ],
+)
+def test_a_dialect_that_cannot_be_used_is_a_usage_error(
+    module, needle, dialects, spy, capsys
+):
+    assert main(["run", "--quiet", "--dialect", f"{module}:classify"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert f"--dialect '{module}:classify'" in line and needle in line
+    assert spy == []
+
+
+def test_a_dialect_that_raises_shows_its_exception_in_the_detail(dialects, capsys):
+    reports = dialects / "reports"
+    argv = ["run", "--quiet", "--dialect", "raises_on_read:classify"]
+    argv += ["--select", "FRM-TOKEN-MAPPING", "--report-dir", str(reports)]
+    assert main(argv) == 1
+    doc = json.loads((reports / "report.json").read_text())
+    (result,) = doc["results"]
+    assert "dialect raised ValueError: cannot read {" in result["detail"]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -241,12 +240,10 @@ def pytest_terminal_summary(
 @pytest.fixture(scope="session")
 def mock_ollama() -> Iterator[MockUpstream]:
     """The mock upstream, running as a child process on a free loopback port."""
+    from harness.gate.workdir import run_workdir
     from harness.upstream.mock import start_mock
 
-    with (
-        tempfile.TemporaryDirectory(prefix="sse-mock-") as tmp,
-        start_mock(Path(tmp)) as mock,
-    ):
+    with run_workdir() as tmp, start_mock(tmp) as mock:
         yield mock
 
 
@@ -255,12 +252,13 @@ def proxy_under_test(
     pytestconfig: pytest.Config, mock_ollama: MockUpstream
 ) -> Iterator[RunningTarget]:
     """The proxy of --sse-proxy-cmd/--sse-proxy-url, started against ``mock_ollama``."""
+    from harness.gate.workdir import run_workdir
     from harness.target import start_target
 
     spec = run_config(pytestconfig).target_spec()
     with (
-        tempfile.TemporaryDirectory(prefix="sse-proxy-") as tmp,
-        start_target(spec, mock_ollama.base_url, workdir=Path(tmp)) as proxy,
+        run_workdir() as tmp,
+        start_target(spec, mock_ollama.base_url, workdir=tmp) as proxy,
     ):
         yield proxy
 

@@ -184,3 +184,44 @@ def test_without_proxy_options_the_bundled_proxy_is_gated():
     config = config_from({o.dest: o.default for o in OPTIONS})
     assert "proxies.starlette_proxy" in (config.proxy_cmd or "")
     assert config.cwd is not None and config.proxy_url.endswith("/api/v1/complete")
+
+
+def test_progress_is_plain_lines_on_stderr_when_not_a_terminal(capsys):
+    assert main(["run", "--select", "HDR-STATUS-200"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "sse-harness: starting the mock upstream", err
+    assert "sse-harness: probing layer direct: 1/1 probes" in err
+    assert len(err) == len(set(err)) < 10  # a line per phase, never per second
+
+
+def test_progress_is_one_live_line_on_a_terminal_erased_at_the_end():
+    import os
+    import pty
+    import re
+    import select
+    import subprocess
+    import time
+
+    master, slave = pty.openpty()
+    argv = [sys.executable, "-m", "harness.cli", "run", "--select", "HDR-STATUS-200"]
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=slave) as proc:
+        os.close(slave)
+        shown = b""
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if select.select([master], [], [], 0.1)[0]:
+                try:
+                    shown += os.read(master, 65536)
+                except OSError:  # the child closed the terminal
+                    break
+            elif proc.poll() is not None:
+                break
+        os.close(master)
+        out = proc.communicate(timeout=30)[0].decode()
+    assert proc.returncode == 0 and "OK" in out
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode(errors="replace"))
+    frames = {frame.strip() for frame in re.split(r"[\r\n]", text)}
+    assert "sse-harness: starting the mock upstream" in frames
+    assert "sse-harness: probing layer direct: 1/1 probes" in frames
+    # rewritten in place (carriage returns, at most the final newline), then erased
+    assert shown.count(b"\n") <= 1 and shown.endswith(b"\x1b[2K"), shown[-80:]

@@ -129,12 +129,14 @@ def killed(tmp_path_factory: pytest.TempPathFactory) -> Killed:
         time.sleep(0.01)
     seconds = time.monotonic() - t0
     while workdir.exists() and time.monotonic() - t0 < DEADLINE_S:
-        time.sleep(0.05)
+        time.sleep(0.01)
     gone = not workdir.exists()
+    dir_seconds = time.monotonic() - t0
     for pid in survivors:  # never leave them to the next test
         os.kill(pid, signal.SIGKILL)
     shutil.rmtree(workdir, ignore_errors=True)
     print(f"all {len(children)} children dead {seconds:.3f} s after the SIGKILL")
+    print(f"temp directory gone: {gone}, {dir_seconds:.3f} s after the SIGKILL")
     return Killed(children, survivors, seconds, workdir, gone)
 
 

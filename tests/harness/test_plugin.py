@@ -93,9 +93,16 @@ def test_options_come_from_the_ini_file_and_non_strict_needs_sse_strict(suite):
     strict.assert_outcomes(failed=1)
 
 
-def test_a_proxy_that_never_starts_fails_the_items_with_one_clear_reason(suite):
+def test_a_proxy_that_never_starts_fails_the_items_with_one_clear_reason(
+    suite, tmp_path
+):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "summary.md").write_text("an earlier run\n")
     result = run(
         suite,
+        "--sse-report-dir",
+        str(reports),
         "--sse-proxy-cmd",
         f"{sys.executable} -c 'import sys; sys.exit(3)'",
         "--sse-select",
@@ -107,6 +114,12 @@ def test_a_proxy_that_never_starts_fails_the_items_with_one_clear_reason(suite):
     result.stdout.fnmatch_lines(
         ["*the gate could not run: proxy exited with status 3*"]
     )
+    import json
+
+    doc = json.loads((reports / "report.json").read_text())
+    assert doc["exit_status"] == 2 and "status 3" in doc["error"]
+    assert doc["run"]["argv"][0] == "pytest"
+    assert not (reports / "summary.md").exists()  # this run's files only
 
 
 def test_the_plugin_stays_out_of_ordinary_test_runs(pytester):

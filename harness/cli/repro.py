@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, UsageError
 from mock_ollama.errors import MockOllamaError
 
 if TYPE_CHECKING:
@@ -65,6 +65,12 @@ def _run(args: argparse.Namespace) -> int:
     from harness.gate.config import BUNDLED_URL
     from harness.target import TargetSpec, start_target
 
+    if not args.timeout > 0:  # every option checked before anything starts
+        raise UsageError(f"--timeout {args.timeout}: must be > 0")
+    if args.report_dir:
+        from harness.gate.files import preflight
+
+        preflight(Path(args.report_dir))
     run = ClientRun(clients=select_clients(args.client), timeout_s=args.timeout)
     proxy_spec = TargetSpec(
         cmd=f"{sys.executable} -m proxies.starlette_proxy",

@@ -182,3 +182,30 @@ def test_a_dialect_that_raises_shows_its_exception_in_the_detail(dialects, capsy
     doc = json.loads((reports / "report.json").read_text())
     (result,) = doc["results"]
     assert "dialect raised ValueError: cannot read {" in result["detail"]
+
+
+#: the other commands' own options: (argv, what the one line names)
+OTHER_COMMANDS = [
+    (["clients", "--report-dir", "{tmp}/file"], "--report-dir"),
+    (["clients", "--timeout", "0"], "--timeout"),
+    (["clients", "--client", "nosuch"], "--client"),
+    (["repro", "issue-4788", "--report-dir", "{tmp}/file/sub"], "--report-dir"),
+    (["repro", "issue-4788", "--timeout", "0"], "--timeout"),
+    (["repro", "issue-4788", "--client", "nosuch"], "--client"),
+    (["repro", "nope"], "invalid choice"),
+    (["checks", "NOPE"], "matches no check"),
+    (["parse", "--chunk", "0"], "--chunk"),
+    (["--bogus"], "unrecognized arguments: --bogus"),
+]
+
+
+@pytest.mark.parametrize(("argv", "needle"), OTHER_COMMANDS)
+def test_other_commands_with_a_bad_value(argv, needle, spy, stale, capsys):
+    status: int | str | None
+    try:
+        status = main([filled(word, stale) for word in argv])
+    except SystemExit as exc:
+        status = exc.code
+    assert status == 2
+    assert needle in one_line(capsys.readouterr().err)
+    assert spy == [] and untouched(stale)

@@ -67,7 +67,7 @@ def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     except KeyboardInterrupt as exc:
         progress.close()
         status = exit_status(exc)
-        what = "terminated (SIGTERM)" if status == 143 else "interrupted (SIGINT)"
+        what = "terminated" if status == 143 else "interrupted"  # SIGTERM, SIGINT
         print(
             f"sse-harness run: {what}; every started process was stopped",
             file=sys.stderr,

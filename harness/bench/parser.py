@@ -11,10 +11,7 @@ feeds it in fixed-size chunks through each parser in this process, two ways:
   harness.sse: the items each ``feed()`` returns (comments skipped by type);
   httpx-sse: ``EventSource.iter_sse()`` over a streaming ``httpx.Response``;
   sseclient-py: ``SSEClient(chunks).events()``. The same loop body for all.
-  harness.sse (batch API): ``feed_batch()`` per chunk, a loop over ``batch.data``
-  that counts each value and adds up its length (no event objects to read).
-- kept: every event is retained in one list until the stream ends (the batch API:
-  every ``EventBatch``).
+- kept: every event is retained in one list until the stream ends.
 
 Rounds alternate the parsers (one warm-up round, then ``--repeat`` rounds, each timed
 run after a ``gc.collect()``); the table shows each one's best. Each parser is also
@@ -170,8 +167,7 @@ def table(size: int, rows: list[Row], vectors: int, chunk: int, repeat: int) -> 
         f"{size / 1e6:.2f} MB, {rows[0].events if rows else 0} events, {chunk}-byte "
         f"chunks, best of {repeat}; Python {platform.python_version()}",
         "",
-        "Streaming (headline): each event counted, its data read, then dropped "
-        "(batch API: each value of batch.data counted, its length added up).",
+        "Streaming (headline): each event counted, its data read, then dropped.",
         "",
         "| parser | MB/s | events/s | vs httpx-sse | exact (whole) | exact (1 byte) |",
         "|---|---:|---:|---:|---:|---:|",

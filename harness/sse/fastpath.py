@@ -19,7 +19,7 @@ So each block is ``Event("message", value, last_id, retry, start, end)``.
 
 from __future__ import annotations
 
-from itertools import accumulate, islice, repeat
+from itertools import accumulate, repeat, starmap
 from operator import add, sub
 from typing import TYPE_CHECKING
 
@@ -41,8 +41,10 @@ _SPLIT = {
 }
 
 
-def simple_run(region: bytes, nl: bytes) -> SimpleRun | None:
+def simple_run(region: bytes, nl: bytes, count: int) -> SimpleRun | None:
     """(values, their byte sizes, prefix size) if every block is one ``data:`` line.
+
+    ``count``: how many line ends ``nl`` the region holds (the splitter counted them).
 
     None if any block has another field, a comment, more than one line or is empty,
     if the blocks disagree about the one space after ``data:`` ("If value starts with a
@@ -68,9 +70,9 @@ def simple_run(region: bytes, nl: bytes) -> SimpleRun | None:
         except UnicodeDecodeError:
             return None
         sizes = map(len, pieces)
-    # Only the separators' line ends: no block has a second line, and no separator
-    # was missed (every block starts with the prefix).
-    if body.count(nl) != 2 * (len(values) - 1):
+    # Only the blocks' line ends: no block has a second line, and no separator was
+    # missed (every block starts with the prefix).
+    if count != 2 * len(values):
         return None
     return values, sizes, cut
 
@@ -84,9 +86,10 @@ def run_events(
     # bounds[i]: where block i starts; the last one is just past the region
     bounds = list(accumulate(map(add, sizes, repeat(step)), initial=base))
     # end: just past the first byte of the blank line's line end (LF, or CR)
-    ends: Iterator[int] = islice(bounds, 1, None)
+    ends: Iterable[int] = bounds[1:]
     if nl != b"\n":
         ends = map(sub, ends, repeat(1))
     # zip stops with the values: bounds has one more item than there are blocks
     rows = zip(repeat("message"), values, repeat(last_id), repeat(retry), bounds, ends)
-    return map(new_tuple, repeat(Event), rows)
+    # starmap, not map: zip's tuple is the argument tuple, no packing per call
+    return starmap(new_tuple, zip(repeat(Event), rows))  # noqa: RUF058

@@ -57,8 +57,10 @@ class Interpreter:
         self._comments_only = True  # whether they are all comments
         self._too_large = False  # past ``limit``: lines dropped up to the blank line
 
-    def segment(self, lines: bytes, offset: int, eol: bytes) -> None:
-        """Interpret complete ``lines``, each ended by ``eol``, found at ``offset``."""
+    def segment(self, lines: bytes, offset: int, eol: bytes, count: int = 0) -> None:
+        """Interpret complete ``lines``, each ended by ``eol``, found at ``offset``.
+
+        A segment as ``harness.sse.lines`` hands it on (``count`` is not needed)."""
         if not eol:  # a signal from the splitter (harness.sse.lines)
             if lines and self.start is not None and not self._too_large:
                 self._raw.append(lines)  # the LF of a CRLF cut by the chunking

@@ -1,7 +1,8 @@
 """Bytes into complete lines (WHATWG HTML §9.2.5): BOM, CR, LF, CRLF across chunks.
 
 Pure (standard library only). ``LineSplitter.feed(chunk)`` hands *segments* to its sink,
-``sink(lines, offset, eol)``, in stream order, as they complete:
+``sink(lines, offset, eol, count)``, in stream order, as they complete (``count``:
+how many line ends ``lines`` holds):
 
 - ``eol`` is b"\\n", b"\\r\\n" or b"\\r": ``lines`` is one or more complete lines, each
   ended by ``eol`` (included), starting at stream byte ``offset``. A chunk whose lines
@@ -30,8 +31,8 @@ from harness.sse.events import LINT_BARE_CR, LINT_BOM
 if TYPE_CHECKING:
     from harness.sse.events import Lint
 
-#: sink(complete lines with their ends, stream offset, the line end): the module doc
-Sink = Callable[[bytes, int, bytes], None]
+#: sink(lines with their ends, stream offset, the line end, line count): module doc
+Sink = Callable[[bytes, int, bytes, int], None]
 
 BOM = b"\xef\xbb\xbf"
 LF, CRLF, CR = b"\n", b"\r\n", b"\r"
@@ -83,7 +84,7 @@ class LineSplitter:
             cr, self._pending_cr = self._pending_cr, None
             if data[0] == 0x0A:  # the second half of a CRLF cut by the chunking
                 self.line_endings["crlf"] += 1
-                self._sink(LF, self._offset, b"")
+                self._sink(LF, self._offset, b"", 0)
                 data = data[1:]
                 self._offset += 1
             else:
@@ -121,8 +122,9 @@ class LineSplitter:
                 same = crlf == data.count(b"\r", 0, last) == data.count(b"\n", 0, last)
                 nl = CRLF if same else b""
             if nl:
-                self.line_endings[_NAMES[nl]] += data.count(nl, 0, last)
-                self._sink(data[:last], base, nl)
+                count = data.count(nl, 0, last)
+                self.line_endings[_NAMES[nl]] += count
+                self._sink(data[:last], base, nl, count)
                 data, base = data[last:], base + last
                 if b"\r" not in data:  # the start of a line, or nothing: hold it
                     self._offset = base
@@ -138,7 +140,7 @@ class LineSplitter:
             s, e = match.span()
             eol = data[s:e]
             self._offset = base + e
-            self._sink(data[pos:e], base + pos, eol)
+            self._sink(data[pos:e], base + pos, eol, 1)
             if eol != CR:
                 self.line_endings[_NAMES[eol]] += 1
             elif e == size:  # CR or CRLF? The next chunk will tell.
@@ -155,7 +157,7 @@ class LineSplitter:
         if self._held <= self._max_line:
             self._partial.append(piece)
             return
-        self._sink(b"", self._offset, b"")  # dropped: see the module doc
+        self._sink(b"", self._offset, b"", 0)  # dropped: see the module doc
         self._offset += self._held
         self._partial, self._held, self._skipping = [], 0, True
 

@@ -151,7 +151,7 @@ class SSEParser:
             self._events.close(*self._lines.close())
         return out
 
-    def _segment(self, lines: bytes, offset: int, eol: bytes) -> None:
+    def _segment(self, lines: bytes, offset: int, eol: bytes, count: int) -> None:
         """The splitter's sink: whole runs of one-line data events at C speed."""
         events = self._events
         if eol == CR or not eol:  # a line alone, or a signal: nothing to run
@@ -165,10 +165,16 @@ class SSEParser:
         done = 0
         if events.start is not None:  # finish the event the last chunk began
             done = lines.find(sep) + len(sep)
-            events.segment(lines[:done], offset, eol)
+            head = lines[:done]
+            count -= head.count(eol)
+            events.segment(head, offset, eol)
+        if run < len(lines):
+            count -= lines.count(eol, run)
         if done < run:
             region = lines[done:run]  # whole events: starts clean, ends blank
-            simple = simple_run(region, eol) if run - done <= events.limit else None
+            simple = None
+            if run - done <= events.limit:
+                simple = simple_run(region, eol, count)
             if simple is None:
                 events.segment(region, offset + done, eol)
             else:  # no id line in a run: the last event ID string is the buffer

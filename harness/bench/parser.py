@@ -1,6 +1,7 @@
 """Throughput and exactness of harness.sse beside httpx-sse and sseclient-py.
 
     python -m harness.bench.parser [--events 200000] [--chunk 4096] [--repeat 5]
+    python -m harness.bench.parser --parse-cmd [--parse-mb 300]
 
 Generates an LLM-like stream of ``data: {"token": "..."}\\n\\n`` events (tokens of 2-8
 characters, 15% with a non-ASCII character, 5% with a ``\\n`` escape; seeded) and
@@ -17,7 +18,8 @@ Rounds alternate the parsers (one warm-up round, then ``--repeat`` rounds, each 
 run after a ``gc.collect()``); the table shows each one's best. Each parser is also
 scored on the event-stream vectors of ``tests/harness/wpt_vectors.py`` (whole, and one
 byte at a time): the exact list of (type, data, last event id) or nothing. Prints
-Markdown tables.
+Markdown tables. ``--parse-cmd``: instead, ``sse-harness parse`` end to end on two big
+streams (``harness.bench.parser_cmd``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harness.bench.parser_cmd import measure_parse, parse_table
 from harness.bench.parser_peers import BASELINE, PEERS, Peer, Triple
 
 if TYPE_CHECKING:
@@ -200,9 +203,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--chunk", type=int, default=4096)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--parse-cmd",
+        action="store_true",
+        help="time `sse-harness parse` end to end on two big streams instead",
+    )
+    parser.add_argument("--parse-mb", type=int, default=300, metavar="MB")
     args = parser.parse_args(argv)
-    if min(args.events, args.chunk, args.repeat) < 1:
-        parser.error("--events, --chunk and --repeat must be at least 1")
+    if min(args.events, args.chunk, args.repeat, args.parse_mb) < 1:
+        parser.error("--events, --chunk, --repeat and --parse-mb must be at least 1")
+    if args.parse_cmd:
+        print(parse_table(measure_parse(args.parse_mb, llm_stream)))
+        return 0
     size, rows, vectors = measure(args.events, args.chunk, args.repeat)
     print(table(size, rows, vectors, args.chunk, args.repeat))
     return 0

@@ -39,8 +39,8 @@ class ParseRun:
 
 
 def write_stream(path: Path, megabytes: int, block: bytes) -> int:
-    """``block`` repeated to about ``megabytes`` MB in ``path``; returns the size."""
-    times = max(1, megabytes * 1_000_000 // len(block))
+    """``block`` repeated to at least ``megabytes`` MB in ``path``; returns the size."""
+    times = -(-megabytes * 1_000_000 // len(block))  # rounded up
     with path.open("wb") as out:
         for _ in range(times):
             out.write(block)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
-from harness.bench import parser as bench, parser_peers as peers
+from harness.bench import parser as bench, parser_cmd, parser_peers as peers
 from harness.sse.interpreter import Interpreter
 from tests.harness.wpt_vectors import ALL
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def test_llm_stream_shape() -> None:
@@ -72,3 +77,15 @@ def test_peers_read_the_benchmark_stream_alike() -> None:
 def test_streaming_skips_comments() -> None:
     chunks = [b": hi\n\ndata: a\n", b"\n: there\ndata: b\n\n"]
     assert peers.ours_stream(chunks) == 2
+
+
+def test_parse_cmd_end_to_end(tmp_path: Path) -> None:
+    """--parse-cmd: both streams parsed by a child, figures reported (not judged)."""
+    runs = parser_cmd.measure_parse(1, bench.llm_stream, str(tmp_path))
+    assert [(r.name, r.status) for r in runs] == [("valid", 0), ("no blank line", 0)]
+    assert all(r.size >= 1_000_000 and r.seconds > 0 and r.peak_rss > 0 for r in runs)
+    assert runs[0].findings == 0
+    assert runs[1].findings == 1  # unterminated: 1 MB is under the 16 MiB bound
+    table = parser_cmd.parse_table(runs)
+    assert table.splitlines()[2].startswith("| stream | MB | MB/s (wall) |")
+    assert list(tmp_path.iterdir()) == []  # the streams are gone

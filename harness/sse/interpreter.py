@@ -48,7 +48,7 @@ class Interpreter:
         self._lint = lint
         # "a data buffer, an event type buffer, and a last event ID buffer [...] must be
         #  initialized to the empty string." (the data buffer is kept as its lines)
-        self.data: list[str] = []
+        self._data: list[str] = []
         self._type = ""
         self.id_buffer = ""
         self.start: int | None = None  # where the pending event's first line began
@@ -57,10 +57,9 @@ class Interpreter:
         self._comments_only = True  # whether they are all comments
         self._too_large = False  # past ``limit``: lines dropped up to the blank line
 
-    def segment(self, lines: bytes, offset: int, eol: bytes, count: int = 0) -> None:
-        """Interpret complete ``lines``, each ended by ``eol``, found at ``offset``.
-
-        A segment as ``harness.sse.lines`` hands it on (``count`` is not needed)."""
+    def segment(self, lines: bytes, offset: int, eol: bytes) -> None:
+        """Interpret complete ``lines``, each ended by ``eol``, found at ``offset``: a
+        segment as ``harness.sse.lines`` hands it on (see there for ``eol`` b"")."""
         if not eol:  # a signal from the splitter (harness.sse.lines)
             if lines and self.start is not None and not self._too_large:
                 self._raw.append(lines)  # the LF of a CRLF cut by the chunking
@@ -114,7 +113,7 @@ class Interpreter:
         # "If the field name is "data" -> Append the field value to the data buffer,
         #  then append a single U+000A LINE FEED (LF) character to the data buffer."
         if name == "data":
-            self.data.append(value)
+            self._data.append(value)
             return
         handler = _FIELDS.get(name)
         if handler is not None:
@@ -158,7 +157,7 @@ class Interpreter:
         self.last_event_id = self.id_buffer
         # 2. "If the data buffer is an empty string, set the data buffer and the event
         #    type buffer to the empty string and return."
-        if self.data:
+        if self._data:
             assert self.start is not None
             # 3. "If the data buffer's last character is a U+000A LINE FEED (LF)
             #    character, then remove the last character from the data buffer."
@@ -166,7 +165,7 @@ class Interpreter:
             #    the empty string"; lastEventId is the last event ID string.
             event = new_event(
                 self._type or "message",
-                "\n".join(self.data),
+                "\n".join(self._data),
                 self.last_event_id,
                 self.retry,
                 self.start,
@@ -174,7 +173,7 @@ class Interpreter:
             )
             self.out.append(event)
             # 7. "Set the data buffer and the event type buffer to the empty string."
-            self.data = []
+            self._data = []
         self._type = ""
         self.start = None
         self._raw, self._lines = [], 0
@@ -201,14 +200,14 @@ class Interpreter:
             if self._too_large:  # its lines were dropped as they came
                 detail = "stream ended inside an event over max_event_size"
             self._lint(LINT_UNTERMINATED, start, detail)
-        self.data, self._type, self.start = [], "", None
+        self._data, self._type, self.start = [], "", None
         self._raw = []
 
     def _oversize(self) -> None:
         if self._too_large:
             return
         self._too_large = True
-        self.data, self._raw = [], []
+        self._data, self._raw = [], []
         detail = f"event over {self.limit} bytes (max_event_size): not dispatched; "
         detail += "its lines dropped up to the blank line"
         assert self.start is not None

@@ -52,7 +52,7 @@ class Interpreter:
         self._type = ""
         self.id_buffer = ""
         self.start: int | None = None  # where the pending event's first line began
-        self._raw: list[bytes] = []  # its lines and their ends, raw (``unterminated``)
+        self._raw: list[bytes] = []  # its lines with their ends (``unterminated``)
         self._lines = 0  # how many
         self._comments_only = True  # whether they are all comments
         self._too_large = False  # past ``limit``: lines dropped up to the blank line
@@ -71,10 +71,13 @@ class Interpreter:
         if len(lines) == size:  # a blank line alone
             self._dispatch(offset + 1)
             return
-        line = self.line
+        line, at = self.line, offset
         for raw in lines.split(eol)[:-1]:
-            line(raw, offset, eol)
-            offset += len(raw) + size
+            line(raw, at, eol)
+            at += len(raw) + size
+        start = self.start
+        if start is not None and not self._too_large:  # kept raw for ``unterminated``
+            self._raw.append(lines if start <= offset else lines[start - offset :])
 
     def line(self, raw: bytes, offset: int, eol: bytes) -> None:
         """Interpret one complete line ``raw`` (without ``eol``) found at ``offset``."""
@@ -88,7 +91,6 @@ class Interpreter:
             self._oversize()  # this line and the rest up to the blank line: dropped
             return
         self._lines += 1
-        self._raw += (raw, eol)
         # "The stream must then be decoded using the UTF-8 decode algorithm." CR and LF
         # never occur inside a multi-byte sequence, so a line decodes on its own.
         text = raw.decode("utf-8", "replace")

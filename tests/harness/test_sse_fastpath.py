@@ -64,7 +64,7 @@ def test_fast_path_equals_exact_path(data: bytes) -> None:
         assert run(chunks) == exact, f"chunks of {size}"
 
 
-def test_plain_blocks_place_each_comment() -> None:
+def test_comments_in_a_block_keep_their_offsets() -> None:
     data = b"data: a\n\n: x\n: x\ndata: b\n\n"
     items, _ = parse(data)
     assert items[1:3] == [Comment(" x", 9), Comment(" x", 13)]

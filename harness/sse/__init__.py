@@ -3,9 +3,8 @@
 Lives here: the event records and lint codes (``events``), bytes into lines
 (``lines``), the field interpreter of §9.2.6 (``interpreter``), the fast path over
 runs of one-line ``data:`` events (``fastpath``) and the parser that composes them
-(``parser``). Pure core: imports
-only the standard library and its own modules; no sockets, clocks or asyncio.
-Everything a caller needs is re-exported here.
+(``parser``). Pure core: imports only the standard library and its own modules; no
+sockets, clocks or asyncio. Everything a caller needs is re-exported here.
 """
 
 from __future__ import annotations

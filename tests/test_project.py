@@ -24,7 +24,7 @@ PURE = (
     "harness.sse.events",
     "harness.sse.interpreter",
     "harness.sse.fastpath",
-    "harness.sse.batch",
+    "harness.sse.lines",
     "harness.sse.parser",
     "harness.checks",
     "harness.checks.model",

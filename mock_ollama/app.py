@@ -13,9 +13,8 @@ gin's method trees were created (HEAD, GET, POST, DELETE).
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
-import ipaddress
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -26,21 +25,28 @@ from starlette.applications import Starlette
 
 from mock_ollama import models, native_endpoints, openai, openai_endpoints
 from mock_ollama.config import MockConfig
+from mock_ollama.control import control
 from mock_ollama.endpoints import Now, Outcome, Reject, answer
 from mock_ollama.error_answers import (
     PAGE_NOT_FOUND,
+    body_too_large,
     method_not_allowed,
     not_found_model,
 )
-from mock_ollama.replay import ExchangeLog, play
+from mock_ollama.exchange_log import ExchangeLog
+from mock_ollama.godecode import decode
+from mock_ollama.replay import play
+from mock_ollama.request_body import read_body
 from mock_ollama.responses import Answer
 
 if TYPE_CHECKING:
-    from mock_ollama.replay import Message, Receive, Send
+    from mock_ollama.replay import Receive, Send
 
 log = logging.getLogger("mock_ollama")
 Handler = Callable[[MockConfig, str, bytes, Now], Outcome]
 _TREES = ("HEAD", "GET", "POST", "DELETE")
+#: bodies larger than this are bound in a worker thread (the loop keeps streaming)
+OFF_LOOP_BYTES = 1 << 20
 
 
 def _fixed(make: Callable[[MockConfig, Now], Answer]) -> Handler:
@@ -49,11 +55,8 @@ def _fixed(make: Callable[[MockConfig, Now], Answer]) -> Handler:
 
 def _unavailable(cfg: MockConfig, path: str, body: bytes, now: Now) -> Outcome:
     """Routes Ollama has that the mock does not model: the model is never found."""
-    try:
-        model = str(json.loads(body).get("model") or json.loads(body).get("name") or "")
-    except (ValueError, AttributeError):
-        model = ""
-    return answer(not_found_model(model), now)
+    obj, _problem = decode(body, "api.Request", {})
+    return answer(not_found_model(str(obj.get("model") or obj.get("name") or "")), now)
 
 
 _ROOT = _fixed(
@@ -113,16 +116,6 @@ def now() -> Now:
     )
 
 
-def _is_loopback(scope: dict[str, Any]) -> bool:
-    client = scope.get("client")
-    if not client:
-        return True  # in-process (ASGITransport without a client address)
-    try:
-        return ipaddress.ip_address(client[0]).is_loopback
-    except ValueError:
-        return client[0] in {"testclient", "localhost"}
-
-
 class MockOllama:
     """The raw ASGI application behind ``create_app``."""
 
@@ -138,11 +131,16 @@ class MockOllama:
         received = time.perf_counter_ns()
         path, method = scope["path"], scope["method"]
         if path.startswith("/_mock/"):
-            await self.control(scope, receive, send)
+            await control(scope, receive, send, self.log)
             return
-        body = await _read_body(receive)
+        body = await read_body(scope, receive, self.config.max_body)
         ex = self.log.start(method, path, received)
-        outcome = self.route(method, path, body)
+        if body is None:
+            outcome = answer(body_too_large(path), now())
+        elif len(body) > OFF_LOOP_BYTES:  # parse big bodies off the event loop
+            outcome = await asyncio.to_thread(self.route, method, path, body)
+        else:
+            outcome = self.route(method, path, body)
         ex.scenario, ex.req = outcome.scenario, outcome.req
         try:
             await play(outcome.schedule, receive, send, ex, head_only=method == "HEAD")
@@ -166,54 +164,6 @@ class MockOllama:
             return handler(self.config, path, body, t)
         except Reject as reject:
             return answer(reject.answer, t)
-
-    async def control(
-        self, scope: dict[str, Any], receive: Receive, send: Send
-    ) -> None:
-        """``/_mock/exchanges`` (GET, DELETE) and ``/_mock/health``; loopback only."""
-        await _read_body(receive)
-        value: dict[str, object] = {"error": "no such control endpoint"}
-        status = 404
-        if not _is_loopback(scope):
-            status, value = 403, {"error": "the control endpoint answers loopback only"}
-        elif scope["path"] == "/_mock/health":
-            status, value = 200, {"ok": True}
-        elif scope["path"] == "/_mock/exchanges" and scope["method"] == "DELETE":
-            self.log.clear()
-            status, value = 200, {"ok": True}
-        elif scope["path"] == "/_mock/exchanges" and scope["method"] == "GET":
-            query = dict(_query(scope.get("query_string", b"")))
-            body = json.dumps(self.log.snapshot(query.get("req"))).encode()
-            await _send_json(send, 200, body)
-            return
-        await _send_json(send, status, json.dumps(value).encode())
-
-
-def _query(raw: bytes) -> list[tuple[str, str]]:
-    from urllib.parse import parse_qsl
-
-    return parse_qsl(raw.decode("latin-1"))
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        message: Message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-async def _send_json(send: Send, status: int, body: bytes) -> None:
-    headers = [
-        (b"Content-Type", b"application/json"),
-        (b"Content-Length", str(len(body)).encode()),
-    ]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 class MockApp(Starlette):
@@ -239,7 +189,7 @@ class MockApp(Starlette):
 def create_app(config: MockConfig | None = None) -> Starlette:
     """The mock as an ASGI app; ``app.state.exchange_log`` is its ExchangeLog."""
     config = config or MockConfig()
-    exchange_log = ExchangeLog()
+    exchange_log = ExchangeLog(config.exchange_log_size)
     app = MockApp(MockOllama(config, exchange_log))
     app.state.exchange_log = exchange_log
     app.state.config = config

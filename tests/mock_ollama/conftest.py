@@ -8,7 +8,7 @@ import pytest
 
 from mock_ollama.app import create_app
 from mock_ollama.config import MockConfig
-from mock_ollama.policies import Timing
+from mock_ollama.policies import Policies, Timing
 from mock_ollama.server import serve_in_thread
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 @pytest.fixture(scope="session")
 def fast_config() -> MockConfig:
     """Bundled scenarios with zero timing, so replays take no time."""
-    return MockConfig(timing=Timing("zero"))
+    return MockConfig(policies=Policies(timing=Timing("zero")))
 
 
 @pytest.fixture(scope="session")

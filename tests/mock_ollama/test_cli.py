@@ -3,14 +3,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from mock_ollama.cli import main
+from mock_ollama.launch import running_mock
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,36 +19,10 @@ def _env() -> dict[str, str]:
 
 
 def test_serve_subprocess_with_port_file(tmp_path: Path) -> None:
-    port_file = tmp_path / "port"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mock_ollama",
-            "serve",
-            "--port",
-            "0",
-            "--port-file",
-            str(port_file),
-            "--any-model",
-            "--timing",
-            "zero",
-            "--fragment",
-            "bytes:64",
-        ],
-        env=_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while not port_file.exists():
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "no port file"
-            time.sleep(0.05)
-        port = int(port_file.read_text())
-        base = f"http://127.0.0.1:{port}"
+    extra = ("--any-model", "--timing", "zero", "--fragment", "bytes:64")
+    with running_mock(
+        tmp_path / "port", *extra, env=_env(), stderr=subprocess.PIPE
+    ) as (proc, base):
         assert httpx.get(base, timeout=5).text == "Ollama is running"
         r = httpx.post(
             f"{base}/api/chat",
@@ -61,11 +34,10 @@ def test_serve_subprocess_with_port_file(tmp_path: Path) -> None:
         )
         assert r.status_code == 200
         assert r.content.endswith(b'"eval_duration":45257702287}\n')
-    finally:
         os.killpg(proc.pid, signal.SIGTERM)
         _, err = proc.communicate(timeout=10)
     assert b"Traceback" not in err
-    assert f"listening on http://127.0.0.1:{port}".encode() in err
+    assert f"listening on {base}".encode() in err
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from mock_ollama.catalog import load_bundled
-from mock_ollama.record import create_recorder
+from mock_ollama.recorder import create_recorder
 from mock_ollama.recording import load_scenario
 from mock_ollama.server import serve_in_thread
 

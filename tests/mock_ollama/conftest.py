@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 
 from mock_ollama.app import create_app
@@ -29,3 +30,13 @@ def served() -> Iterator[tuple[str, Starlette]]:
     app = create_app(MockConfig())
     with serve_in_thread(app) as url:
         yield url, app
+
+
+@pytest.fixture(scope="module")
+def client(fast_config: MockConfig) -> Iterator[httpx.Client]:
+    """A real server (zero timing) and an httpx client with a timeout."""
+    with (
+        serve_in_thread(create_app(fast_config)) as url,
+        httpx.Client(base_url=url, timeout=30) as c,
+    ):
+        yield c

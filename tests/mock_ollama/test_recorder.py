@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 import httpx
 
 from mock_ollama.catalog import load_bundled
-from mock_ollama.recorder import create_recorder
+from mock_ollama.recorder import create_recorder, write_atomically
 from mock_ollama.recording import load_scenario
 from mock_ollama.server import serve_in_thread
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
+    import pytest
     from starlette.applications import Starlette
 
 BUNDLED = load_bundled()
@@ -51,3 +54,38 @@ def test_record_through_to_the_mock(
     assert again.lines == BUNDLED["qwen-generate"].lines
     assert second.status_code == 200
     assert again.endpoint == "/api/generate"
+
+
+def test_a_failed_save_is_kept_logged_and_retried(
+    served: tuple[str, Starlette], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    upstream, _ = served
+    blocker = tmp_path / "cap.ndjson"
+    blocker.mkdir()  # the first capture cannot be renamed onto a directory
+    app = create_recorder(upstream, tmp_path / "cap.ndjson")
+    body = {"model": "qwen2.5:7b", "prompt": "[[mock: timing=zero]]"}
+    with serve_in_thread(app) as url:
+        assert httpx.post(f"{url}/api/generate", json=body, timeout=20).is_success
+        recorder = app.state.recorder
+        _wait_for(lambda: len(recorder.unsaved) == 1)  # saved after the last byte
+        assert "could not save" in caplog.text
+        blocker.rmdir()
+        httpx.post(f"{url}/api/generate", json=body, timeout=20)
+        _wait_for(lambda: not recorder.unsaved)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["cap-2.ndjson", "cap-2.toml", "cap.ndjson", "cap.toml"]
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition never held"
+        time.sleep(0.01)
+
+
+def test_write_atomically_leaves_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "x.ndjson"
+    write_atomically(target, b"a\n")
+    write_atomically(target, b"b\n")
+    assert target.read_bytes() == b"b\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.ndjson"]

@@ -13,7 +13,6 @@ gin's method trees were created (HEAD, GET, POST, DELETE).
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import logging
 import time
@@ -35,6 +34,7 @@ from mock_ollama.error_answers import (
 )
 from mock_ollama.exchange_log import ExchangeLog
 from mock_ollama.godecode import decode
+from mock_ollama.offload import Offloader
 from mock_ollama.replay import play
 from mock_ollama.request_body import read_body
 from mock_ollama.responses import Answer
@@ -45,8 +45,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("mock_ollama")
 Handler = Callable[[MockConfig, str, bytes, Now], Outcome]
 _TREES = ("HEAD", "GET", "POST", "DELETE")
-#: bodies larger than this are bound in a worker thread (the loop keeps streaming)
-OFF_LOOP_BYTES = 1 << 20
 
 
 def _fixed(make: Callable[[MockConfig, Now], Answer]) -> Handler:
@@ -122,6 +120,7 @@ class MockOllama:
     def __init__(self, config: MockConfig, exchange_log: ExchangeLog) -> None:
         self.config = config
         self.log = exchange_log
+        self.offloader = Offloader(config)
 
     async def __call__(
         self, scope: dict[str, Any], receive: Receive, send: Send
@@ -137,8 +136,8 @@ class MockOllama:
         ex = self.log.start(method, path, received)
         if body is None:
             outcome = answer(body_too_large(path), now())
-        elif len(body) > OFF_LOOP_BYTES:  # parse big bodies off the event loop
-            outcome = await asyncio.to_thread(self.route, method, path, body)
+        elif self.offloader.wants(body):  # parsed in a worker process
+            outcome = await self.offloader.route(method, path, body)
         else:
             outcome = self.route(method, path, body)
         ex.scenario, ex.req = outcome.scenario, outcome.req
@@ -149,21 +148,26 @@ class MockOllama:
 
     def route(self, method: str, path: str, body: bytes) -> Outcome:
         """Pick the handler like gin: 404 page not found, 405 with Allow."""
-        t = now()
-        methods = ROUTES.get(path)
-        if methods is None:
-            handler = _model_route(path)
-            methods = {"GET": handler} if handler else None
-        if methods is None:
-            return answer(PAGE_NOT_FOUND, t)
-        handler = methods.get(method)
-        if handler is None:
-            allowed = [m for m in _TREES if m in methods]
-            return answer(method_not_allowed(allowed), t)
-        try:
-            return handler(self.config, path, body, t)
-        except Reject as reject:
-            return answer(reject.answer, t)
+        return route(self.config, method, path, body)
+
+
+def route(config: MockConfig, method: str, path: str, body: bytes) -> Outcome:
+    """The answer to one request under ``config`` (no I/O; also run by ``offload``)."""
+    t = now()
+    methods = ROUTES.get(path)
+    if methods is None:
+        handler = _model_route(path)
+        methods = {"GET": handler} if handler else None
+    if methods is None:
+        return answer(PAGE_NOT_FOUND, t)
+    handler = methods.get(method)
+    if handler is None:
+        allowed = [m for m in _TREES if m in methods]
+        return answer(method_not_allowed(allowed), t)
+    try:
+        return handler(config, path, body, t)
+    except Reject as reject:
+        return answer(reject.answer, t)
 
 
 class MockApp(Starlette):

@@ -5,8 +5,9 @@
     DELETE /_mock/exchanges                   forget the log
 
 ``view=compact`` leaves out ``writes`` and ``lines`` (each exchange is then ~300 bytes);
-``last=N`` keeps the newest N. The list is written in pieces, yielding to the event loop
-between them, so a big query never stalls a stream.
+``last=N`` keeps the newest N. The list is written in slices of at most 2 ms of work,
+yielding to the event loop between them, and a finished exchange's JSON is kept, so a
+big or repeated query never stalls a stream.
 
 DNS-rebinding defence: a request is served only when BOTH the peer is a loopback
 address AND the ``Host`` header names a loopback host (``127.0.0.1``, ``localhost``,
@@ -20,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import json
+import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
@@ -30,7 +32,8 @@ if TYPE_CHECKING:
     from mock_ollama.replay import Receive, Send
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
-_PIECE = 64  # exchanges serialised between two yields
+#: at most this long serialising before yielding to the event loop
+SLICE_S = 0.002
 
 
 def _peer_is_loopback(scope: dict[str, Any]) -> bool:
@@ -112,13 +115,17 @@ async def _send_exchanges(scope: dict[str, Any], send: Send, log: ExchangeLog) -
             "headers": [(b"Content-Type", b"application/json")],
         }
     )
-    for start in range(0, max(1, len(items)), _PIECE):
-        piece = [e.to_json(compact=compact) for e in items[start : start + _PIECE]]
-        text = ",".join(json.dumps(p) for p in piece)
-        head = "[" if start == 0 else ","
-        body = (head + text if text else "[").encode()
-        await send({"type": "http.response.body", "body": body, "more_body": True})
-        await asyncio.sleep(0)
+    await send({"type": "http.response.body", "body": b"[", "more_body": True})
+    piece: list[str] = []
+    started = time.perf_counter()
+    for n, ex in enumerate(items):
+        piece.append(ex.json_text(compact=compact))
+        if time.perf_counter() - started > SLICE_S or n == len(items) - 1:
+            lead = "," if n + 1 > len(piece) else ""
+            body = (lead + ",".join(piece)).encode()
+            await send({"type": "http.response.body", "body": body, "more_body": True})
+            await asyncio.sleep(0)  # let the streams write
+            piece, started = [], time.perf_counter()
     await send({"type": "http.response.body", "body": b"]", "more_body": False})
 
 

@@ -18,6 +18,7 @@ default), whatever the traffic.
 
 from __future__ import annotations
 
+import json
 import threading
 from array import array
 from collections import deque
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from mock_ollama.schedule import LineSpan
 
 DEFAULT_CAPACITY = 1000
+#: ends after which an exchange never changes
+FINAL = ("complete", "cut", "client-gone", "error")
 DEFAULT_WRITE_BUDGET = 1 << 20
 
 
@@ -41,7 +44,7 @@ class _Budget:
 
 @dataclass(slots=True)
 class Exchange:
-    """One request and what the mock did about it (contracts.md control endpoint)."""
+    """One request and what the mock did about it (``GET /_mock/exchanges`` lists them)."""
 
     id: int
     method: str
@@ -59,6 +62,8 @@ class Exchange:
     client_gone_ns: int | None = None
     closed_ns: int | None = None
     budget: _Budget | None = None
+    #: the JSON text of a finished exchange, by compact (it never changes again)
+    cached: dict[bool, str] = field(default_factory=dict, repr=False, compare=False)
 
     def add_write(self, t_ns: int, offset: int, size: int, line: int) -> None:
         """Log one write (counted only, once the log's write budget is spent)."""
@@ -79,6 +84,15 @@ class Exchange:
         """The stored writes as (t_ns, offset, size, line)."""
         w = self.flat_writes
         return [(w[i], w[i + 1], w[i + 2], w[i + 3]) for i in range(0, len(w), 4)]
+
+    def json_text(self, *, compact: bool = False) -> str:
+        """``to_json`` as JSON text, kept once the exchange has finished."""
+        text = self.cached.get(compact)
+        if text is None:
+            text = json.dumps(self.to_json(compact=compact))
+            if self.end in FINAL:
+                self.cached[compact] = text
+        return text
 
     def to_json(self, *, compact: bool = False) -> dict[str, Any]:
         """The JSON object ``GET /_mock/exchanges`` lists (compact: no writes/lines)."""
@@ -142,6 +156,7 @@ class ExchangeLog:
         self._budget.left += len(ex.flat_writes) // 4
         ex.budget = None  # a stream still running writes on, unbudgeted and unlisted
         ex.flat_writes = array("q")
+        ex.cached.clear()
 
     def select(self, req: str | None = None, last: int | None = None) -> list[Exchange]:
         """The exchanges (only those with ``req``; only the ``last`` N), oldest first."""

@@ -23,13 +23,12 @@ from typing import TYPE_CHECKING, NoReturn
 
 from mock_ollama import __version__
 from mock_ollama.catalog import BUNDLED_DIR, load_bundled, load_dir, resolve
-from mock_ollama.config import MockConfig
+from mock_ollama.config import DEFAULT_MAX_BODY, MockConfig
 from mock_ollama.errors import MockOllamaError
 from mock_ollama.exchange_log import DEFAULT_CAPACITY
 from mock_ollama.models import DEFAULT_VERSION
 from mock_ollama.parent_watch import ENV
 from mock_ollama.policies import Policies, parse_fault, parse_fragment, parse_timing
-from mock_ollama.request_body import DEFAULT_MAX_BODY
 from mock_ollama.server import DEFAULT_HOST, DEFAULT_PORT
 
 if TYPE_CHECKING:
@@ -144,6 +143,12 @@ def _add_serve(serve: argparse.ArgumentParser) -> None:
         metavar="N",
         help="exchanges /_mock/exchanges keeps (default %(default)s)",
     )
+    serve.add_argument(
+        "--upstream-mode",
+        choices=["ollama", "sse-on-accept", "reject-415", "reject-406"],
+        default="ollama",
+        help="what-if answers to Accept (mock_ollama.upstream_modes; default ollama)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -213,7 +218,7 @@ def _serve(args: argparse.Namespace) -> int:
     from mock_ollama.app import create_app
     from mock_ollama.server import serve_forever
 
-    app = create_app(_config(args))
+    app = create_app(_config(args), args.upstream_mode)
     listen = (args.host, args.port, args.port_file, _say, args.parent_pid)
     if not serve_forever(app, *listen):
         raise _Usage(f"could not listen on {args.host}:{args.port}")

@@ -17,12 +17,16 @@ from mock_ollama.exchange_log import DEFAULT_CAPACITY
 from mock_ollama.models import DEFAULT_VERSION
 from mock_ollama.openai import Layout, layout_for
 from mock_ollama.policies import NO_POLICIES, Fault, Fragment, Policies, Timing
-from mock_ollama.request_body import DEFAULT_MAX_BODY
 from mock_ollama.schedule import DEFAULT_GAP_NS
 
 if TYPE_CHECKING:
     from mock_ollama.marker import Marker
     from mock_ollama.recording import Recording
+
+
+#: request bodies past this many bytes get 400 ``http: request body too large``
+#: (mock_ollama.request_body): Ollama's own only bound, maxDecompressedBodySize
+DEFAULT_MAX_BODY = 20 << 20
 
 
 @dataclass(frozen=True, slots=True)

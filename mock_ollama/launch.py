@@ -1,11 +1,9 @@
-"""Start ``mock-ollama serve`` as a child process and wait for its port file.
+"""Run ``mock-ollama serve`` as a child process for a ``with`` block.
 
-The one copy of "start the mock, wait for its port file": the harness
-(``harness.upstream.mock``), ``python -m mock_ollama.bench`` and the tests use it.
-``wait_for_port`` polls (every 20 ms, with a timeout) until the mock has written its
-port atomically (``serve --port-file``, temp file + rename), failing early if the child
-exits first. ``running_mock`` is the whole thing for callers without their own process
-manager: a new session, killed as a group on the way out.
+``running_mock`` is "start the mock, wait for its port file" (``mock_ollama.port_file``)
+for callers without their own process manager - ``python -m mock_ollama.bench`` and
+the tests: a new session, told our pid (``--parent-pid``), killed as a group on the
+way out.
 """
 
 from __future__ import annotations
@@ -14,69 +12,28 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
-import time
 from typing import TYPE_CHECKING
 
-from mock_ollama.errors import MockOllamaError
+from mock_ollama.port_file import (
+    START_TIMEOUT_S,
+    LaunchError,
+    read_port,
+    serve_argv,
+    wait_for_port,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping
+    from collections.abc import Iterator, Mapping
     from pathlib import Path
 
-START_TIMEOUT_S = 20.0
-_POLL_S = 0.02
-
-
-class LaunchError(MockOllamaError):
-    """The mock did not come up (exited, or no port file within the timeout)."""
-
-
-def serve_argv(
-    port_file: Path, *extra: str, port: int = 0, python: str = sys.executable
-) -> list[str]:
-    """``python -m mock_ollama serve`` on 127.0.0.1:``port`` writing ``port_file``."""
-    return [
-        python,
-        "-m",
-        "mock_ollama",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--port-file",
-        str(port_file),
-        *extra,
-    ]
-
-
-def read_port(port_file: Path) -> int | None:
-    """The port in ``port_file``, or None while it is not (completely) there."""
-    try:
-        text = port_file.read_text().strip()
-    except OSError:
-        return None
-    return int(text) if text.isdigit() and 0 < int(text) < 65536 else None
-
-
-def wait_for_port(
-    port_file: Path,
-    alive: Callable[[], bool],
-    timeout: float = START_TIMEOUT_S,
-) -> int:
-    """Poll ``port_file`` until it holds a port; LaunchError if ``alive()`` turns
-    False or ``timeout`` seconds pass first."""
-    deadline = time.monotonic() + timeout
-    while True:
-        port = read_port(port_file)
-        if port is not None:
-            return port
-        if not alive():
-            raise LaunchError("mock-ollama exited before writing its port file")
-        if time.monotonic() > deadline:
-            raise LaunchError(f"mock-ollama wrote no port file within {timeout:g} s")
-        time.sleep(_POLL_S)
+__all__ = [
+    "START_TIMEOUT_S",
+    "LaunchError",
+    "read_port",
+    "running_mock",
+    "serve_argv",
+    "wait_for_port",
+]
 
 
 @contextlib.contextmanager

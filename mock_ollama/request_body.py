@@ -3,7 +3,8 @@
 Ollama itself sets no limit on ``/api/*`` or ``/v1/chat/completions`` bodies; its only
 one is ``maxDecompressedBodySize = 20 << 20`` (20 MiB) on zstd bodies
 (``middleware/openai.go``, ``server/cloud_proxy.go``) through ``http.MaxBytesReader``.
-The mock borrows that bound as its default (``mock-ollama serve --max-body BYTES``):
+The mock borrows that bound as its default (``config.DEFAULT_MAX_BODY``,
+``mock-ollama serve --max-body BYTES``):
 past it the body is not read further and the answer is what Ollama gives when its
 MaxBytesReader trips inside ShouldBindJSON - 400 ``http: request body too large``
 (``error_answers.body_too_large``) with ``Connection: close``, as net/http adds when a
@@ -20,8 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mock_ollama.replay import Message, Receive
-
-DEFAULT_MAX_BODY = 20 << 20
 
 
 def declared_length(scope: dict[str, Any]) -> int | None:

@@ -1,4 +1,4 @@
-"""CANCEL — the client goes away (CHECKS.md).
+"""CANCEL — the client goes away (docs/checks.md).
 
 Judged from the mock's side: when did upstream's connection close, against when the
 client aborted (both CLOCK_MONOTONIC), and how much did upstream manage to write while

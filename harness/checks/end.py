@@ -1,4 +1,4 @@
-"""END — completion and errors (CHECKS.md)."""
+"""END — completion and errors (docs/checks.md)."""
 
 from __future__ import annotations
 

@@ -116,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="parse a captured SSE stream (see sse-harness parse --help)",
         add_help=False,
     )
+    for name, what in (
+        ("clients", "real client libraries read the proxy"),
+        ("repro", "reproduce an upstream issue with real clients"),
+    ):
+        sub.add_parser(
+            name, help=f"{what} (see sse-harness {name} --help)", add_help=False
+        )
     return parser
 
 
@@ -125,6 +132,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from harness.cli import parse as parse_cmd
 
         return parse_cmd.main(argv[1:])
+    if argv and argv[0] in ("clients", "repro"):
+        from harness.cli.clients import main as clients_main
+        from harness.cli.repro import main as repro_main
+
+        return {"clients": clients_main, "repro": repro_main}[argv[0]](argv[1:])
     args = build_parser().parse_args(argv)
     try:
         handler = {"run": cmd_run, "checks": cmd_checks}[args.command]

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from harness.gate.run import RunConfig
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 BUNDLED_URL = "http://127.0.0.1:{port}/api/v1/complete"
 
 

@@ -1,6 +1,6 @@
 """Renderers of a run's results (pure): report.json, a Markdown summary, a terminal table.
 
-The JSON schema is DESIGN.md's:
+The JSON schema (also in README.md, "Gate your own proxy"):
 ``{"harness": {...}, "target": {...}, "results": [{check, layer, level, outcome,
 detail, metrics}], "summary": {OUTCOME: count}}`` plus ``baseline``, ``notes``,
 ``layers`` and ``logs``.

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
 
 #: with --layer nginx the proxy must keep the connection alive: nginx's read timeout
-#: sits this far above the heartbeat budget (CHECKS.md IDLE-HEARTBEAT)
+#: sits this far above the heartbeat budget (IDLE-HEARTBEAT, docs/checks.md)
 READ_TIMEOUT_MARGIN_S = 2.0
 #: after this many requests in a row without a response head, stop sending more
 UNRESPONSIVE_AFTER = 3

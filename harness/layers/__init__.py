@@ -1,9 +1,10 @@
 """Intermediaries between the harness client and the proxy under test.
 
-CHECKS.md, "Layers": direct · nginx with default ``proxy_buffering on`` (real nginx
-binary) · nginx with ``gzip on`` for ``text/event-stream`` · nginx with TLS (trustme
-certificates) and HTTP/2 · a configurable buffering simulator (hold N bytes / T ms,
-like a CDN). The verdict for a layer says what the *proxy* controls.
+The layers (README.md, "Gate your own proxy"): direct · nginx with default
+``proxy_buffering on`` (real nginx binary) · nginx with ``gzip on`` for
+``text/event-stream`` · nginx with TLS (trustme certificates) and HTTP/2 · a
+configurable buffering simulator (hold N bytes / T ms, like a CDN). The verdict for
+a layer says what the *proxy* controls.
 
     with open_layer(parse_layer("nginx"), proxy_port, workdir=tmp) as layer:
         url = layer.rewrite(proxy_url)   # now points at nginx's front

@@ -1,4 +1,4 @@
-"""How the harness talks to a proxy and reads tokens back (DESIGN.md, "Dialects").
+"""How the harness talks to a proxy and reads tokens back (README.md, ``--dialect``).
 
 A dialect builds the request body for a prompt and classifies each dispatched SSE
 event into readings: a token, the completion, an error, or something else.

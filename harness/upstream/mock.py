@@ -2,7 +2,7 @@
 
 The mock runs in its own process so its timed writes never wait for the harness's
 GIL; both stamp ``perf_counter_ns`` (CLOCK_MONOTONIC), so times compare directly.
-It is started by ``mock_ollama.launch`` (the one "start it, wait for its port file")
+It is started with ``mock_ollama.port_file`` (the one "start it, wait for its port file")
 with ``--parent-pid`` of this process, so it exits on its own if the harness dies hard.
 """
 
@@ -18,7 +18,7 @@ import httpx
 from harness.errors import EnvironmentProblem
 from harness.processes import ManagedProcess, tcp_ready
 from harness.upstream.exchanges import Exchange, parse_exchange
-from mock_ollama.launch import LaunchError, serve_argv, wait_for_port
+from mock_ollama.port_file import LaunchError, serve_argv, wait_for_port
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import time
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    import pytest
     from starlette.applications import Starlette
 
 BUNDLED = load_bundled()
@@ -57,9 +57,14 @@ def test_record_through_to_the_mock(
 
 
 def test_a_failed_save_is_kept_logged_and_retried(
-    served: tuple[str, Starlette], tmp_path: Path, caplog: pytest.LogCaptureFixture
+    served: tuple[str, Starlette], tmp_path: Path
 ) -> None:
     upstream, _ = served
+    logged: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: logged.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger("mock_ollama.recorder")
+    logger.addHandler(handler)
     blocker = tmp_path / "cap.ndjson"
     blocker.mkdir()  # the first capture cannot be renamed onto a directory
     app = create_recorder(upstream, tmp_path / "cap.ndjson")
@@ -67,8 +72,12 @@ def test_a_failed_save_is_kept_logged_and_retried(
     with serve_in_thread(app) as url:
         assert httpx.post(f"{url}/api/generate", json=body, timeout=20).is_success
         recorder = app.state.recorder
-        _wait_for(lambda: len(recorder.unsaved) == 1)  # saved after the last byte
-        assert "could not save" in caplog.text
+        _wait_for(lambda: bool(logged))  # saved after the last byte
+        logger.removeHandler(handler)
+        assert len(recorder.unsaved) == 1
+        assert len(logged) == 1
+        assert "could not save" in logged[0]
+        assert "(kept, will retry)" in logged[0]
         blocker.rmdir()
         httpx.post(f"{url}/api/generate", json=body, timeout=20)
         _wait_for(lambda: not recorder.unsaved)

@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from mock_ollama.launch import LaunchError, read_port, serve_argv, wait_for_port
+from mock_ollama.port_file import LaunchError, read_port, serve_argv, wait_for_port
 
 if TYPE_CHECKING:
     from pathlib import Path

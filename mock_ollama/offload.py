@@ -8,14 +8,19 @@ event loop only waits for the finished Outcome. Small bodies - every request the
 harness sends - are routed in place, as before.
 
 The worker is a ``ProcessPoolExecutor`` child: it exits when its pipe to us closes
-(our exit, however abrupt), and it is shut down with the app.
+(our exit, however abrupt), and it is shut down with the app. If it cannot start or
+does not answer within ``WORKER_TIMEOUT_S``, the mock says so once and parses in a
+thread from then on.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import multiprocessing
+import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
@@ -29,7 +34,19 @@ BIG_BYTES = 1 << 20
 #: ... and so are bodies with more brackets than this (possibly nested that deep)
 MANY_BRACKETS = 1000
 
+#: a worker that has not answered by then is given up (threads from then on)
+WORKER_TIMEOUT_S = 15.0
+log = logging.getLogger("mock_ollama")
 _config: MockConfig | None = None
+
+
+def _spawnable() -> bool:
+    """False when a spawned child could not re-import our ``__main__`` (e.g. stdin)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if getattr(main, "__spec__", None) is not None or path is None:
+        return True
+    return os.path.isfile(path)
 
 
 def _init(config: MockConfig) -> None:
@@ -50,6 +67,8 @@ class Offloader:
     def __init__(self, config: MockConfig) -> None:
         self.config = config
         self._pool: ProcessPoolExecutor | None = None
+        #: False once the worker failed (or cannot start here): threads from then on
+        self.usable = _spawnable()
 
     @staticmethod
     def wants(body: bytes) -> bool:
@@ -70,16 +89,18 @@ class Offloader:
 
     async def route(self, method: str, path: str, body: bytes) -> Outcome:
         """``app.route`` in the worker; in a thread if the worker cannot be had."""
-        loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(
-                self._executor(), _route, method, path, body
-            )
-        except (BrokenProcessPool, OSError):
-            self.close()
-            from mock_ollama.app import route
+        from mock_ollama.app import route
 
-            return await asyncio.to_thread(route, self.config, method, path, body)
+        if self.usable:
+            loop = asyncio.get_running_loop()
+            job = loop.run_in_executor(self._executor(), _route, method, path, body)
+            try:
+                return await asyncio.wait_for(job, WORKER_TIMEOUT_S)
+            except (BrokenProcessPool, OSError, TimeoutError):
+                log.warning("mock-ollama: the parsing worker failed; using threads")
+                self.usable = False
+                self.close()
+        return await asyncio.to_thread(route, self.config, method, path, body)
 
     def close(self) -> None:
         """Stop the worker (if any)."""

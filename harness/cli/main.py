@@ -116,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="parse a captured SSE stream (see sse-harness parse --help)",
         add_help=False,
     )
+    sub.add_parser("bench", help="benchmark designs (sse-harness bench --help)")
     return parser
 
 
@@ -125,6 +126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from harness.cli import parse as parse_cmd
 
         return parse_cmd.main(argv[1:])
+    if argv and argv[0] == "bench":
+        from harness.cli import bench as bench_cmd
+
+        return bench_cmd.main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         handler = {"run": cmd_run, "checks": cmd_checks}[args.command]

@@ -18,9 +18,12 @@ def write_reports(result: BenchResult, directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     doc = to_document(result)
     written = []
+    from harness.bench import report_html
+
     for name, text in (
         ("bench.json", json.dumps(doc, indent=2) + "\n"),
         ("summary.md", render(doc)),
+        ("report.html", report_html.render(result, doc)),
     ):
         path = directory / name
         path.write_text(text)

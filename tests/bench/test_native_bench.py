@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from harness.cli.bench import main
+from tests.tools import require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 BATCHING = f"""
@@ -87,3 +88,26 @@ def test_a_250_ms_timer_shows_as_bursts_and_lag(bench):
         assert batched["itl_added_ms"]["p99"] >= 200
         assert correct["tokens_per_read"]["mean"] <= 1.2
         assert correct["itl_added_ms"]["p99"] < batched["itl_added_ms"]["p99"] / 2
+
+
+def test_the_html_report_renders_offline_in_chromium(bench):
+    chromium = require_tool("chromium", "apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    _, _, out = bench
+    page_html = (out / "report.html").read_text()
+    assert "<script src=" not in page_html.replace('<script src="data:', "")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.route("http*://**", lambda route: route.abort())  # no network
+            page.goto((out / "report.html").as_uri())
+            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+            assert page.locator(".js-plotly-plot").count() == 4
+            assert errors == []
+            assert "Time to first token" in page.content()
+        finally:
+            browser.close()

@@ -60,6 +60,11 @@ async def sse_stream(
     req: str, url: str, body: dict[str, object], dialect: Dialect, limits: Limits
 ) -> StreamRecord:
     obs = await observe(http_request(url, body, "text/event-stream"), limits=limits)
+    return sse_record(req, obs, dialect)
+
+
+def sse_record(req: str, obs: Observation, dialect: Dialect) -> StreamRecord:
+    """Tokens of an SSE response, each with the stamp of the read that carried it."""
     parser = SSEParser()
     tokens: list[tuple[int, str]] = []
     done = failed = False
@@ -95,6 +100,10 @@ async def ndjson_stream(
 ) -> StreamRecord:
     """Ollama's own NDJSON, read directly from the mock (the baseline)."""
     obs = await observe(http_request(url, body, "application/x-ndjson"), limits=limits)
+    return ndjson_record(req, obs)
+
+
+def ndjson_record(req: str, obs: Observation) -> StreamRecord:
     tokens: list[tuple[int, str]] = []
     done = False
     pending = b""

@@ -8,6 +8,7 @@ After each cell the mock's exchange log gives the write time of every token line
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import secrets
 import tempfile
@@ -24,7 +25,7 @@ from harness.bench.metrics import (
     median_offsets,
     scheduled_writes,
 )
-from harness.bench.native import Job
+from harness.bench.native import Job, run_jobs
 from harness.bench.procstat import GroupSampler
 from harness.client.loop import Limits
 from harness.layers import open_layer, parse_layer
@@ -214,7 +215,8 @@ class Runner:
     ) -> Cell:
         # warm-up: as many streams at once, answered at once, not measured (the
         # design's upstream connections, JIT, caches); then a clean exchange log
-        self.engine.run(_jobs(self.config, url, kind, dialect, conc, "warm", warm=True))
+        warm = _jobs(self.config, url, kind, dialect, conc, "warm", warm=True)
+        asyncio.run(run_jobs(warm, time.perf_counter_ns()))
         _clear(mock)
         records: list[StreamRecord] = []
         sampler = GroupSampler(pgid)

@@ -109,7 +109,9 @@ def config_from(args: argparse.Namespace) -> BenchConfig:
 
 def _engine(args: argparse.Namespace) -> Engine:
     if args.engine == "locust":
-        raise UsageError("--engine locust: not available yet")
+        from harness.bench.locust_engine import LocustEngine
+
+        return LocustEngine(workers=args.workers or 2)
     from harness.bench.native import NativeEngine
 
     return NativeEngine(workers=args.workers, floor=args.floor)

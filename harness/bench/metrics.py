@@ -83,6 +83,8 @@ class CellStats:
     tokens_per_read_mean: float | None
     tokens_per_read_max: int | None
     bytes_per_token: float | None
+    #: up to three distinct error texts, as examples
+    error_examples: tuple[str, ...] = ()
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -181,6 +183,7 @@ def cell_stats(
         tokens_per_read_mean=sum(per_read) / len(per_read) if per_read else None,
         tokens_per_read_max=max(per_read) if per_read else None,
         bytes_per_token=wire / tokens_total if tokens_total else None,
+        error_examples=tuple(dict.fromkeys(r.error for r in records if r.error))[:3],
     )
 
 

@@ -78,6 +78,7 @@ def row(result: BenchResult, cell: Cell) -> dict[str, Any]:
         "first_write_lag_ms": s.first_write_lag_ms.to_json(),
         "icl_ms": s.icl_ms.to_json(),
         "processes": cell.processes,
+        "error_examples": list(s.error_examples),
     }
 
 

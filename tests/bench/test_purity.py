@@ -16,6 +16,7 @@ PURE = [
     "harness.bench.profiles",
     "harness.bench.report_json",
     "harness.bench.report_md",
+    "harness.bench.compare",
 ]
 ALSO_FORBIDDEN = (*FORBIDDEN, "plotly", "rich", "locust", "gevent", "wsproto")
 

@@ -31,21 +31,24 @@ def spread(a: float | None, b: float | None) -> float | None:
 def compare(first: dict[str, Any], second: dict[str, Any]) -> list[str]:
     a_rows, b_rows = _rows(first), _rows(second)
     lines = [
-        "| design | layer | x | TTFT p50 run 1 | run 2 | spread | same verdicts |",
-        "|---|---|---:|---:|---:|---:|---|",
+        "| design | layer | x | TTFT p50 run 1 | run 2 | difference | spread | "
+        "same verdicts |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
     ]
     spreads: list[float] = []
     same_all = True
     for key in [k for k in a_rows if k in b_rows]:
         a, b = a_rows[key], b_rows[key]
-        s = spread(a["ttft_ms"]["p50"], b["ttft_ms"]["p50"])
+        ta, tb = a["ttft_ms"]["p50"], b["ttft_ms"]["p50"]
+        s = spread(ta, tb)
+        diff = "-" if ta is None or tb is None else f"{abs(ta - tb):,.1f}"
         same = all(a[v] == b[v] for v in ("works", "streams_through_layer"))
         same_all = same_all and same
         if s is not None:
             spreads.append(s)
         lines.append(
-            f"| {key[0]} | {key[1]} | {key[2]} | {_f(a['ttft_ms']['p50'])} | "
-            f"{_f(b['ttft_ms']['p50'])} | {'-' if s is None else f'{s:.0%}'} | "
+            f"| {key[0]} | {key[1]} | {key[2]} | {_f(ta)} | "
+            f"{_f(tb)} | {diff} | {'-' if s is None else f'{s:.0%}'} | "
             f"{'yes' if same else 'NO'} |"
         )
     med, top = percentile(spreads, 50), max(spreads, default=None)

@@ -22,7 +22,7 @@ def test_spread_is_relative_to_the_mean():
 
 def test_compare_reports_the_spread_and_the_verdicts():
     lines = compare(doc(90), doc(110))
-    assert "| d | direct | 1 | 90.0 | 110.0 | 20% | yes |" in lines
+    assert "| d | direct | 1 | 90.0 | 110.0 | 20.0 | 20% | yes |" in lines
     assert lines[-1].startswith("TTFT p50 spread: median 20%, largest 20%")
     assert "identical" in lines[-1]
     assert "DIFFER" in compare(doc(90), doc(90, through=False))[-1]

@@ -39,6 +39,9 @@ class Job:
     kind: str
     dialect: str
     limits: Limits
+    #: start this long after the wave's common start (streams of a wave are spread
+    #: over one token interval instead of writing and reading in lockstep)
+    offset_ns: int = 0
 
 
 async def run_job(job: Job) -> StreamRecord:
@@ -50,11 +53,15 @@ async def run_job(job: Job) -> StreamRecord:
     return await sse_stream(job.req, job.url, job.body, dialect, job.limits)
 
 
-async def run_jobs(jobs: list[Job], start_ns: int) -> list[StreamRecord]:
-    delay = (start_ns - time.perf_counter_ns()) / 1e9
+async def _at(start_ns: int, job: Job) -> StreamRecord:
+    delay = (start_ns + job.offset_ns - time.perf_counter_ns()) / 1e9
     if delay > 0:
         await asyncio.sleep(delay)
-    return list(await asyncio.gather(*(run_job(job) for job in jobs)))
+    return await run_job(job)
+
+
+async def run_jobs(jobs: list[Job], start_ns: int) -> list[StreamRecord]:
+    return list(await asyncio.gather(*(_at(start_ns, job) for job in jobs)))
 
 
 def _worker_main(jobs: list[Job], start_ns: int) -> list[StreamRecord]:

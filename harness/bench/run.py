@@ -101,6 +101,15 @@ def marker(config: BenchConfig, req: str, *, warm: bool = False) -> str:
     )
 
 
+def stagger_ms(config: BenchConfig) -> float:
+    """The streams of a wave start spread over one token interval (``fixed:MS``)."""
+    kind, _, value = config.timing.partition(":")
+    try:
+        return float(value) if kind == "fixed" else 0.0
+    except ValueError:
+        return 0.0
+
+
 def _limits(config: BenchConfig) -> Limits:
     return Limits(connect_s=10.0, idle_s=30.0, total_s=120.0)
 
@@ -116,7 +125,8 @@ def _jobs(
     warm: bool = False,
 ) -> list[Job]:
     jobs = []
-    for _ in range(count):
+    spread_ns = 0 if warm else int(stagger_ms(config) * 1e6)
+    for i in range(count):
         req = f"{tag[:40]}-{secrets.token_hex(4)}"
         prompt = PROMPT + marker(config, req, warm=warm)
         if kind == "ndjson":
@@ -129,7 +139,8 @@ def _jobs(
             body = {"prompt": prompt}
         else:
             body = make_dialect(dialect).body(prompt, None)
-        jobs.append(Job(req, url, body, kind, dialect, _limits(config)))
+        offset = spread_ns * i // count
+        jobs.append(Job(req, url, body, kind, dialect, _limits(config), offset))
     return jobs
 
 

@@ -66,7 +66,10 @@ def _ttft(rows: list[dict[str, Any]], design: str) -> str:
         return "-"
     lo = min(direct, key=lambda r: r["concurrency"])
     hi = max(direct, key=lambda r: r["concurrency"])
-    text = f"{_ms(lo['ttft_ms']['p50'])} ms (x{lo['concurrency']})"
+    text = f"{_ms(lo['ttft_ms']['p50'])} ms (x{lo['concurrency']}"
+    if lo["first_write_lag_ms"]["p50"] is not None:
+        text += f"; {_ms(lo['first_write_lag_ms']['p50'])} ms after the mock's write"
+    text += ")"
     if hi is not lo:
         text += f", {_ms(hi['ttft_ms']['p50'])} ms (x{hi['concurrency']})"
     return text

@@ -9,8 +9,10 @@ so their stamps compare with each other and with the mock's.
 from __future__ import annotations
 
 import asyncio
+import gc
 import multiprocessing
 import os
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -61,7 +63,13 @@ async def _at(start_ns: int, job: Job) -> StreamRecord:
 
 
 async def run_jobs(jobs: list[Job], start_ns: int) -> list[StreamRecord]:
-    return list(await asyncio.gather(*(_at(start_ns, job) for job in jobs)))
+    """Run ``jobs`` concurrently; the garbage collector waits until they are done
+    (a collection pauses every stream of the process at once: a stall in the data)."""
+    gc.disable()
+    try:
+        return list(await asyncio.gather(*(_at(start_ns, job) for job in jobs)))
+    finally:
+        gc.enable()
 
 
 def _worker_main(jobs: list[Job], start_ns: int) -> list[StreamRecord]:
@@ -70,6 +78,11 @@ def _worker_main(jobs: list[Job], start_ns: int) -> list[StreamRecord]:
 
 def _warm() -> int:
     return os.getpid()
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them (no traceback spam)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class NativeEngine:
@@ -83,7 +96,9 @@ class NativeEngine:
     def _ensure_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             ctx = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=ctx, initializer=_ignore_sigint
+            )
             for f in [self._pool.submit(_warm) for _ in range(self.workers)]:
                 f.result(timeout=60)
         return self._pool

@@ -126,6 +126,7 @@ def to_document(result: BenchResult) -> dict[str, Any]:
             "duration_s": round(result.duration_s, 2),
             "interrupted": result.interrupted,
             "error": result.error,
+            "failures": list(result.failures),
             "lag_note": lag_note(result.engine),
         },
     }

@@ -151,7 +151,8 @@ def render(doc: dict[str, Any]) -> str:
         f"stream), layers {', '.join(run['layers'])}, concurrency "
         f"{', '.join(map(str, run['concurrency']))}; {run['duration_s']:.0f} s."
         + (" **Interrupted: partial results.**" if run["interrupted"] else "")
-        + (f" **Error: {run['error']}**" if run["error"] else ""),
+        + (f" **Error: {run['error']}**" if run["error"] else "")
+        + "".join(f"\n\n**Not measured:** {f}" for f in run.get("failures", ())),
         "",
         "## The seed's table, re-measured",
         "",

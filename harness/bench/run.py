@@ -28,6 +28,7 @@ from harness.bench.metrics import (
 from harness.bench.native import Job, run_jobs
 from harness.bench.procstat import GroupSampler
 from harness.client.loop import Limits
+from harness.errors import HarnessError
 from harness.layers import open_layer, parse_layer
 from harness.probe.dialects import make_dialect
 from harness.target import TargetSpec, start_target
@@ -85,6 +86,8 @@ class BenchResult:
     cells: list[Cell] = field(default_factory=list)
     interrupted: bool = False
     error: str = ""
+    #: designs that could not be measured (did not start...), one line each
+    failures: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.time)
     duration_s: float = 0.0
 
@@ -177,7 +180,17 @@ class Runner:
             for conc in self.config.concurrency:
                 self._baseline(mock, conc)
             for design in self.config.designs:
-                self._design(mock, design, workdir)
+                try:
+                    self._design(mock, design, workdir)
+                except HarnessError as exc:  # the others are still measured
+                    self.result.failures.append(f"{design.name}: {exc}")
+                    self.done = self._done_before(design)
+
+    def _done_before(self, design: Design) -> int:
+        """Cells finished once ``design`` is over (its own counted as done)."""
+        c = self.config
+        index = c.designs.index(design) + 1
+        return len(c.concurrency) * (1 + index * len(c.layers))
 
     def _tick(self, label: str) -> None:
         self.progress(label, self.done, self.total)
@@ -227,7 +240,10 @@ class Runner:
         # warm-up: as many streams at once, answered at once, not measured (the
         # design's upstream connections, JIT, caches); then a clean exchange log
         warm = _jobs(self.config, url, kind, dialect, conc, "warm", warm=True)
-        asyncio.run(run_jobs(warm, time.perf_counter_ns()))
+        if self.engine.name == "native":  # through the same worker processes
+            self.engine.run(warm)
+        else:  # a Locust run per warm-up would double the run time
+            asyncio.run(run_jobs(warm, time.perf_counter_ns()))
         _clear(mock)
         records: list[StreamRecord] = []
         sampler = GroupSampler(pgid)

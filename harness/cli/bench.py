@@ -1,7 +1,8 @@
 """``sse-harness bench``: measure candidate designs against the mock (issue 11).
 
-Exit status: 0 when every cell was measured, 1 when a run was interrupted (partial
-reports are still written), 2 for a usage or environment error.
+Exit status: 0 when every cell was measured; 2 for a usage or environment error (a
+design that does not start is reported and the others are still measured); 130 when
+interrupted (what was measured is still written).
 """
 
 from __future__ import annotations
@@ -145,10 +146,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from harness.bench.report_md import render
 
     print(render(to_document(result)))
+    for failure in result.failures:
+        print(f"sse-harness bench: not measured: {failure}", file=sys.stderr)
     if result.error:
         print(f"sse-harness bench: error: {result.error}", file=sys.stderr)
         return 2
     if result.interrupted:
         print("sse-harness bench: interrupted; partial results", file=sys.stderr)
         return 130
-    return 0
+    return 2 if result.failures else 0

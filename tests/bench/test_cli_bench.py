@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from harness.cli.main import main
@@ -24,3 +26,17 @@ def test_usage_errors(argv, message, capsys):
     assert message in err
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_a_design_that_does_not_start_is_reported_and_the_rest_measured(
+    tmp_path, capsys
+):
+    argv = ["bench", "--design", "dead=false::http://127.0.0.1:{port}/x",
+            "--design", "naive-stream", "--timing", "fixed:10", "--repeat", "1",
+            "--report-dir", str(tmp_path)]  # fmt: skip
+    assert main(argv) == 2
+    assert "not measured: dead:" in capsys.readouterr().err
+    doc = json.loads((tmp_path / "bench.json").read_text())
+    assert doc["run"]["failures"][0].startswith("dead: ")
+    assert [r["design"] for r in doc["rows"]] == ["naive-stream"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import secrets
 import tempfile
 import time
 from collections.abc import Callable
@@ -25,20 +24,18 @@ from harness.bench.metrics import (
     median_offsets,
     scheduled_writes,
 )
-from harness.bench.native import Job, run_jobs
+from harness.bench.native import run_jobs
+from harness.bench.plan import BenchConfig, make_jobs
 from harness.bench.procstat import GroupSampler
-from harness.client.loop import Limits
 from harness.errors import HarnessError
 from harness.layers import open_layer, parse_layer
-from harness.probe.dialects import make_dialect
 from harness.target import TargetSpec, start_target
 from harness.upstream.mock import MockUpstream, start_mock
 
 if TYPE_CHECKING:
     from harness.bench.designs import Design
+    from harness.bench.native import Job
     from harness.upstream.exchanges import Exchange
-
-PROMPT = "Why is the sky blue? "
 
 
 class Engine(Protocol):
@@ -47,21 +44,6 @@ class Engine(Protocol):
     def run(self, jobs: list[Job]) -> list[StreamRecord]: ...
 
     def close(self) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class BenchConfig:
-    designs: tuple[Design, ...]
-    layers: tuple[str, ...] = ("direct",)
-    concurrency: tuple[int, ...] = (1,)
-    scenario: str = "qwen-chat"
-    timing: str = "fixed:75"
-    repeat: int = 3
-    #: streams per cell (run in waves of ``concurrency``); None: one wave
-    streams: int | None = None
-    duration_s: float | None = None
-    profile: str = ""
-    startup_timeout: float = 90.0
 
 
 @dataclass(slots=True)
@@ -93,58 +75,6 @@ class BenchResult:
 
 
 Progress = Callable[[str, int, int], None]
-
-
-def marker(config: BenchConfig, req: str, *, warm: bool = False) -> str:
-    """The mock's routing marker; a warm-up stream is the scenario at once."""
-    timing, repeat = ("zero", 1) if warm else (config.timing, config.repeat)
-    return (
-        f"[[mock: scenario={config.scenario} timing={timing} "
-        f"repeat={repeat} req={req}]]"
-    )
-
-
-def stagger_ms(config: BenchConfig) -> float:
-    """The streams of a wave start spread over one token interval (``fixed:MS``)."""
-    kind, _, value = config.timing.partition(":")
-    try:
-        return float(value) if kind == "fixed" else 0.0
-    except ValueError:
-        return 0.0
-
-
-def _limits(config: BenchConfig) -> Limits:
-    return Limits(connect_s=10.0, idle_s=30.0, total_s=120.0)
-
-
-def _jobs(
-    config: BenchConfig,
-    url: str,
-    kind: str,
-    dialect: str,
-    count: int,
-    tag: str,
-    *,
-    warm: bool = False,
-) -> list[Job]:
-    jobs = []
-    spread_ns = 0 if warm else int(stagger_ms(config) * 1e6)
-    for i in range(count):
-        req = f"{tag[:40]}-{secrets.token_hex(4)}"
-        prompt = PROMPT + marker(config, req, warm=warm)
-        if kind == "ndjson":
-            body: dict[str, object] = {
-                "model": "qwen2.5:7b",
-                "messages": [{"role": "user", "content": prompt}],
-                "stream": True,
-            }
-        elif kind == "ws":
-            body = {"prompt": prompt}
-        else:
-            body = make_dialect(dialect).body(prompt, None)
-        offset = spread_ns * i // count
-        jobs.append(Job(req, url, body, kind, dialect, _limits(config), offset))
-    return jobs
 
 
 class Runner:
@@ -239,7 +169,7 @@ class Runner:
     ) -> Cell:
         # warm-up: as many streams at once, answered at once, not measured (the
         # design's upstream connections, JIT, caches); then a clean exchange log
-        warm = _jobs(self.config, url, kind, dialect, conc, "warm", warm=True)
+        warm = make_jobs(self.config, url, kind, dialect, conc, "warm", warm=True)
         if self.engine.name == "native":  # through the same worker processes
             self.engine.run(warm)
         else:  # a Locust run per warm-up would double the run time
@@ -253,7 +183,9 @@ class Runner:
         waves = 0
         try:
             while len(records) < wanted or self._more_time(started):
-                jobs = _jobs(self.config, url, kind, dialect, conc, f"{design}-{layer}")
+                jobs = make_jobs(
+                    self.config, url, kind, dialect, conc, f"{design}-{layer}"
+                )
                 records += self.engine.run(jobs)
                 waves += 1
                 if self.config.streams is None and self.config.duration_s is None:

@@ -20,7 +20,8 @@ from mock_ollama.errors import MockOllamaError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from harness.bench.run import BenchConfig, Engine
+    from harness.bench.plan import BenchConfig
+    from harness.bench.run import Engine
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,7 +71,7 @@ def _concurrency(text: str) -> tuple[int, ...]:
 
 
 def config_from(args: argparse.Namespace) -> BenchConfig:
-    from harness.bench.run import BenchConfig
+    from harness.bench.plan import BenchConfig
     from harness.layers import parse_layer
 
     profile = PROFILES[args.profile] if args.profile else None

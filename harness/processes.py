@@ -4,6 +4,15 @@ Every process leads its own process group (``start_new_session=True``), writes i
 stdout and stderr to a log file (never a pipe that could fill), and is stopped with
 SIGTERM to the whole group, then SIGKILL after a grace period. A module-level registry
 stops whatever is still running at interpreter exit or on SIGINT/SIGTERM.
+
+Issue 12, lifetimes bounded from both sides, also when the harness is SIGKILLed:
+
+- on Linux each child gets ``PR_SET_PDEATHSIG(SIGKILL)`` between fork and exec, so the
+  kernel kills it the moment the harness dies (started from the main thread only: the
+  death signal follows the *thread* that forked);
+- every group is also listed with the watchdog (harness.watchdog), a survivor in its
+  own session that SIGKILLs the listed groups — grandchildren included — when the
+  harness dies, on every platform.
 """
 
 from __future__ import annotations
@@ -19,7 +28,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harness.deathsig import lifetime_hook
 from harness.errors import EnvironmentProblem
+from harness.watchdog import WATCHDOG
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -29,13 +40,13 @@ __all__ = [
     "ManagedProcess",
     "free_port",
     "install_signal_handlers",
+    "lifetime_hook",
     "stop_all",
     "tcp_ready",
 ]
 
 _LIVE: dict[int, ManagedProcess] = {}
 _LIVE_LOCK = threading.Lock()
-_HANDLERS_INSTALLED = False
 
 
 class ManagedProcess:
@@ -87,12 +98,14 @@ class ManagedProcess:
                     cwd=self.cwd,
                     start_new_session=True,
                     close_fds=True,
+                    preexec_fn=lifetime_hook(),
                 )
             except OSError as exc:
                 reason = exc.strerror or str(exc)
                 raise EnvironmentProblem(
                     f"cannot start {self.name} ({self.argv[0]}): {reason}"
                 ) from exc
+        WATCHDOG.watch_group(self._popen.pid)
         with _LIVE_LOCK:
             _LIVE[id(self)] = self
 
@@ -139,19 +152,27 @@ class ManagedProcess:
         with contextlib.suppress(subprocess.TimeoutExpired):
             popen.wait(timeout=5.0)
         self._stopped = True
+        WATCHDOG.forget_group(pgid)
         with _LIVE_LOCK:
             _LIVE.pop(id(self), None)
 
     def wait_ready(
-        self, probe: Callable[[], bool], timeout: float, interval: float = 0.05
+        self,
+        probe: Callable[[], bool],
+        timeout: float,
+        interval: float = 0.05,
+        on_wait: Callable[[float], None] | None = None,
     ) -> None:
         """Poll ``probe`` until it returns True while the process is alive.
 
         Raises EnvironmentProblem (one line, with the last output lines) when the
-        process exits first or ``timeout`` seconds pass.
+        process exits first or ``timeout`` seconds pass. ``on_wait`` gets the seconds
+        left before each poll (for a progress line).
         """
         deadline = time.monotonic() + timeout
         while True:
+            if on_wait is not None:
+                on_wait(max(0.0, deadline - time.monotonic()))
             status = self.poll()
             if status is not None:
                 raise EnvironmentProblem(
@@ -234,17 +255,22 @@ atexit.register(stop_all)
 def install_signal_handlers() -> bool:
     """Make SIGINT/SIGTERM stop our children first, then behave as by default.
 
-    SIGINT raises KeyboardInterrupt; SIGTERM exits with status 128 + 15. Idempotent;
-    does nothing (returns False) outside the main thread.
+    SIGINT raises KeyboardInterrupt; SIGTERM exits with status 128 + 15. A handler
+    someone else installed (e.g. ``harness.gate.signals.trapped``) is left alone.
+    Idempotent; does nothing (returns False) outside the main thread.
     """
-    global _HANDLERS_INSTALLED
     if threading.current_thread() is not threading.main_thread():
         return False
-    if not _HANDLERS_INSTALLED:
-        signal.signal(signal.SIGINT, _on_signal)
-        signal.signal(signal.SIGTERM, _on_signal)
-        _HANDLERS_INSTALLED = True
+    for sig, default in _DEFAULTS.items():
+        if signal.getsignal(sig) in (default, None):
+            signal.signal(sig, _on_signal)
     return True
+
+
+_DEFAULTS: dict[signal.Signals, object] = {
+    signal.SIGINT: signal.default_int_handler,
+    signal.SIGTERM: signal.SIG_DFL,
+}
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:

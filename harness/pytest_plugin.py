@@ -1,182 +1,82 @@
 """The pytest plugin (pytest11 entry point ``sse_harness``).
 
-- ``pytest --pyargs harness.suite --proxy-cmd … --proxy-url …`` runs the conformance
-  suite as ordinary items, one per check and layer (``test_check[HDR-STATUS-200-direct]``);
-  the gate runs once per session and each item reports its verdict. Every option is
-  also an ini key (``sse_proxy_cmd``, ``sse_proxy_url``, ``sse_dialect``, …).
+- ``pytest --pyargs harness.suite --sse-proxy-cmd … --sse-proxy-url …`` runs the
+  conformance suite as ordinary items, one per check and layer
+  (``test_check[HDR-STATUS-200-direct]``). Collection only builds items; the gate runs
+  lazily, once, from the session fixture ``sse_gate``, for exactly the items that
+  survived ``-k``, ``-m``, ``--deselect`` and ``--lf`` (``--collect-only`` starts nothing).
+- Options come from the table of harness.gate.options: ``--sse-NAME``, ini ``sse_NAME``.
 - Fixtures for users' own tests: ``mock_ollama`` (the mock upstream, a child process),
-  ``proxy_under_test`` (the proxy started against it), ``observe`` (send one request to
-  the proxy and get the Observation and Transcript back).
+  ``proxy_under_test`` (the proxy started against it), ``probe_evidence`` (send one probe
+  to the proxy and get its Evidence: observation, transcript, upstream exchanges).
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from harness.errors import HarnessError
+from harness.gate.options import add_to_pytest, plugin_values
+from mock_ollama.errors import MockOllamaError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from harness.checks.model import Result
-    from harness.gate.run import RunConfig, RunReport
+    from harness.checks.model import Evidence, Result
+    from harness.gate.config import RunConfig
+    from harness.gate.run import RunReport
+    from harness.probe.catalog import Probe
     from harness.target import RunningTarget
     from harness.upstream.mock import MockUpstream
 
-#: (option, ini key, help, kind)  — kind: "str", "float", "int", "list", "bool"
-OPTIONS: tuple[tuple[str, str, str, str], ...] = (
-    (
-        "--proxy-cmd",
-        "sse_proxy_cmd",
-        "command template starting the proxy ({port}, {upstream})",
-        "str",
-    ),
-    (
-        "--proxy-url",
-        "sse_proxy_url",
-        "URL template of the proxy's streaming endpoint",
-        "str",
-    ),
-    ("--dialect", "sse_dialect", "seed | openai | ollama | module:function", "str"),
-    ("--token-key", "sse_token_key", "seed dialect token key", "str"),
-    ("--done-key", "sse_done_key", "seed dialect completion key", "str"),
-    ("--model", "sse_model", "model name the dialect sends", "str"),
-    (
-        "--sse-header",
-        "sse_headers",
-        "extra request header 'Name: value' (repeatable)",
-        "list",
-    ),
-    ("--sse-env", "sse_env", "extra proxy environment NAME=VALUE (repeatable)", "list"),
-    (
-        "--layer",
-        "sse_layers",
-        "direct | nginx | nginx-gzip | h2 | buffer:BYTES:MS (repeatable)",
-        "list",
-    ),
-    (
-        "--sse-select",
-        "sse_select",
-        "only checks matching these patterns (repeatable)",
-        "list",
-    ),
-    (
-        "--startup-timeout",
-        "sse_startup_timeout",
-        "seconds to wait for the proxy",
-        "float",
-    ),
-    ("--mock-port", "sse_mock_port", "mock port when the proxy already runs", "int"),
-    ("--idle-seconds", "sse_idle_seconds", "IDLE-HEARTBEAT silence", "float"),
-    (
-        "--heartbeat-budget",
-        "sse_heartbeat_budget",
-        "longest gap between heartbeats",
-        "float",
-    ),
-    ("--sse-strict", "sse_strict", "NON-STRICT outcomes fail their items", "bool"),
-    (
-        "--sse-report-dir",
-        "sse_report_dir",
-        "write report.json and summary.md here",
-        "str",
-    ),
-)
-
-REPORT_KEY: pytest.StashKey[RunReport | None] = pytest.StashKey()
-ERROR_KEY: pytest.StashKey[str] = pytest.StashKey()
+#: the (check, layer) pairs of the items that survived deselection
+WANTS_KEY: pytest.StashKey[tuple[tuple[str, str], ...]] = pytest.StashKey()
+GATE_KEY: pytest.StashKey[Gate] = pytest.StashKey()
+CONFIG_KEY: pytest.StashKey[RunConfig] = pytest.StashKey()
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("sse-harness", "SSE proxy conformance (sse-harness)")
-    for option, ini, help_text, kind in OPTIONS:
-        if kind == "bool":
-            group.addoption(option, action="store_true", default=None, help=help_text)
-            parser.addini(ini, help_text, type="bool", default=False)
-        elif kind == "list":
-            group.addoption(option, action="append", default=None, help=help_text)
-            parser.addini(ini, help_text, type="linelist", default=[])
-        else:
-            group.addoption(option, default=None, help=help_text)
-            parser.addini(ini, help_text, default=None)
-
-
-def _get(config: pytest.Config, option: str, ini: str, kind: str) -> Any:
-    value = config.getoption(option.lstrip("-").replace("-", "_"))
-    if value is None:
-        value = config.getini(ini)
-    if value in (None, "", []):
-        return None
-    if kind == "float":
-        return float(value)
-    if kind == "int":
-        return int(value)
-    return value
-
-
-def options(config: pytest.Config) -> dict[str, Any]:
-    return {opt: _get(config, opt, ini, kind) for opt, ini, _, kind in OPTIONS}
-
-
-def run_config(config: pytest.Config) -> RunConfig:
-    """The RunConfig the command line and ini file describe (same rules as the CLI)."""
-    from harness.cli.main import build_parser
-    from harness.gate.config import config_from
-
-    argv = ["run"]
-    for opt, value in options(config).items():
-        if value is None or opt in ("--sse-strict", "--sse-report-dir"):
-            continue
-        name = {
-            "--sse-header": "--header",
-            "--sse-env": "--env",
-            "--sse-select": "--select",
-        }.get(opt, opt)
-        for item in value if isinstance(value, list) else [value]:
-            argv += [name, str(item)]
-    return config_from(build_parser().parse_args(argv))
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SSECase:
     """One item of the suite: a check on a layer."""
 
     check: str
     layer: str
-    config: pytest.Config
 
-    def result(self) -> Result | None:
-        report = self.config.stash.get(REPORT_KEY, None)
-        if report is None:
-            return None
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """The session's gate run: its report, or why it could not run."""
+
+    report: RunReport | None
+    error: str = ""
+    strict: bool = False
+
+    def result(self, case: SSECase) -> Result | None:
+        results = self.report.results if self.report else ()
         return next(
-            (
-                r
-                for r in report.results
-                if r.check == self.check and r.layer == self.layer
-            ),
+            (r for r in results if (r.check, r.layer) == (case.check, case.layer)),
             None,
         )
 
-    def verdict(self) -> None:
+    def verdict(self, case: SSECase) -> None:
+        """Pass, fail or skip the item of ``case``."""
         __tracebackhide__ = True
         from harness.checks.model import Outcome
 
-        error = self.config.stash.get(ERROR_KEY, "")
-        if error:
-            pytest.fail(f"the gate could not run: {error}", pytrace=False)
-        found = self.result()
+        if self.error:
+            pytest.fail(f"the gate could not run: {self.error}", pytrace=False)
+        found = self.result(case)
         if found is None:
-            pytest.skip(f"{self.check} was not judged on {self.layer}")
-        strict = bool(_get(self.config, "--sse-strict", "sse_strict", "bool"))
+            pytest.skip(f"{case.check} was not judged on {case.layer}")
         if found.outcome is Outcome.FAILED or (
-            found.outcome is Outcome.NON_STRICT and strict
+            found.outcome is Outcome.NON_STRICT and self.strict
         ):
             pytest.fail(
                 f"{found.outcome.value} {found.check} [{found.layer}]: {found.detail}",
@@ -186,72 +86,108 @@ class SSECase:
             pytest.skip(f"UNIMPLEMENTED: {found.detail}")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_to_pytest(parser)
+
+
+def plugin_spelling(message: str) -> str:
+    """A usage error as the plugin spells its options (``--layer`` -> ``--sse-layer``)."""
+    return re.sub(r"(?<![\w-])--(?!sse-)(?=[a-z])", "--sse-", message)
+
+
+def run_config(config: pytest.Config) -> RunConfig:
+    """The RunConfig the command line and ini file describe (the CLI's rules), built once."""
+    from harness.errors import UsageError
+    from harness.gate.config import config_from
+
+    found = config.stash.get(CONFIG_KEY, None)
+    if found is None:
+        try:
+            found = config_from(plugin_values(config))
+        except UsageError as exc:
+            raise UsageError(plugin_spelling(str(exc))) from None
+        config.stash[CONFIG_KEY] = found
+    return found
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """One item per check and layer; a bad option is one collection error, not N."""
     if "sse_case" not in metafunc.fixturenames:
         return
     from harness.checks import select
+    from harness.errors import UsageError
 
-    config = metafunc.config
-    opts = options(config)
-    layers = opts["--layer"] or ["direct"]
-    patterns = [
-        p.strip()
-        for item in opts["--sse-select"] or []
-        for p in item.split(",")
-        if p.strip()
+    try:
+        c = run_config(metafunc.config)
+    except UsageError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    cases = [
+        SSECase(check.id, layer) for layer in c.layers for check in select(c.select)
     ]
-    cases = [(check.id, layer) for layer in layers for check in select(patterns)]
     metafunc.parametrize(
-        "sse_case",
-        [SSECase(check, layer, config) for check, layer in cases],
-        ids=[f"{check}-{layer}" for check, layer in cases],
+        "sse_case", cases, ids=[f"{case.check}-{case.layer}" for case in cases]
     )
 
 
-def pytest_collection_modifyitems(
-    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
-) -> None:
-    """Run the gate once, for exactly the checks that were collected."""
-    cases = [
-        item.callspec.params["sse_case"]
-        for item in items
-        if hasattr(item, "callspec") and "sse_case" in item.callspec.params
-    ]
-    if not cases:
-        return
-    from dataclasses import replace
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Record what the gate must judge: the suite's items after every deselection.
 
+    This runs after all of ``pytest_collection_modifyitems`` (``-k``, ``-m``,
+    ``--deselect``, and ``--lf``, whose wrapper filters after every plain hook).
+    """
+    cases = (_case_of(item) for item in session.items)
+    session.config.stash[WANTS_KEY] = tuple(
+        (case.check, case.layer) for case in cases if case is not None
+    )
+
+
+def _case_of(item: pytest.Item) -> SSECase | None:
+    callspec = getattr(item, "callspec", None)
+    case = callspec.params.get("sse_case") if callspec is not None else None
+    return case if isinstance(case, SSECase) else None
+
+
+def _run_gate(config: pytest.Config) -> Gate:
+    from harness.gate import output, plan as plans
     from harness.gate.run import run
 
+    values = plugin_values(config)
+    strict = bool(values["strict"])
     try:
-        base = run_config(config)
-        wanted = tuple(sorted({case.check for case in cases}))
-        layers = tuple(dict.fromkeys(case.layer for case in cases))
-        config.stash[REPORT_KEY] = run(replace(base, select=wanted, layers=layers))
-    except HarnessError as exc:
-        config.stash[ERROR_KEY] = str(exc)
-        config.stash[REPORT_KEY] = None
-        return
-    _write_reports(config)
+        c = run_config(config)
+        wants: tuple[tuple[str, str], ...] = config.stash.get(WANTS_KEY, ())
+        plan = plans.only(wants, c.layers)
+        # the report names the layers this run judged, not every configured one
+        judged = replace(c, layers=tuple(layer for layer, _ in plan.layers))
+        found = run(judged, plan=plan)
+    except (HarnessError, MockOllamaError) as exc:
+        return Gate(None, str(exc) or type(exc).__name__, strict)
+    if values["report_dir"]:
+        output.write_reports(
+            Path(values["report_dir"]), found, found.exit_status(strict)
+        )
+    return Gate(found, strict=strict)
 
 
-def _write_reports(config: pytest.Config) -> None:
-    from harness.gate.run import write_reports
-
-    found = config.stash.get(REPORT_KEY, None)
-    directory = _get(config, "--sse-report-dir", "sse_report_dir", "str")
-    if found is not None and directory:
-        write_reports(found, Path(directory))
+@pytest.fixture(scope="session")
+def sse_gate(pytestconfig: pytest.Config) -> Gate:
+    """The gate, run on first use for the surviving check-by-layer items only."""
+    gate = pytestconfig.stash.get(GATE_KEY, None)
+    if gate is None:
+        gate = pytestconfig.stash[GATE_KEY] = _run_gate(pytestconfig)
+    return gate
 
 
 def pytest_terminal_summary(
     terminalreporter: Any, exitstatus: int, config: pytest.Config
 ) -> None:
-    found = config.stash.get(REPORT_KEY, None)
-    error = config.stash.get(ERROR_KEY, "")
-    if error:
+    gate = config.stash.get(GATE_KEY, None)
+    if gate is None:
+        return
+    if gate.error:
         terminalreporter.section("sse-harness")
-        terminalreporter.write_line(f"the gate could not run: {error}")
+        terminalreporter.write_line(f"the gate could not run: {gate.error}")
+    found = gate.report
     if found is None:
         return
     from harness.gate import report
@@ -280,17 +216,10 @@ def mock_ollama() -> Iterator[MockUpstream]:
 def proxy_under_test(
     pytestconfig: pytest.Config, mock_ollama: MockUpstream
 ) -> Iterator[RunningTarget]:
-    """The proxy of --proxy-cmd/--proxy-url, started against ``mock_ollama``."""
-    from harness.target import TargetSpec, start_target
+    """The proxy of --sse-proxy-cmd/--sse-proxy-url, started against ``mock_ollama``."""
+    from harness.target import start_target
 
-    c = run_config(pytestconfig)
-    spec = TargetSpec(
-        cmd=c.proxy_cmd,
-        url=c.proxy_url,
-        env=dict(c.env),
-        startup_timeout=c.startup_timeout,
-        cwd=c.cwd,
-    )
+    spec = run_config(pytestconfig).target_spec()
     with (
         tempfile.TemporaryDirectory(prefix="sse-proxy-") as tmp,
         start_target(spec, mock_ollama.base_url, workdir=Path(tmp)) as proxy,
@@ -299,40 +228,19 @@ def proxy_under_test(
 
 
 @pytest.fixture
-def observe(
+def probe_evidence(
     pytestconfig: pytest.Config,
     proxy_under_test: RunningTarget,
     mock_ollama: MockUpstream,
-) -> Callable[..., Any]:
-    """``observe(probe_name_or_Probe)`` -> Evidence from the proxy under test."""
-    from harness.gate.run import expected_for
-    from harness.probe.catalog import PROBES, Probe
-    from harness.probe.dialects import make_dialect
-    from harness.probe.perform import Target, perform
+) -> Callable[[str | Probe], Evidence]:
+    """``probe_evidence("valid")`` (a name of the catalogue, or a Probe) -> Evidence."""
+    from harness.gate.run import prober
+    from harness.probe.catalog import PROBES
 
-    c = run_config(pytestconfig)
-    dialect = make_dialect(c.dialect, token_key=c.token_key, done_key=c.done_key)
-    target = Target(
-        proxy_under_test.url,
-        dialect,
-        c.model,
-        c.headers,
-        c.http2,
-        c.ca_path,
-        proxy_under_test.alive,
-    )
+    send = prober(run_config(pytestconfig), proxy_under_test, mock_ollama, name="user")
 
-    def run_probe(probe: str | Probe) -> Any:
+    def run_probe(probe: str | Probe) -> Evidence:
         chosen = PROBES[probe] if isinstance(probe, str) else probe
-        return asyncio.run(
-            perform(
-                chosen,
-                target,
-                mock_ollama,
-                expected_for(chosen),
-                layer="user",
-                idle_s=c.idle_s,
-            )
-        )
+        return asyncio.run(send.perform(chosen))
 
     return run_probe

@@ -1,6 +1,6 @@
 """The proxy under test: start it from a command template, wait for it, stop it.
 
-DESIGN.md, "The proxy under test": ``--proxy-cmd`` is a command template (argv split
+README.md, "Gate your own proxy": ``--proxy-cmd`` is a command template (argv split
 with shlex, no shell) with placeholders ``{port}`` (where the proxy must listen) and
 ``{upstream}`` (the mock's base URL); the same values also go in the environment as
 ``PORT``, ``OLLAMA_URL`` and ``OLLAMA_HOST``. ``--proxy-url`` is the URL template of the
@@ -16,6 +16,7 @@ import os
 import shlex
 import string
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -23,13 +24,13 @@ from harness.errors import EnvironmentProblem, UsageError
 from harness.processes import ManagedProcess, free_port, tcp_ready
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
-    from pathlib import Path
+    from collections.abc import Callable, Iterator, Mapping
 
-__all__ = ["RunningTarget", "TargetSpec", "start_target"]
+__all__ = ["RunningTarget", "TargetSpec", "check_cwd", "start_target"]
 
 CMD_OPTION = "--proxy-cmd"
 URL_OPTION = "--proxy-url"
+CWD_OPTION = "--cwd"
 CMD_PLACEHOLDERS = ("port", "upstream")
 URL_PLACEHOLDERS = ("port",)
 EXTERNAL_PROBE_TIMEOUT_S = 2.0
@@ -140,13 +141,42 @@ def _resolve(spec: TargetSpec) -> tuple[str, str, int]:
     return url, host, url_port
 
 
+def check_cwd(cwd: str | None) -> None:
+    """``--cwd DIR: no such directory`` (not "cannot start the proxy") when it is not
+    a directory we can work in."""
+    if cwd is None:
+        return
+    path = Path(cwd)
+    problem = (
+        "no such directory"
+        if not path.exists()
+        else "not a directory"
+        if not path.is_dir()
+        else "cannot enter it (permission denied)"
+        if not os.access(path, os.X_OK)
+        else ""
+    )
+    if problem:
+        raise UsageError(f"{CWD_OPTION} {cwd}: {problem}")
+
+
 @contextlib.contextmanager
 def start_target(
-    spec: TargetSpec, upstream_url: str, *, workdir: Path, name: str = "proxy"
+    spec: TargetSpec,
+    upstream_url: str,
+    *,
+    workdir: Path,
+    name: str = "proxy",
+    on_wait: Callable[[float], None] | None = None,
 ) -> Iterator[RunningTarget]:
-    """Start the proxy (or check the running one), yield it, always stop its group."""
+    """Start the proxy (or check the running one), yield it, always stop its group.
+
+    ``on_wait(seconds_left)`` is called while waiting for the proxy's port.
+    """
     if spec.cmd is not None and not spec.cmd.strip():
         raise UsageError(f"{CMD_OPTION} is empty")
+    if spec.cmd is not None:
+        check_cwd(spec.cwd)
     url, host, port = _resolve(spec)
     if spec.cmd is None:
         if not tcp_ready(host, port, timeout=EXTERNAL_PROBE_TIMEOUT_S):
@@ -166,7 +196,11 @@ def start_target(
     )
     try:
         process.start()
-        process.wait_ready(lambda: tcp_ready(host, port), timeout=spec.startup_timeout)
+        process.wait_ready(
+            lambda: tcp_ready(host, port),
+            timeout=spec.startup_timeout,
+            on_wait=on_wait,
+        )
         yield RunningTarget(url=url, port=port, process=process)
     finally:
         process.stop()

@@ -1,6 +1,6 @@
 """What Ollama answers for ``stream: false``: the streamed lines folded into one body.
 
-Pure: standard library only (reference/ollama-api.md 1.2).
+Pure: standard library only (Ollama's server/routes.go, streamResponse).
 """
 
 from __future__ import annotations

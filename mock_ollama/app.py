@@ -5,7 +5,7 @@
 ``replay.play`` so that headers, chunk boundaries and timing are exact and logged in
 ``app.state.exchange_log``.
 
-Routes as in ``server/routes.go`` ``GenerateRoutes`` (reference/ollama-api.md 1.1).
+Routes as in ``server/routes.go`` ``GenerateRoutes``.
 gin answers an unknown path with 404 ``404 page not found`` and a known path with the
 wrong method with 405 and ``Allow`` listing the methods registered for it, in the order
 gin's method trees were created (HEAD, GET, POST, DELETE).
@@ -24,7 +24,13 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 
-from mock_ollama import models, native_endpoints, openai, openai_endpoints
+from mock_ollama import (
+    models,
+    native_endpoints,
+    openai,
+    openai_endpoints,
+    upstream_modes,
+)
 from mock_ollama.config import MockConfig
 from mock_ollama.endpoints import Now, Outcome, Reject, answer
 from mock_ollama.error_answers import (
@@ -126,9 +132,15 @@ def _is_loopback(scope: dict[str, Any]) -> bool:
 class MockOllama:
     """The raw ASGI application behind ``create_app``."""
 
-    def __init__(self, config: MockConfig, exchange_log: ExchangeLog) -> None:
+    def __init__(
+        self,
+        config: MockConfig,
+        exchange_log: ExchangeLog,
+        upstream_mode: str = "ollama",
+    ) -> None:
         self.config = config
         self.log = exchange_log
+        self.upstream_mode = upstream_mode
 
     async def __call__(
         self, scope: dict[str, Any], receive: Receive, send: Send
@@ -143,6 +155,11 @@ class MockOllama:
         body = await _read_body(receive)
         ex = self.log.start(method, path, received)
         outcome = self.route(method, path, body)
+        if self.upstream_mode != "ollama":  # what-if modes (mock_ollama.upstream_modes)
+            accept = dict(scope["headers"]).get(b"accept", b"").decode("latin-1")
+            outcome = upstream_modes.apply(
+                self.upstream_mode, method, path, accept or None, outcome, now()
+            )
         ex.scenario, ex.req = outcome.scenario, outcome.req
         try:
             await play(outcome.schedule, receive, send, ex, head_only=method == "HEAD")
@@ -236,11 +253,13 @@ class MockApp(Starlette):
             await super().__call__(scope, receive, send)
 
 
-def create_app(config: MockConfig | None = None) -> Starlette:
+def create_app(
+    config: MockConfig | None = None, upstream_mode: str = "ollama"
+) -> Starlette:
     """The mock as an ASGI app; ``app.state.exchange_log`` is its ExchangeLog."""
     config = config or MockConfig()
     exchange_log = ExchangeLog()
-    app = MockApp(MockOllama(config, exchange_log))
+    app = MockApp(MockOllama(config, exchange_log, upstream_mode))
     app.state.exchange_log = exchange_log
     app.state.config = config
     return app

@@ -1,7 +1,7 @@
 """Benchmark of the mock's pacing: ``python -m mock_ollama.bench``.
 
 Not a test: it reports figures. For 1, 100 and 500 concurrent streams of 100 NDJSON
-lines at 20 ms per line (reference/peer-measurements.md, "Mock upstream pacing"):
+lines at 20 ms per line (README.md, "Measured figures"):
 
 - write error: each write's actual time (the mock's own log, perf_counter_ns) minus
   its schedule (request received + 20 ms x line), p50 / p99 / max;

@@ -101,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--ollama-version", default=DEFAULT_VERSION)
     serve.add_argument("--openai-layout", choices=["legacy", "current"])
+    serve.add_argument(
+        "--upstream-mode",
+        choices=["ollama", "sse-on-accept", "reject-415", "reject-406"],
+        default="ollama",
+        help="what-if answers to Accept (mock_ollama.upstream_modes; default ollama)",
+    )
 
     record = sub.add_parser(
         "record", help="pass-through that records real Ollama exchanges"
@@ -137,7 +143,11 @@ def _serve(args: argparse.Namespace) -> int:
     for name in args.scenario:
         config = config.with_default(resolve(name, config.scenarios))
     started = serve_forever(
-        create_app(config), args.host, args.port, args.port_file, _say
+        create_app(config, args.upstream_mode),
+        args.host,
+        args.port,
+        args.port_file,
+        _say,
     )
     if not started:
         raise _Usage(f"could not listen on {args.host}:{args.port}")

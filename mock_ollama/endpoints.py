@@ -1,7 +1,7 @@
 """The steps every endpoint shares: request bytes -> a Schedule to play.
 
 Pure: standard library only; the current time comes in as a ``Now``. Error order
-follows Ollama's handlers (reference/ollama-api.md 1.5): JSON binding (400), then the
+follows Ollama's handlers (server/routes.go): JSON binding (400), then the
 routing marker (400 ``mock marker: ...``), then the model (404), then the answer.
 The endpoints themselves: ``native_endpoints`` (``/api/*``) and ``openai_endpoints``
 (``/v1/*``).

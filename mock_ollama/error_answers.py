@@ -1,6 +1,7 @@
 """Ollama's and gin's error answers: ``{"error": ...}`` bodies, 404 and 405 pages.
 
-Pure: standard library only. From reference/ollama-api.md 1.5 (the errors table).
+Pure: standard library only. From Ollama's server/routes.go and docs/api/errors.mdx
+(the errors table).
 """
 
 from __future__ import annotations

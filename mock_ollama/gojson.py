@@ -2,8 +2,8 @@
 
 Pure: standard library only. Decoding errors are ``mock_ollama.godecode``.
 
-"Go's encoding/json escapes < > & (e.g. \\u003c), control characters and
-U+2028/U+2029 ... It does not escape U+0085" (reference/ollama-api.md 1.3). Go writes
+Go's encoding/json (Marshal) escapes < > & (e.g. \\u003c), control characters and
+U+2028/U+2029, but not U+0085. Go writes
 ``\\b \\f \\n \\r \\t`` short and other controls as ``\\u00xx`` (lower-case hex), like
 Python's json module; keys keep the order given (struct order).
 """

@@ -1,4 +1,6 @@
-"""The ``[[mock: ...]]`` routing marker a proxied prompt carries (contracts.md).
+"""The ``[[mock: ...]]`` routing marker a proxied prompt carries.
+
+The grammar is documented in scenarios/README.md, "Routing a proxied request".
 
 Pure: standard library only.
 

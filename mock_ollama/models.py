@@ -1,7 +1,7 @@
 """The model catalogue as Ollama answers it: tags, ps, show, version, embed, pull.
 
 Pure: standard library only. Bodies are Go-encoded in struct order
-(reference/ollama-api.md 1.4); times are passed in, never read from a clock. Sizes
+(Ollama's api/types.go); times are passed in, never read from a clock. Sizes
 and digests are derived from the model name, so every run answers the same.
 """
 

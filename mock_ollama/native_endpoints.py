@@ -1,7 +1,7 @@
 """Ollama's native endpoints: ``/api/chat``, ``/api/generate``, pull, show, embed.
 
 Pure: standard library only; the current time comes in as a ``Now``. Each handler
-turns request bytes into an Outcome (reference/ollama-api.md 1.2-1.5); the steps they
+turns request bytes into an Outcome (Ollama's server/routes.go and api/types.go); the steps they
 share (binding, marker, model check, planning) are ``mock_ollama.endpoints``.
 """
 

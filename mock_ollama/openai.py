@@ -1,7 +1,7 @@
 """Ollama's OpenAI-compatible layer: native lines -> ``/v1`` chunks and SSE frames.
 
-Pure: standard library only. From reference/ollama-api.md 1.7 (read from
-``middleware/openai.go``, ``openai/openai.go``):
+Pure: standard library only. From Ollama's ``middleware/openai.go`` and
+``openai/openai.go``:
 
 - "Each frame is ``data: <json>\\n\\n``; the last frame is ``data: [DONE]\\n\\n``. No
   event: or id: lines." A flush happens once per native response, so the frames made

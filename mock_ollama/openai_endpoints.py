@@ -1,8 +1,9 @@
 """Ollama's OpenAI-compatible endpoints: ``/v1/chat/completions``, ``/v1/completions``.
 
 Pure: standard library only; the current time comes in as a ``Now``. The native
-scenario is played through ``mock_ollama.openai`` (reference/ollama-api.md 1.7); the
-steps shared with the native endpoints are ``mock_ollama.endpoints``.
+scenario is played through ``mock_ollama.openai`` (Ollama's openai/openai.go and
+middleware/openai.go); the steps shared with the native endpoints are
+``mock_ollama.endpoints``.
 """
 
 from __future__ import annotations

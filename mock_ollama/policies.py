@@ -1,7 +1,7 @@
 """Timing, fragmentation and fault policies: parse the shared policy grammar.
 
 Pure: standard library only. The same strings are used on the CLI, in scenario files
-and in the ``[[mock: ...]]`` marker (contracts.md, "Policy grammar"):
+and in the ``[[mock: ...]]`` marker (scenarios/README.md, "Policies"):
 
     timing:   recorded | scale:K | fixed:MS | jitter:MS:PCT | zero
     fragment: line | coalesce:N | bytes:N | utf8 | json | random:SEED

@@ -6,7 +6,7 @@ is the request's arrival, moved to when the first line actually went out if that
 late (a burst of new requests then delays only each stream's first line instead of
 making every stream catch up in a burst of merged writes). A write
 that is already late still yields once (``await asyncio.sleep(0)``) so one late stream
-cannot starve the others (reference/peer-measurements.md: without the yield, 500
+cannot starve the others (measured while building the mock: without the yield, 500
 streams coalesce 21-38% of their lines). The last ``SPIN_NS`` before a deadline are
 spent yielding in a loop instead of sleeping, because epoll rounds timeouts up to whole
 milliseconds; the spin is skipped when many streams are active. Writes the schedule
@@ -41,7 +41,7 @@ SPIN_MAX_STREAMS = 4
 
 @dataclass(slots=True)
 class Exchange:
-    """One request and what the mock did about it (contracts.md control endpoint)."""
+    """One request and what the mock did about it (``GET /_mock/exchanges`` lists them)."""
 
     id: int
     method: str

@@ -1,7 +1,7 @@
 """The top-level fields of Ollama's request structs, for ``godecode.decode_error``.
 
 Pure: standard library only. Go type names and the JSON kinds each accepts, by JSON
-key, per endpoint (``api.ChatRequest`` etc., reference/ollama-api.md 1.5).
+key, per endpoint (``api.ChatRequest`` etc. in Ollama's api/types.go).
 """
 
 from __future__ import annotations

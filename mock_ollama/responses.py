@@ -1,7 +1,7 @@
 """A whole HTTP answer (status, content type, body) and gin's ``c.JSON``.
 
 Pure: standard library only. Bodies are Go-encoded (gojson.dumps) in struct order
-(reference/ollama-api.md 1.3-1.5). The answers themselves: ``error_answers`` (Ollama's
+(Ollama's api/types.go and server/routes.go). The answers themselves: ``error_answers`` (Ollama's
 and gin's errors), ``models`` (the model catalogue), ``aggregation`` (stream: false).
 """
 

@@ -6,10 +6,10 @@ with any policy the write times never go backwards; bytes are sliced from the re
 never re-serialised.
 
 Times are nanoseconds after the request was received. Headers go out with the first
-line: "The handler blocks on the result channel before the first Write. So status and
-headers are not sent until the first token exists" (reference/ollama-api.md 1.2).
-Distinct writes of one line are spaced by ``gap_ns``: "Distinct writes need a small gap
-(a few hundred us) or the kernel merges them" (DESIGN.md).
+line: Ollama's handler blocks on the result channel before the first Write, so status
+and headers are not sent until the first token exists. Distinct writes of one line are
+spaced by ``gap_ns``: distinct writes need a small gap (a few hundred us) or the kernel
+merges them.
 """
 
 from __future__ import annotations

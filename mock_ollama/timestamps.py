@@ -1,8 +1,8 @@
 """Ollama's ``created_at`` stamps: RFC 3339 text -> nanoseconds -> line offsets.
 
-Pure: standard library only; no clocks. A stamp is "time.Now().UTC() rendered as
-RFC 3339 with nanoseconds, trailing zeros trimmed ... 0-9 fractional digits, zone Z"
-(reference/ollama-api.md 1.3); other zones are read too.
+Pure: standard library only; no clocks. A stamp is time.Now().UTC() rendered as
+RFC 3339 with nanoseconds, trailing zeros trimmed (Go's time.RFC3339Nano: 0-9
+fractional digits, zone Z); other zones are read too.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""CANCEL — the client goes away (CHECKS.md).
+"""CANCEL — the client goes away (docs/checks.md).
 
 Judged from the mock's side: when did upstream's connection close, against when the
 client aborted (both CLOCK_MONOTONIC), and how much did upstream manage to write while
@@ -107,7 +107,7 @@ CHECKS = (
         "CANCEL-MID-STREAM",
         Level.MUST,
         "client abort after the first token closes the upstream request within 2 s",
-        "seed pitfall 4; Ollama stops on disconnect",
+        "the Next.js SSE route-handler article, pitfall 4; Ollama stops on disconnect",
         ("cancel-mid",),
         cancel_mid,
     ),
@@ -123,7 +123,7 @@ CHECKS = (
         "CANCEL-SLOW-READER",
         Level.SHOULD,
         "a client that stops reading does not make the proxy buffer without bound",
-        "seed pitfall 5",
+        "the Next.js SSE route-handler article, pitfall 5",
         ("slow-reader",),
         slow_reader,
         # behind nginx the layer spools a slow reader's stream to disk, whatever the proxy

@@ -1,4 +1,4 @@
-"""END — completion and errors (CHECKS.md)."""
+"""END — completion and errors (docs/checks.md)."""
 
 from __future__ import annotations
 
@@ -208,7 +208,7 @@ CHECKS = (
         "END-UPSTREAM-DOWN",
         Level.MUST,
         "nothing listening upstream: 502/503/504 with a JSON error, promptly",
-        "seed route's 502 branch",
+        "the Next.js SSE route-handler article, its 502 branch",
         ("down",),
         upstream_down,
         applies=lambda ctx: ctx.layer == "direct",

@@ -205,7 +205,7 @@ CHECKS = (
         "FRM-NDJSON-SPLIT",
         Level.MUST,
         "same text for lines cut mid-JSON, 1-byte writes, several lines per write, random cuts",
-        "seed pitfall 2",
+        "the Next.js SSE route-handler article, pitfall 2",
         tuple(SPLITS),
         ndjson_split,
     ),

@@ -1,4 +1,4 @@
-"""HDR — the response head (CHECKS.md)."""
+"""HDR — the response head (docs/checks.md)."""
 
 from __future__ import annotations
 

@@ -156,7 +156,7 @@ CHECKS = (
         "LAT-FIRST-TOKEN",
         Level.MUST,
         "the first token reaches the client within the calibrated budget",
-        "seed: first token < 300 ms vs ~8 s blocking",
+        "the Next.js SSE route-handler article: first token < 300 ms vs ~8 s blocking",
         ("lat",),
         first_token,
     ),

@@ -142,7 +142,10 @@ class Result:
 
 
 def decide(check: Check, found: Verdict) -> Outcome:
-    """Map a verdict to an outcome through the check's level (CHECKS.md "Levels")."""
+    """Map a verdict to an outcome through the check's level.
+
+    A missed MUST is FAILED, a missed SHOULD NON-STRICT; INFO checks only measure.
+    """
     if found.unimplemented:
         return Outcome.UNIMPLEMENTED
     if check.level is Level.INFO or found.ok is None:

@@ -1,4 +1,4 @@
-"""REQ — request validation (the 415 story of the seed issue); IDLE — long silences."""
+"""REQ — request validation (the 415 story of ollama#4788); IDLE — long silences."""
 
 from __future__ import annotations
 
@@ -196,7 +196,7 @@ CHECKS = (
         "REQ-415-ACCEPT-POST",
         Level.SHOULD,
         "the 415 lists the accepted type in Accept-Post",
-        "W3C LDP §7.1.2; seed issue comment",
+        "W3C LDP §7.1.2; ollama#4788 comment",
         ("wrong-type",),
         accept_post,
     ),

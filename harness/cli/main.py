@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from harness import __version__
 from harness.errors import HarnessError
-from harness.gate.config import add_run_options, config_from
+from harness.gate.config import config_from
+from harness.gate.options import add_to_argparse
 from mock_ollama.errors import MockOllamaError
 
 if TYPE_CHECKING:
@@ -29,28 +29,28 @@ class _Parser(argparse.ArgumentParser):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from harness.gate import report
-    from harness.gate.run import run, write_file, write_reports
+    from harness.gate import output, report
+    from harness.gate.run import run
 
     report_dir = Path(args.report_dir) if args.report_dir else None
+    target = {"cmd": args.proxy_cmd, "url": args.proxy_url, "dialect": args.dialect}
+
+    def failed(error: str, status: int) -> int:
+        if report_dir is not None:
+            output.write_error_report(report_dir, target, error, status)
+        return status
+
     try:
-        config = config_from(args)
-        result = run(config)
+        result = run(config_from(vars(args)))
     except (HarnessError, MockOllamaError) as exc:
         print(f"sse-harness run: error: {exc}", file=sys.stderr)
-        if report_dir is not None:
-            write_file(report_dir, "report.json", _error_report(args, str(exc)))
-        return 2
+        return failed(str(exc), 2)
     except KeyboardInterrupt:
         print(
             "sse-harness run: interrupted; every started process was stopped",
             file=sys.stderr,
         )
-        if report_dir is not None:
-            write_file(
-                report_dir, "report.json", _error_report(args, "interrupted", 130)
-            )
-        return 130
+        return failed("interrupted", 130)
     status = result.exit_status(args.strict)
     print(report.to_terminal(result.results))
     for note in result.notes:
@@ -58,33 +58,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{k}: {v}" for k, v in result.summary().items())
     print(f"sse-harness: {counts} in {result.duration_s:.1f} s -> exit {status}")
     if report_dir is not None:
-        written = write_reports(result, report_dir, status)
-        print(f"sse-harness: wrote {written[0]} and {written[1]}")
+        written = output.write_reports(report_dir, result, status)
+        print(f"sse-harness: wrote {' and '.join(map(str, written))}")
     return status
-
-
-def _error_report(args: argparse.Namespace, error: str, status: int = 2) -> str:
-    import json
-
-    doc = {
-        "harness": {"version": __version__},
-        "target": {
-            "cmd": args.proxy_cmd,
-            "url": args.proxy_url,
-            "dialect": args.dialect,
-        },
-        "results": [],
-        "summary": {},
-        "error": error,
-        "exit_status": status,
-        "finished_at": time.time(),
-    }
-    return json.dumps(doc, indent=2) + "\n"
 
 
 def cmd_checks(args: argparse.Namespace) -> int:
     from harness.checks import select
 
+    if args.markdown:
+        from harness.checks.doc import render_markdown
+
+        print(render_markdown(select(args.select or ())), end="")
+        return 0
     for check in select(args.select or ()):
         print(
             f"{check.id:<26} {check.level.value:<6} {check.requirement}  [{check.source}]"
@@ -104,19 +90,27 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser(
         "run", help="start the mock and the proxy, run the checks, write the report"
     )
-    add_run_options(run)
-    run.add_argument(
-        "--strict", action="store_true", help="NON-STRICT outcomes fail the run too"
-    )
-    run.add_argument("--report-dir", help="write report.json and summary.md here")
+    add_to_argparse(run)
     checks = sub.add_parser("checks", help="list the checks")
     checks.add_argument("select", nargs="*", help="patterns")
+    checks.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the catalogue as Markdown (one section per check)",
+    )
     sub.add_parser(
         "parse",
         help="parse a captured SSE stream (see sse-harness parse --help)",
         add_help=False,
     )
     sub.add_parser("bench", help="benchmark designs (sse-harness bench --help)")
+    for name, what in (
+        ("clients", "real client libraries read the proxy"),
+        ("repro", "reproduce an upstream issue with real clients"),
+    ):
+        sub.add_parser(
+            name, help=f"{what} (see sse-harness {name} --help)", add_help=False
+        )
     return parser
 
 
@@ -130,6 +124,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from harness.cli import bench as bench_cmd
 
         return bench_cmd.main(argv[1:])
+    if argv and argv[0] in ("clients", "repro"):
+        from harness.cli.clients import main as clients_main
+        from harness.cli.repro import main as repro_main
+
+        return {"clients": clients_main, "repro": repro_main}[argv[0]](argv[1:])
     args = build_parser().parse_args(argv)
     try:
         handler = {"run": cmd_run, "checks": cmd_checks}[args.command]

@@ -1,10 +1,13 @@
-"""The gate run: its configuration, the client self-test, the run itself and its reports.
+"""The gate run: its options and configuration, its plan, the client self-test, the run
+itself and its reports.
 
-Lives here: run options and their validation (``config``), calibration against the mock
-read directly (``calibrate``), the orchestration that starts the mock, the proxy and the
-layers and judges every probe (``run``) and the report renderers (``report``, pure).
-May import every other room of the harness except the entry points (``harness.cli``,
-``harness.pytest_plugin``, ``harness.suite``), which sit on top of it.
+Lives here: the one option table of the CLI and the pytest plugin (``options``, pure),
+RunConfig and its validation (``config``), what a run judges where (``plan``, pure),
+calibration against the mock read directly (``calibrate``), the thin loop that starts
+the mock, the proxy and the layers and sends the probes (``run``), judging one layer's
+evidence (``judge``, pure), and the report renderers plus the one writer of report files
+(``report``). May import every other room of the harness except the entry points
+(``harness.cli``, ``harness.pytest_plugin``, ``harness.suite``), which sit on top of it.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Renderers of a run's results (pure): report.json, a Markdown summary, a terminal table.
 
-The JSON schema is DESIGN.md's:
+The JSON schema (also in README.md, "Gate your own proxy"):
 ``{"harness": {...}, "target": {...}, "results": [{check, layer, level, outcome,
 detail, metrics}], "summary": {OUTCOME: count}}`` plus ``baseline``, ``notes``,
 ``layers`` and ``logs``.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from harness import __version__
 from harness.checks.model import Outcome, Result
 
 if TYPE_CHECKING:
@@ -146,3 +147,19 @@ def to_terminal(results: Sequence[Result], *, width: int = 100) -> str:
         detail = r.detail if len(r.detail) <= width else r.detail[: width - 1] + "…"
         out.append(f"{head} {detail}")
     return "\n".join(out)
+
+
+def error_json(
+    target: Mapping[str, Any], error: str, exit_status: int, finished_at: float
+) -> str:
+    """``report.json`` of a run that could not judge anything (exit 2, or Ctrl-C)."""
+    doc = {
+        "harness": {"version": __version__},
+        "target": dict(target),
+        "results": [],
+        "summary": {},
+        "error": error,
+        "exit_status": exit_status,
+        "finished_at": finished_at,
+    }
+    return json.dumps(doc, indent=2) + "\n"

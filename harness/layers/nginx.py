@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harness.deathsig import lifetime_hook
 from harness.errors import EnvironmentProblem
 from harness.layers.base import LayerHandle
 from harness.layers.tls import TlsFiles, write_tls_files
@@ -116,7 +117,12 @@ def nginx_version(binary: str) -> tuple[int, ...]:
     """``(1, 22, 1)`` from ``nginx -v``; ``()`` when it cannot be told."""
     try:
         done = subprocess.run(
-            [binary, "-v"], capture_output=True, timeout=10, check=False, text=True
+            [binary, "-v"],
+            capture_output=True,
+            timeout=10,
+            check=False,
+            text=True,
+            preexec_fn=lifetime_hook(),
         )
     except (OSError, subprocess.TimeoutExpired):
         return ()
@@ -220,7 +226,12 @@ def _test_config(binary: str, directory: Path) -> None:
     argv = [*_base_argv(binary, directory), "-t", "-q"]
     try:
         done = subprocess.run(
-            argv, capture_output=True, text=True, timeout=30, check=False
+            argv,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+            preexec_fn=lifetime_hook(),  # dies with us even on SIGKILL (Linux)
         )
     except subprocess.TimeoutExpired as exc:
         raise EnvironmentProblem("nginx -t did not finish within 30 s") from exc

@@ -54,7 +54,7 @@ class Probe:
         return "[[mock: " + " ".join(parts) + "]]"
 
 
-#: the latency scenario: 22 short tokens, 60 ms apart (CHECKS.md LAT-NO-BATCHING:
+#: the latency scenario: 22 short tokens, 60 ms apart (LAT-NO-BATCHING,
 #: ~20 tokens spaced ~50-100 ms)
 LAT_TIMING = "fixed:60"
 

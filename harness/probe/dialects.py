@@ -1,4 +1,4 @@
-"""How the harness talks to a proxy and reads tokens back (DESIGN.md, "Dialects").
+"""How the harness talks to a proxy and reads tokens back (README.md, ``--dialect``).
 
 A dialect builds the request body for a prompt and classifies each dispatched SSE
 event into readings: a token, the completion, an error, or something else.
@@ -32,6 +32,12 @@ class Reading:
 
 Classifier = Callable[[Event], list[Reading]]
 
+#: the built-in dialects, by the name users give to --dialect
+DIALECTS = ("token-json", "openai", "ollama")
+#: older names still accepted
+ALIASES = {"seed": "token-json"}
+DEFAULT = "token-json"
+
 
 @dataclass(frozen=True, slots=True)
 class Dialect:
@@ -54,7 +60,7 @@ def _error_text(value: Any) -> str:
     return str(value)
 
 
-def _seed(token_key: str, done_key: str) -> Classifier:
+def _token_json(token_key: str, done_key: str) -> Classifier:
     """``data: {"token": …}`` per token, ``data: {"finished": true}`` at the end."""
 
     def classify(event: Event) -> list[Reading]:
@@ -132,7 +138,7 @@ def _ollama(event: Event) -> list[Reading]:
     return readings or [Reading(Kind.OTHER, "chunk without content")]
 
 
-def _seed_body(prompt: str, model: str | None) -> dict[str, Any]:
+def _prompt_body(prompt: str, model: str | None) -> dict[str, Any]:
     return {"prompt": prompt, **({"model": model} if model else {})}
 
 
@@ -148,7 +154,7 @@ def _custom(spec: str) -> Classifier:
     module_name, _, attr = spec.partition(":")
     if not module_name or not attr:
         raise UsageError(
-            f"--dialect {spec!r}: expected seed, openai, ollama or module:function"
+            f"--dialect {spec!r}: expected token-json, openai, ollama or module:function"
         )
     try:
         target = getattr(importlib.import_module(module_name), attr)
@@ -172,13 +178,18 @@ def _custom(spec: str) -> Classifier:
 def make_dialect(
     name: str, *, token_key: str = "token", done_key: str = "finished"
 ) -> Dialect:
-    """The dialect called ``name``: seed, openai, ollama, or ``module:function``."""
+    """The dialect called ``name``: token-json, openai, ollama, or ``module:function``.
+
+    ``seed`` is an alias of ``token-json`` (its first name); the dialect keeps the
+    canonical name.
+    """
+    name = ALIASES.get(name, name)
     table: dict[str, tuple[Callable[[str, str | None], dict[str, Any]], Classifier]] = {
-        "seed": (_seed_body, _seed(token_key, done_key)),
+        "token-json": (_prompt_body, _token_json(token_key, done_key)),
         "openai": (_chat_body, _openai),
         "ollama": (_chat_body, _ollama),
     }
     if name in table:
         body, classify = table[name]
         return Dialect(name, body, classify)
-    return Dialect(name, _seed_body, _custom(name))
+    return Dialect(name, _prompt_body, _custom(name))

@@ -1,7 +1,10 @@
 """Perform one probe against one layer and collect its evidence (I/O shell).
 
 A thin loop: build the request (pure), observe it (harness.client.loop), ask the mock what
-it saw (harness.upstream.mock), and freeze it all into an Evidence for the judges.
+it saw (harness.upstream.mock), and freeze it all into an Evidence for the judges. A
+``Prober`` binds the target, the mock and the run's options, so ``prober.perform(probe)``
+takes one argument; it also stops sending once the proxy has left UNRESPONSIVE_AFTER
+requests in a row unanswered.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from harness.checks.model import Evidence, Expected
 from harness.client.loop import Limits, observe
 from harness.client.observation import End, Observation, Request
 from harness.probe.dialects import Dialect, Kind, Reading
+from harness.probe.expected import expected_tokens
 from harness.probe.requests import build_request
+from harness.probe.scenarios import scenario_lines
 from harness.probe.transcript import transcribe
 from harness.sse import Event, SSEParser
 
@@ -47,6 +52,52 @@ class Target:
     http2: bool
     ca_path: str | None
     alive: Callable[[], bool]
+
+
+#: after this many requests in a row without a response head, stop sending more
+UNRESPONSIVE_AFTER = 3
+
+
+def expected_for(probe: Probe) -> Expected:
+    """What upstream sends for ``probe`` (nothing when upstream is down)."""
+    if probe.upstream_down:
+        return Expected((), ())
+    return expected_tokens(scenario_lines(probe.scenario), probe.faults)
+
+
+class Prober:
+    """Sends probes to one target (a layer's front) with the mock and options bound."""
+
+    __slots__ = ("idle_s", "layer", "mock", "silent", "target")
+
+    def __init__(
+        self, target: Target, mock: MockUpstream, *, layer: str, idle_s: float
+    ) -> None:
+        self.target = target
+        self.mock = mock
+        self.layer = layer
+        self.idle_s = idle_s
+        #: requests in a row the proxy left without a response head
+        self.silent = 0
+
+    async def perform(self, probe: Probe) -> Evidence:
+        skip = (
+            f"not sent: the proxy left {UNRESPONSIVE_AFTER} requests in a row unanswered"
+            if self.silent >= UNRESPONSIVE_AFTER and not probe.idle
+            else ""
+        )
+        found = await perform(
+            probe,
+            self.target,
+            self.mock,
+            expected_for(probe),
+            layer=self.layer,
+            idle_s=self.idle_s,
+            skip=skip,
+        )
+        if not probe.idle:
+            self.silent = self.silent + 1 if unresponsive(found) else 0
+        return found
 
 
 #: after the completion event, a stream that keeps going is cut off this much later

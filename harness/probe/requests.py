@@ -28,7 +28,7 @@ def _whole(text: str) -> bytes:
 
 
 def _truncated(text: str) -> bytes:
-    # Truncated JSON (CHECKS.md REQ-400-MALFORMED): cut after the opening brace and key.
+    # Truncated JSON (REQ-400-MALFORMED): cut after the opening brace and key.
     return text[: max(2, len(text) // 2)].encode()
 
 

@@ -1,5 +1,5 @@
 // The pure core of the Node reference proxy: request admission and the NDJSON -> SSE
-// translation of the seed dialect (contracts.md). No I/O here; server.mjs moves bytes.
+// translation of the seed dialect (proxies/README.md). No I/O here; server.mjs moves bytes.
 
 export const ACCEPTED_TYPE = "application/json";
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -42,6 +42,17 @@ export function admitHead(method, headers) {
     return [406, `Accept ${JSON.stringify(headers.accept)} does not allow text/event-stream`, {}];
   }
   return null;
+}
+
+// GET /api/v1/complete?prompt=… (the browser's EventSource can only GET). The target
+// URI includes the query (RFC 9110 7.1): without `prompt` the route stays POST-only.
+export function admitGet(query, headers) {
+  const prompt = query.get("prompt");
+  if (prompt === null) return [405, "method GET not allowed without ?prompt=", { Allow: "POST" }];
+  if (!acceptsEventStream(headers.accept)) {
+    return [406, `Accept ${JSON.stringify(headers.accept)} does not allow text/event-stream`, {}];
+  }
+  return { prompt, model: query.get("model") || null };
 }
 
 export function parseBody(body) {

@@ -1,6 +1,6 @@
 // A correct reference proxy on Node 20 with no npm dependencies: node:http + global
 // fetch + AbortController. Ollama /api/chat NDJSON in, seed-dialect SSE out
-// (contracts.md, "Seed dialect"); same behaviour as proxies/starlette_proxy.
+// (proxies/README.md); same behaviour as proxies/starlette_proxy.
 // The pure part (admission, NDJSON -> SSE) is core.mjs; this file is the I/O.
 //
 //   PORT=8000 OLLAMA_URL=http://127.0.0.1:11434 node proxies/node_proxy/server.mjs
@@ -12,7 +12,7 @@ import http from "node:http";
 import net from "node:net";
 import { parseArgs } from "node:util";
 
-import { HEARTBEAT, MAX_BODY_BYTES, Translator, admitHead, parseBody, statusErrorText } from "./core.mjs";
+import { HEARTBEAT, MAX_BODY_BYTES, Translator, admitGet, admitHead, parseBody, statusErrorText } from "./core.mjs";
 
 const ROUTE = "/api/v1/complete";
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -266,8 +266,14 @@ async function stream(req, res, completion) {
 }
 
 async function handle(req, res) {
-  const path = new URL(req.url ?? "/", "http://proxy").pathname;
+  const url = new URL(req.url ?? "/", "http://proxy");
+  const path = url.pathname;
   if (path !== ROUTE) return sendJson(res, 404, `no route ${path}; POST ${ROUTE}`);
+  if (req.method === "GET") {
+    const admitted = admitGet(url.searchParams, req.headers);
+    if (Array.isArray(admitted)) return sendJson(res, ...admitted);
+    return stream(req, res, admitted);
+  }
   const rejection = admitHead(req.method, req.headers);
   if (rejection !== null) return sendJson(res, ...rejection);
   const completion = parseBody(await readBody(req));

@@ -22,6 +22,7 @@ from proxies.starlette_proxy.validate import (
     check_accept,
     check_content_type,
     check_method,
+    from_query,
     parse_body,
 )
 
@@ -57,7 +58,12 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
 
 async def admit(request: Request, behaviour: Behaviour) -> Completion | Rejection:
     """Method, then Content-Type, then Accept, then the body: nothing goes upstream
-    unless all pass."""
+    unless all pass. A GET carries its prompt in the query (``from_query``)."""
+    if request.method == "GET":
+        found = from_query(dict(request.query_params))
+        if isinstance(found, Rejection):
+            return found
+        return check_accept(request.headers.get("accept")) or found
     content_type = request.headers.get("content-type")
     rejections = (
         check_method(request.method),

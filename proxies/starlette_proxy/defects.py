@@ -1,8 +1,10 @@
 """The proxy's behaviour switches, and the table of deliberate defects (pure).
 
 Each defect flips one switch of :class:`Behaviour` (or swaps one small function) so
-that a known-broken proxy fails exactly the check named beside it. The correct proxy
-is ``CORRECT``; nothing else in the package decides what is broken.
+that a known-broken proxy fails exactly the checks named beside it. The correct proxy
+is ``CORRECT``; nothing else in the package decides what is broken. ``DEFECTS`` is the
+one defect -> check table: proxies/README.md's table is ``markdown_table()`` and the
+gate's own tests assert each outcome listed here.
 """
 
 from __future__ import annotations
@@ -75,50 +77,135 @@ class Behaviour:
 
 CORRECT = Behaviour()
 
-# defect name -> (behaviour, the check it is meant to fail)
-DEFECTS: dict[str, tuple[Behaviour, str]] = {
-    "buffer-all": (
+FAILED, NON_STRICT = "FAILED", "NON-STRICT"
+
+
+@dataclass(frozen=True, slots=True)
+class Defect:
+    """One deliberate defect: the switch it flips, and what the gate must report."""
+
+    behaviour: Behaviour
+    #: what the proxy then does wrong (one line of Markdown, for proxies/README.md)
+    wrong: str
+    #: the checks it fails on the direct layer, with the outcome the gate reports:
+    #: FAILED for a MUST, NON-STRICT for a SHOULD (tests/harness/test_gate.py runs them)
+    fails: tuple[tuple[str, str], ...]
+    #: what else shows and is not asserted (e.g. behind a layer)
+    also: str = ""
+
+
+# defect name -> the defect (the one table: the README's is rendered from it)
+DEFECTS: dict[str, Defect] = {
+    "buffer-all": Defect(
         replace(CORRECT, hold_tokens_until_end=True),
-        "LAT-FIRST-TOKEN, LAT-NO-BATCHING",
+        "holds every event until upstream is done, then sends them at once",
+        (("LAT-FIRST-TOKEN", FAILED), ("LAT-NO-BATCHING", FAILED)),
+        also="also LAT-SIZE-SWEEP",
     ),
-    "raw-data": (replace(CORRECT, encode_token=raw_token_event), "FRM-INJECTION"),
-    "per-read-json": (
+    "raw-data": Defect(
+        replace(CORRECT, encode_token=raw_token_event),
+        'writes `data: {"token": "` + content + `"}` with content unescaped (raw CR/LF)',
+        (("FRM-INJECTION", FAILED),),
+        also="the raw CR/LF also break FRM-FIELDS and FRM-LF-ONLY",
+    ),
+    "per-read-json": Defect(
         replace(CORRECT, splitter=PerReadJsonSplitter, drop_malformed_lines=True),
-        "FRM-NDJSON-SPLIT",
+        "parses each network read as whole lines, drops what does not parse",
+        (("FRM-NDJSON-SPLIT", FAILED),),
+        also="lines cut across reads elsewhere break FRM-UTF8-SPLIT and FRM-LONG-LINE too",
     ),
-    "per-read-utf8": (replace(CORRECT, splitter=PerReadUtf8Splitter), "FRM-UTF8-SPLIT"),
-    "no-415": (replace(CORRECT, check_content_type=False), "REQ-415-WRONG-TYPE"),
-    "no-abort": (
+    "per-read-utf8": Defect(
+        replace(CORRECT, splitter=PerReadUtf8Splitter),
+        'decodes each network read on its own with `errors="replace"`',
+        (("FRM-UTF8-SPLIT", FAILED),),
+        also="the U+FFFD also fails FRM-UTF8-VALID",
+    ),
+    "no-415": Defect(
+        replace(CORRECT, check_content_type=False),
+        "accepts any `Content-Type`",
+        (("REQ-415-WRONG-TYPE", FAILED),),
+    ),
+    "no-abort": Defect(
         replace(CORRECT, abort_on_disconnect=False),
-        "CANCEL-MID-STREAM, CANCEL-BEFORE-FIRST-TOKEN",
+        "keeps reading upstream to its end after the client left",
+        (("CANCEL-MID-STREAM", FAILED), ("CANCEL-BEFORE-FIRST-TOKEN", FAILED)),
     ),
-    "swallow-error": (
+    "swallow-error": Defect(
         replace(CORRECT, on_error_line="finish"),
-        "END-UPSTREAM-ERROR-LINE",
+        'turns an upstream `{"error": ...}` line into the completion event',
+        (("END-UPSTREAM-ERROR-LINE", FAILED),),
     ),
-    "wrong-content-type": (
+    "wrong-content-type": Defect(
         replace(CORRECT, content_type="application/x-ndjson"),
-        "HDR-CONTENT-TYPE",
+        "serves `application/x-ndjson`",
+        (("HDR-CONTENT-TYPE", FAILED),),
+        also="no event stream: every check that reads one fails as well",
     ),
-    "no-done": (replace(CORRECT, send_finished=False), "END-DONE"),
-    "no-accel": (replace(CORRECT, accel_header=False), "HDR-ACCEL, LAT-* behind nginx"),
-    "gzip": (
+    "no-done": Defect(
+        replace(CORRECT, send_finished=False),
+        "never sends the completion event, just closes",
+        (("END-DONE", FAILED),),
+        also="the idle stream never completes either: IDLE-HEARTBEAT",
+    ),
+    "no-accel": Defect(
+        replace(CORRECT, accel_header=False),
+        "omits `X-Accel-Buffering: no`, otherwise correct",
+        (("HDR-ACCEL", NON_STRICT),),
+        also="behind the `nginx` layer LAT-FIRST-TOKEN and LAT-NO-BATCHING are FAILED",
+    ),
+    "gzip": Defect(
         replace(CORRECT, gzip_when_accepted=True),
-        "HDR-NO-COMPRESSION, LAT-FIRST-TOKEN, LAT-NO-BATCHING",
+        "gzip-compresses the stream without per-event flush when the client sends "
+        "`Accept-Encoding: gzip`",
+        (
+            ("HDR-NO-COMPRESSION", NON_STRICT),
+            ("LAT-FIRST-TOKEN", FAILED),
+            ("LAT-NO-BATCHING", FAILED),
+        ),
     ),
-    "no-heartbeat": (replace(CORRECT, heartbeat=False), "IDLE-HEARTBEAT"),
-    "late-headers": (replace(CORRECT, early_headers=False), "HDR-EARLY-FLUSH"),
-    "content-length": (
+    "no-heartbeat": Defect(
+        replace(CORRECT, heartbeat=False),
+        "never sends heartbeats",
+        (("IDLE-HEARTBEAT", NON_STRICT),),
+    ),
+    "late-headers": Defect(
+        replace(CORRECT, early_headers=False),
+        "sends the headers only together with the first token",
+        (("HDR-EARLY-FLUSH", NON_STRICT),),
+        also="no head, so no heartbeat, during a silence: also IDLE-HEARTBEAT",
+    ),
+    "content-length": Defect(
         replace(CORRECT, content_length=True),
-        "HDR-NO-CONTENT-LENGTH (and LAT-*, HDR-EARLY-FLUSH: it must buffer)",
+        "buffers the whole answer and sets `Content-Length`",
+        (
+            ("HDR-NO-CONTENT-LENGTH", FAILED),
+            ("HDR-EARLY-FLUSH", NON_STRICT),
+            ("LAT-FIRST-TOKEN", FAILED),
+            ("LAT-NO-BATCHING", FAILED),
+        ),
+        also="as it must buffer, also LAT-SIZE-SWEEP and IDLE-HEARTBEAT",
     ),
-    "fabricate-done": (
+    "fabricate-done": Defect(
         replace(CORRECT, on_truncation="finish"),
-        "END-UPSTREAM-TRUNCATED",
+        "sends the completion event when upstream is cut or ends without `done`",
+        (("END-UPSTREAM-TRUNCATED", FAILED), ("END-TRUNCATED-EXPLICIT", NON_STRICT)),
     ),
 }
 
 
 def behaviour_for(defect: str | None) -> Behaviour:
     """The behaviour of the proxy with ``defect`` switched on (None: correct)."""
-    return CORRECT if defect is None else DEFECTS[defect][0]
+    return CORRECT if defect is None else DEFECTS[defect].behaviour
+
+
+def markdown_table() -> str:
+    """The defect table of proxies/README.md, rendered from ``DEFECTS``."""
+    rows = [
+        "| name | what it does wrong | what the gate reports (direct layer) |",
+        "|---|---|---|",
+    ]
+    for name, defect in DEFECTS.items():
+        fails = ", ".join(f"{check} {outcome}" for check, outcome in defect.fails)
+        also = f"; {defect.also}" if defect.also else ""
+        rows.append(f"| `{name}` | {defect.wrong} | {fails}{also} |")
+    return "\n".join(rows) + "\n"

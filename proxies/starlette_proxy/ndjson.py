@@ -74,7 +74,7 @@ def interpret(line: bytes) -> tuple[Meaning, ...]:
     """The meanings of one complete line, in order (blank lines mean nothing).
 
     A line may carry both content and ``done: true``; ``{"error": ...}`` is Ollama's
-    mid-stream failure (ollama-api.md 1.5, "Error mid-stream").
+    mid-stream failure (Ollama's server/routes.go).
     """
     if not line.strip():
         return ()

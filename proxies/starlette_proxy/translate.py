@@ -1,6 +1,6 @@
 """Upstream NDJSON bytes -> seed-dialect SSE bytes (pure: the I/O loop feeds it).
 
-Seed dialect (contracts.md): each line with non-empty ``message.content`` becomes
+Seed dialect (proxies/README.md): each line with non-empty ``message.content`` becomes
 ``data: {"token": ...}``; ``done: true`` becomes ``data: {"finished": true}`` and the
 response ends; an upstream ``{"error": ...}`` line, a non-2xx answer, a truncated or a
 malformed stream become ``event: error`` and the response ends, never a completion.

@@ -36,7 +36,8 @@ async def open_chat(
     connection is up and the request is being written, long before Ollama answers.
 
     Leaving the context closes the response; an unfinished response closes its
-    connection, which is how Ollama learns to stop generating (ollama-api.md 1.8).
+    connection, which is how Ollama learns to stop generating (Ollama's
+    llm/llama_server.go runs generation on the request's context).
     """
 
     async def trace(name: str, info: dict[str, Any]) -> None:

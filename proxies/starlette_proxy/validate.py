@@ -33,6 +33,18 @@ def check_method(method: str) -> Rejection | None:
     return Rejection(405, f"method {method} not allowed", (("Allow", "POST"),))
 
 
+def from_query(query: dict[str, str]) -> Completion | Rejection:
+    """``GET /api/v1/complete?prompt=…[&model=…]`` (the browser's EventSource can only
+    GET). The target URI includes the query (RFC 9110 7.1): without ``prompt`` the
+    route stays POST-only, so that GET keeps its 405."""
+    prompt = query.get("prompt")
+    if prompt is None:
+        return Rejection(
+            405, "method GET not allowed without ?prompt=", (("Allow", "POST"),)
+        )
+    return Completion(prompt, query.get("model") or None)
+
+
 def media_type(value: str) -> str:
     """``Application/JSON; charset=utf-8`` -> ``application/json`` (RFC 9110 8.3.1)."""
     return value.split(";", 1)[0].strip().lower()

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
-from harness.checks.model import Context, Evidence, Expected
+import pytest
+
+from harness.checks import BY_ID
+from harness.checks.model import Check, Context, Evidence, Expected, Outcome, decide
 from harness.client.observation import Chunk, End, Observation, Request
 from harness.probe.catalog import PROBES
 from harness.probe.dialects import make_dialect
 from harness.probe.transcript import transcribe
 from harness.upstream.exchanges import Exchange, Line, Write
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 MS = 1_000_000
 T0 = 10_000 * MS
@@ -29,30 +36,43 @@ def observation(
     headers: tuple[tuple[str, str], ...] = (("content-type", "text/event-stream"),),
     end: End = End.COMPLETE,
     end_ms: int | None = None,
-    head_ms: int = 1,
+    head_ms: int | None = 1,
+    http_version: str = "1.1",
+    error: str = "",
+    wire_body_size: int = 0,
 ) -> Observation:
     last = max((t for t, _ in chunks), default=0)
     return Observation(
         request=Request("POST", "http://127.0.0.1:1/x", (), b"{}"),
         sent_ns=T0,
-        http_version="1.1",
+        http_version=http_version,
         status=status,
         headers=headers,
-        head_ns=T0 + head_ms * MS,
+        head_ns=None if head_ms is None else T0 + head_ms * MS,
         chunks=tuple(Chunk(T0 + t * MS, data) for t, data in chunks),
         end=end,
         end_ns=T0 + (end_ms if end_ms is not None else last + 1) * MS,
+        error=error,
+        wire_body_size=wire_body_size,
     )
 
 
 def exchange(
-    write_ms: list[int], line_sizes: list[int] | None = None, **kw: object
+    write_ms: list[int],
+    line_sizes: list[int] | None = None,
+    *,
+    unwritten: list[int] | None = None,
+    **kw: object,
 ) -> Exchange:
+    """Upstream wrote one line per ``write_ms``; lines of ``unwritten`` sizes never went."""
     sizes = line_sizes or [10] * len(write_ms)
     lines, writes, offset = [], [], 0
     for index, (t, size) in enumerate(zip(write_ms, sizes, strict=True)):
         lines.append(Line(index, offset, size))
         writes.append(Write(T0 + t * MS, offset, size, index))
+        offset += size
+    for index, size in enumerate(unwritten or [], start=len(lines)):
+        lines.append(Line(index, offset, size))
         offset += size
     fields: dict[str, object] = dict(
         id=1,
@@ -78,7 +98,10 @@ def evidence(
     obs: Observation,
     tokens: list[str],
     exchanges: tuple[Exchange, ...] = (),
-    **kw: object,
+    *,
+    unmarked: int = 0,
+    alive_after: bool = True,
+    abort_ns: int | None = None,
 ) -> Evidence:
     expected = Expected(tuple(tokens), tuple(range(len(tokens))))
     return Evidence(
@@ -86,10 +109,10 @@ def evidence(
         obs=obs,
         transcript=transcribe(obs, make_dialect("seed")),
         exchanges=exchanges,
-        unmarked=0,
+        unmarked=unmarked,
         expected=expected,
-        alive_after=bool(kw.pop("alive_after", True)),
-        **kw,  # type: ignore[arg-type]
+        alive_after=alive_after,
+        abort_ns=abort_ns,
     )
 
 
@@ -104,3 +127,123 @@ def context(**kw: object) -> Context:
     )
     fields.update(kw)
     return Context(**fields)  # type: ignore[arg-type]
+
+
+#: a small upstream text for the judges that compare what arrived with what was sent
+TOKENS = ["Hel", "lo", ", ", "wor", "ld"]
+SSE = (("content-type", "text/event-stream"),)
+JSON = (("content-type", "application/json"),)
+
+
+def sse_stream(
+    tokens: list[str], *, done: bool = True, every_ms: int = 10
+) -> list[tuple[int, bytes]]:
+    """One read per token event (``every_ms`` apart), then the completion event."""
+    chunks = [(every_ms * (i + 1), sse_token(t)) for i, t in enumerate(tokens)]
+    if done:
+        chunks.append((every_ms * (len(tokens) + 1), DONE))
+    return chunks
+
+
+def streamed(
+    probe: str,
+    tokens: list[str] | None = None,
+    *,
+    sent: list[str] | None = None,
+    done: bool = True,
+    headers: tuple[tuple[str, str], ...] = SSE,
+    **kw: Any,
+) -> Evidence:
+    """A 200 event stream carrying ``sent`` (default: ``tokens``) for upstream ``tokens``.
+
+    Keyword arguments go to :func:`observation` or :func:`evidence` by name.
+    """
+    expected = TOKENS if tokens is None else tokens
+    obs_kw = {k: kw.pop(k) for k in OBSERVATION_KEYS if k in kw}
+    obs = observation(
+        sse_stream(expected if sent is None else sent, done=done),
+        headers=headers,
+        **obs_kw,
+    )
+    return evidence(probe, obs, expected, **kw)
+
+
+def raw(
+    probe: str,
+    body: bytes,
+    *,
+    tokens: list[str] | None = None,
+    headers: tuple[tuple[str, str], ...] = SSE,
+    **kw: Any,
+) -> Evidence:
+    """A response whose body is ``body`` in one read (status, headers... as given)."""
+    obs_kw = {k: kw.pop(k) for k in OBSERVATION_KEYS if k in kw}
+    obs = observation(
+        [(10, body)] if body else [],
+        headers=headers,
+        **obs_kw,
+    )
+    return evidence(probe, obs, TOKENS if tokens is None else tokens, **kw)
+
+
+OBSERVATION_KEYS = (
+    "status",
+    "end",
+    "end_ms",
+    "head_ms",
+    "http_version",
+    "error",
+    "wire_body_size",
+)
+
+
+def judged(
+    check_id: str, ev: Mapping[str, Evidence], ctx: Context | None = None
+) -> tuple[Outcome, str]:
+    """The outcome and detail the gate would report for ``check_id`` on ``ev``."""
+    check = BY_ID[check_id]
+    missing = set(check.probes) - set(ev)
+    assert not missing, f"{check_id} needs evidence of {sorted(missing)}"
+    found = check.judge(ev, ctx or context())
+    return decide(check, found), found.detail
+
+
+def row(
+    check_id: str,
+    ev: Mapping[str, Evidence],
+    outcome: Outcome,
+    fragment: str,
+    *,
+    ctx: Context | None = None,
+    id: str,
+    marks: Any = (),
+) -> Any:
+    """One table row of a judge test: evidence in, outcome and a detail fragment out."""
+    return pytest.param(check_id, ev, ctx, outcome, fragment, id=id, marks=marks)
+
+
+ROW_NAMES = ("check_id", "ev", "ctx", "outcome", "fragment")
+
+
+def assert_row(
+    check_id: str,
+    ev: Mapping[str, Evidence],
+    ctx: Context | None,
+    outcome: Outcome,
+    fragment: str,
+) -> None:
+    got, detail = judged(check_id, ev, ctx)
+    assert got is outcome, f"{check_id}: {got.value}: {detail}"
+    assert fragment in detail, f"{check_id}: {fragment!r} not in {detail!r}"
+
+
+def assert_covered(rows: list[Any], checks: tuple[Check, ...]) -> None:
+    """Every check has an OK row and a row for something else."""
+    seen: dict[str, set[Outcome]] = {}
+    for param in rows:
+        check_id, _, _, outcome, _ = param.values
+        seen.setdefault(check_id, set()).add(outcome)
+    for check in checks:
+        outcomes = seen.get(check.id, set())
+        assert Outcome.OK in outcomes, f"{check.id} has no passing row"
+        assert outcomes - {Outcome.OK}, f"{check.id} has no failing row"

@@ -45,6 +45,10 @@ def one_line_error(capsys: pytest.CaptureFixture[str], needle: str) -> None:
             "--idle-seconds",
         ),
         (["run", "--proxy-cmd", "{prot}", "--proxy-url", URL], "--proxy-cmd"),
+        (["run", "--proxy-url", URL, "--mock-port", "70000"], "--mock-port 70000"),
+        (["run", "--idle-seconds", "9999"], "--idle-seconds 9999.0: at most 300 s"),
+        (["run", "--ca", "/nonexistent/ca.pem"], "--ca /nonexistent/ca.pem"),
+        (["run", "--cwd", "/nonexistent"], "--cwd /nonexistent: no such directory"),
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(argv, needle, capsys, tmp_path):
@@ -102,7 +106,7 @@ def test_verdicts_exit_0_and_1_and_strict(tmp_path, capsys):
         doc["summary"] == {"NON-STRICT": 1}
         and doc["results"][0]["check"] == "HDR-ACCEL"
     )
-    assert doc["target"]["dialect"] == "seed" and doc["harness"]["version"]
+    assert doc["target"]["dialect"] == "token-json" and doc["harness"]["version"]
     assert "HDR-ACCEL" in (tmp_path / "summary.md").read_text()
     assert main([*base, "--select", "HDR-ACCEL", "--strict"]) == 1
     assert (
@@ -119,3 +123,49 @@ def test_verdicts_exit_0_and_1_and_strict(tmp_path, capsys):
         )
         == 1
     )
+
+
+def test_run_options_and_plugin_options_come_from_one_table():
+    from harness.cli.main import build_parser
+    from harness.gate.config import config_from
+    from harness.gate.options import OPTIONS
+
+    run_parser = next(
+        a.choices["run"]
+        for a in build_parser()._actions
+        if isinstance(a.choices, dict) and "run" in a.choices
+    )
+    flags = {s for a in run_parser._actions for s in a.option_strings}
+    assert {o.cli for o in OPTIONS} <= flags
+    assert all(
+        o.flag == f"--sse-{o.name}" and o.ini.startswith("sse_") for o in OPTIONS
+    )
+    args = build_parser().parse_args(
+        ["run", "--proxy-cmd", PROXY, "--proxy-url", URL, "--layer", "nginx"]
+    )
+    config = config_from(vars(args))
+    assert config.layers == ("nginx",) and config.dialect == "token-json"
+
+
+def test_checks_markdown_is_docs_checks_md(capsys):
+    from pathlib import Path
+
+    from harness.checks.doc import render_markdown
+
+    assert main(["checks", "--markdown"]) == 0
+    out = capsys.readouterr().out
+    assert out == render_markdown()
+    assert "## HDR-STATUS-200" in out and "- **Source:**" in out
+    docs = Path(__file__).resolve().parents[2] / "docs" / "checks.md"
+    assert docs.read_text() == out, (
+        "docs/checks.md is stale: sse-harness checks --markdown > docs/checks.md"
+    )
+
+
+def test_without_proxy_options_the_bundled_proxy_is_gated():
+    from harness.gate.config import config_from
+    from harness.gate.options import OPTIONS
+
+    config = config_from({o.dest: o.default for o in OPTIONS})
+    assert "proxies.starlette_proxy" in (config.proxy_cmd or "")
+    assert config.cwd is not None and config.proxy_url.endswith("/api/v1/complete")

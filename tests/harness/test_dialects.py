@@ -19,20 +19,20 @@ def kinds(
     ]
 
 
-def test_seed_token_done_error():
-    assert kinds("seed", '{"token": "a\\nb"}') == [(Kind.TOKEN, "a\nb")]
-    assert kinds("seed", '{"finished": true}') == [(Kind.DONE, "")]
-    assert kinds("seed", '{"error": "boom"}') == [(Kind.ERROR, "boom")]
-    assert kinds("seed", '{"error": "x"}', "error") == [(Kind.ERROR, "x")]
-    assert kinds("seed", "not json", "error") == [(Kind.ERROR, "not json")]
-    assert kinds("seed", "plain text")[0][0] is Kind.OTHER
+def test_token_json_token_done_error():
+    assert kinds("token-json", '{"token": "a\\nb"}') == [(Kind.TOKEN, "a\nb")]
+    assert kinds("token-json", '{"finished": true}') == [(Kind.DONE, "")]
+    assert kinds("token-json", '{"error": "boom"}') == [(Kind.ERROR, "boom")]
+    assert kinds("token-json", '{"error": "x"}', "error") == [(Kind.ERROR, "x")]
+    assert kinds("token-json", "not json", "error") == [(Kind.ERROR, "not json")]
+    assert kinds("token-json", "plain text")[0][0] is Kind.OTHER
 
 
-def test_seed_custom_keys():
-    assert kinds("seed", '{"t": "x"}', token_key="t", done_key="f") == [
+def test_token_json_custom_keys():
+    assert kinds("token-json", '{"t": "x"}', token_key="t", done_key="f") == [
         (Kind.TOKEN, "x")
     ]
-    assert kinds("seed", '{"f": true}', token_key="t", done_key="f") == [
+    assert kinds("token-json", '{"f": true}', token_key="t", done_key="f") == [
         (Kind.DONE, "")
     ]
 
@@ -56,8 +56,8 @@ def test_ollama():
 
 
 def test_bodies():
-    assert make_dialect("seed").body("p", None) == {"prompt": "p"}
-    assert make_dialect("seed").body("p", "m") == {"prompt": "p", "model": "m"}
+    assert make_dialect("token-json").body("p", None) == {"prompt": "p"}
+    assert make_dialect("token-json").body("p", "m") == {"prompt": "p", "model": "m"}
     body = make_dialect("openai").body("p", "m")
     assert body["stream"] is True and body["messages"][0]["content"] == "p"
 
@@ -78,3 +78,9 @@ def test_custom_dialect(tmp_path, monkeypatch):
 def test_bad_custom_dialect_is_a_usage_error(spec):
     with pytest.raises(UsageError, match="--dialect"):
         make_dialect(spec)
+
+
+def test_seed_is_an_alias_of_token_json():
+    dialect = make_dialect("seed", token_key="t")
+    assert dialect.name == "token-json"
+    assert kinds("seed", '{"token": "x"}') == kinds("token-json", '{"token": "x"}')

@@ -51,7 +51,6 @@ def test_python_reference_proxy_passes_every_must():
     assert not failures(report), "\n".join(failures(report))
     musts = [r for r in report.results if r.level is Level.MUST]
     assert len(musts) >= 24 and all(r.outcome is Outcome.OK for r in musts)
-    assert report.duration_s <= 60, f"a direct run took {report.duration_s} s"
 
 
 @pytest.mark.slow

@@ -3,7 +3,6 @@ clear FAILED or exit status 2 within bounded time, and nothing of it is left beh
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from harness.checks.model import Outcome
 from harness.cli import main
 from harness.gate.run import RunConfig, RunReport, run
+from tests.tools import pgrep
 
 HERE = Path(__file__).resolve().parent
 URL = "http://127.0.0.1:{port}/api/v1/complete"
@@ -23,10 +23,7 @@ def cmd(mode: str) -> str:
 
 
 def leftovers(mode: str) -> list[str]:
-    out = subprocess.run(
-        ["pgrep", "-af", f"bad_proxies.py {mode}"], capture_output=True, text=True
-    )
-    return [line for line in out.stdout.splitlines() if "pgrep" not in line]
+    return pgrep("-af", f"bad_proxies.py {mode}")
 
 
 def timed_run(mode: str, select: tuple[str, ...] = ()) -> tuple[float, RunReport]:

@@ -93,6 +93,35 @@ def test_direct_layer_is_identity_and_starts_nothing(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_direct_layer_carries_how_the_proxy_itself_is_spoken_to(tmp_path: Path) -> None:
+    ca = tmp_path / "ca.pem"
+    with open_layer(
+        parse_layer("direct"), 3000, workdir=tmp_path, http2=True, ca_path=ca
+    ) as layer:
+        assert (layer.http2, layer.ca_path) == (True, ca)
+
+
+# -- what a layer is: its kind's facts -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "transparent", "hold_ns"),
+    [
+        ("direct", True, 0),
+        ("nginx", False, 0),
+        ("nginx-gzip", False, 0),
+        ("nginx-http11", False, 0),
+        ("h2", False, 0),
+        ("buffer:4096:300", True, 300_000_000),
+    ],
+)
+def test_a_handle_knows_its_layers_facts(
+    name: str, transparent: bool, hold_ns: int
+) -> None:
+    handle = LayerHandle(name=name, scheme="http", host="127.0.0.1", port=1)
+    assert (handle.transparent, handle.hold_ns) == (transparent, hold_ns)
+
+
 # -- buffer:BYTES:MS ------------------------------------------------------------------
 
 

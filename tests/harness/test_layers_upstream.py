@@ -20,8 +20,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from tests.tools import wait_until
+
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
 
@@ -82,13 +84,8 @@ class StreamingUpstream:
         query = "&".join(f"{key}={value}" for key, value in params.items())
         return f"http://127.0.0.1:{self.port}/stream?{query}"
 
-    def wait_for(self, predicate: object, timeout: float = 10.0) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if callable(predicate) and predicate():
-                return True
-            time.sleep(0.01)
-        return False
+    def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
+        return wait_until(predicate, timeout)
 
     async def _shutdown(self) -> None:
         assert self._server is not None

@@ -24,7 +24,7 @@ def suite(pytester: pytest.Pytester) -> pytest.Pytester:
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     return pytester.runpytest_subprocess(
-        "-p", "no:cacheprovider", "--proxy-url", URL, *args, timeout=240
+        "-p", "no:cacheprovider", "--sse-proxy-url", URL, *args, timeout=240
     )
 
 
@@ -34,7 +34,7 @@ def test_suite_items_pass_for_a_correct_proxy_and_junit_is_written(suite, tmp_pa
     report_dir = tmp_path / "reports"
     result = run(
         suite,
-        "--proxy-cmd",
+        "--sse-proxy-cmd",
         CMD,
         "--sse-env",
         f"PYTHONPATH={ROOT}",
@@ -61,7 +61,7 @@ def test_suite_items_pass_for_a_correct_proxy_and_junit_is_written(suite, tmp_pa
 def test_a_defect_fails_its_item_with_the_reason(suite):
     result = run(
         suite,
-        "--proxy-cmd",
+        "--sse-proxy-cmd",
         f"{CMD} --defect no-415",
         "--sse-env",
         f"PYTHONPATH={ROOT}",
@@ -96,11 +96,11 @@ def test_options_come_from_the_ini_file_and_non_strict_needs_sse_strict(suite):
 def test_a_proxy_that_never_starts_fails_the_items_with_one_clear_reason(suite):
     result = run(
         suite,
-        "--proxy-cmd",
+        "--sse-proxy-cmd",
         f"{sys.executable} -c 'import sys; sys.exit(3)'",
         "--sse-select",
         "HDR-STATUS-200",
-        "--startup-timeout",
+        "--sse-startup-timeout",
         "10",
     )
     result.assert_outcomes(failed=1)
@@ -115,3 +115,20 @@ def test_the_plugin_stays_out_of_ordinary_test_runs(pytester):
     result.assert_outcomes(passed=1)
     assert "sse-harness conformance" not in result.stdout.str()
     assert "mock" not in result.stdout.str()
+
+
+def test_a_bad_option_is_one_collection_error_naming_the_plugin_option(suite):
+    result = run(suite, "--sse-proxy-cmd", CMD, "--sse-layer", "squid")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*--sse-layer: unknown layer 'squid'*"])
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_options_are_prefixed_and_each_is_an_ini_key(pytester):
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--help")
+    out = result.stdout.str()
+    from harness.gate.options import OPTIONS
+
+    for option in OPTIONS:
+        assert option.flag in out and f"{option.ini} (" in out, option.name
+    assert "\n  --layer" not in out and "\n  --proxy-cmd" not in out

@@ -234,3 +234,12 @@ def test_free_port_and_tcp_ready() -> None:
         listener.bind(("127.0.0.1", port))
         listener.listen()
         assert tcp_ready("127.0.0.1", port)
+
+
+def test_handlers_installed_by_someone_else_are_left_alone() -> None:
+    from harness.gate.signals import trapped
+
+    with trapped() as trap:
+        mine = signal.getsignal(signal.SIGTERM)
+        assert install_signal_handlers()
+        assert signal.getsignal(signal.SIGTERM) == mine == trap.handle

@@ -222,3 +222,40 @@ def test_placeholders_are_replaced_by_the_values_verbatim(
         for p in parts
     )
     assert substitute("".join(parts), values, "--proxy-cmd") == expected
+
+
+def test_the_wait_for_the_port_reports_the_seconds_left(
+    fake: tuple[str, Path], tmp_path: Path
+) -> None:
+    cmd, _ = fake
+    spec = TargetSpec(
+        cmd=cmd + " --mode hang --port {port}", url=URL, startup_timeout=1
+    )
+    left: list[float] = []
+    with (
+        pytest.raises(EnvironmentProblem),
+        start_target(spec, UPSTREAM, workdir=tmp_path, on_wait=left.append),
+    ):
+        pass
+    assert len(left) > 2
+    assert left == sorted(left, reverse=True)
+    assert left[0] <= 1 and left[-1] >= 0
+
+
+@pytest.mark.parametrize(
+    ("layout", "problem"),
+    [("missing", "no such directory"), ("file", "not a directory")],
+)
+def test_a_bad_cwd_is_named_not_a_missing_binary(
+    fake: tuple[str, Path], tmp_path: Path, layout: str, problem: str
+) -> None:
+    cmd, record = fake
+    (tmp_path / "file").write_text("x")
+    spec = TargetSpec(cmd=cmd + " --port {port}", url=URL, cwd=str(tmp_path / layout))
+    with (
+        pytest.raises(UsageError) as caught,
+        start_target(spec, UPSTREAM, workdir=tmp_path),
+    ):
+        pass
+    assert str(caught.value) == f"--cwd {tmp_path / layout}: {problem}"
+    assert not record.exists()

@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tests.tools import wait_until
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -167,21 +169,16 @@ class FakeOllama:
 
     def wait_end(self, req: str, timeout: float) -> Exchange | None:
         """The exchange once it is no longer running (None: never seen)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            exchange = self.find(req)
-            if (exchange and exchange.end != "running") or time.monotonic() > deadline:
-                return exchange
-            time.sleep(POLL)
+        wait_until(
+            lambda: (found := self.find(req)) is not None and found.end != "running",
+            timeout,
+            POLL,
+        )
+        return self.find(req)
 
     def wait_seen(self, req: str, timeout: float) -> bool:
         """Whether the request ``req`` reached us within ``timeout``."""
-        deadline = time.monotonic() + timeout
-        while self.find(req) is None:
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(POLL)
-        return True
+        return wait_until(lambda: self.find(req) is not None, timeout, POLL)
 
     def count(self) -> int:
         with self._lock:

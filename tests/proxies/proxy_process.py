@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
 
-from tests.tools import require_tool
+from tests.tools import require_tool, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_TIMEOUT = 20.0
@@ -57,8 +56,7 @@ def proxy_argv(kind: str, *options: str) -> list[str]:
 
 
 def _wait_ready(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
+    def listening() -> bool:
         if process.poll() is not None:
             output = log.read_text(errors="replace")
             raise RuntimeError(f"proxy exited with {process.returncode}:\n{output}")
@@ -66,9 +64,11 @@ def _wait_ready(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
             contextlib.suppress(OSError),
             socket.create_connection(("127.0.0.1", port), 0.2),
         ):
-            return
-        time.sleep(0.05)
-    raise RuntimeError(f"proxy not listening on {port} after {READY_TIMEOUT} s")
+            return True
+        return False
+
+    if not wait_until(listening, READY_TIMEOUT, 0.05):
+        raise RuntimeError(f"proxy not listening on {port} after {READY_TIMEOUT} s")
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

@@ -1,6 +1,6 @@
 """The correct reference proxies (Starlette and Node) against a scripted upstream.
 
-Each test names the CHECKS.md check it mirrors. Timing is judged by gates, not
+Each test names the gate check it mirrors (docs/checks.md). Timing is judged by gates, not
 clocks: the upstream waits for the test to have seen something before going on.
 """
 

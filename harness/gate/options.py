@@ -1,0 +1,271 @@
+"""The one table of gate options, from which ``sse-harness run`` and the pytest plugin
+are both generated.
+
+Each option has one record: its name, type, default and help. The CLI spells it
+``--NAME``; the pytest plugin ``--sse-NAME`` with the ini key ``sse_DEST`` (tavern's
+convention: every option both ways, the command line wins). Both entry points turn the
+values into one RunConfig through ``harness.gate.config.config_from``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from harness.errors import UsageError
+from harness.gate import validate
+from harness.probe.dialects import DEFAULT, DIALECTS
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Collection
+
+    import pytest
+
+
+class Kind(enum.Enum):
+    STR = "str"
+    INT = "int"
+    FLOAT = "float"
+    FLAG = "flag"
+    #: repeatable; in an ini file one value a line
+    LIST = "list"
+
+
+#: how a value of each kind reads from text (ini files, and argparse's ``type``)
+PARSE: dict[Kind, Any] = {Kind.INT: int, Kind.FLOAT: float}
+
+
+def _seconds(option: str, value: float) -> float:
+    """Seconds within the option's bounds (harness.gate.validate.BOUNDS)."""
+    bound = validate.BOUNDS[option]
+    return validate.bounded_seconds(option, value, bound.low, bound.high, bound.reason)
+
+
+def _port_or_zero(option: str, value: int) -> int:
+    return validate.port(option, value, allow_zero=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    name: str
+    kind: Kind
+    default: Any
+    help: str
+    metavar: str | None = None
+    #: the ini key when it is not ``sse_<dest>`` (plural names of list options)
+    ini_key: str = ""
+    #: ``check(option, value)`` raises a UsageError naming the option (config_from)
+    check_value: Callable[[str, Any], object] | None = None
+
+    @property
+    def dest(self) -> str:
+        return self.name.replace("-", "_")
+
+    @property
+    def cli(self) -> str:
+        return f"--{self.name}"
+
+    @property
+    def flag(self) -> str:
+        """The pytest option: every one is prefixed, so no other plugin collides."""
+        return f"--sse-{self.name}"
+
+    @property
+    def ini(self) -> str:
+        return self.ini_key or f"sse_{self.dest}"
+
+    def check(self, value: Any) -> None:
+        """Raise a UsageError naming the option when ``value`` is not acceptable."""
+        if self.check_value is not None and value not in (None, [], ()):
+            self.check_value(self.cli, value)
+
+    def from_ini(self, value: Any) -> Any:
+        """An ini value (str, bool or list of lines) as the option's type."""
+        if value in (None, "", []):
+            return None
+        parse = PARSE.get(self.kind)
+        if parse is None:
+            return list(value) if self.kind is Kind.LIST else value
+        try:
+            return parse(value)
+        except ValueError:
+            raise UsageError(
+                f"ini {self.ini} = {value!r}: expected {self.kind.value}"
+            ) from None
+
+
+_DIALECT_HELP = " | ".join((*DIALECTS, "module:function"))
+_LAYER_HELP = "direct | nginx | nginx-http11 | nginx-gzip | h2 | buffer:BYTES:MS"
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "proxy-cmd",
+        Kind.STR,
+        None,
+        "command template starting the proxy; {port} and {upstream} are filled in",
+    ),
+    Option(
+        "proxy-url",
+        Kind.STR,
+        None,
+        "URL template of the streaming endpoint, e.g. http://127.0.0.1:{port}/api/v1/complete",
+    ),
+    Option(
+        "dialect",
+        Kind.STR,
+        DEFAULT,
+        f"{_DIALECT_HELP} (default {DEFAULT}; seed is an alias of token-json)",
+    ),
+    Option(
+        "token-key",
+        Kind.STR,
+        "token",
+        "token-json dialect: key of the token (default token)",
+    ),
+    Option(
+        "done-key",
+        Kind.STR,
+        "finished",
+        "token-json dialect: key of the completion flag (default finished)",
+    ),
+    Option("model", Kind.STR, None, "model name the dialect sends"),
+    Option(
+        "header",
+        Kind.LIST,
+        (),
+        "extra request header (repeatable)",
+        "'NAME: VALUE'",
+        "sse_headers",
+    ),
+    Option(
+        "env",
+        Kind.LIST,
+        (),
+        "extra environment for the proxy command (repeatable)",
+        "NAME=VALUE",
+    ),
+    Option(
+        "layer",
+        Kind.LIST,
+        (),
+        f"{_LAYER_HELP} (repeatable; default direct)",
+        ini_key="sse_layers",
+    ),
+    Option(
+        "select",
+        Kind.LIST,
+        (),
+        "only checks whose id matches (fnmatch, repeatable, comma-separated)",
+        "PATTERN",
+        check_value=validate.select_patterns,
+    ),
+    Option(
+        "startup-timeout",
+        Kind.FLOAT,
+        60.0,
+        "seconds to wait for the proxy to listen (default 60)",
+        check_value=_seconds,
+    ),
+    Option(
+        "mock-port",
+        Kind.INT,
+        0,
+        "port of the mock upstream (needed when the proxy is already running)",
+        check_value=_port_or_zero,
+    ),
+    Option(
+        "idle-seconds",
+        Kind.FLOAT,
+        20.0,
+        "upstream silence of IDLE-HEARTBEAT (default 20)",
+        check_value=_seconds,
+    ),
+    Option(
+        "heartbeat-budget",
+        Kind.FLOAT,
+        15.0,
+        "longest gap allowed between heartbeats (default 15)",
+        check_value=_seconds,
+    ),
+    Option(
+        "http2",
+        Kind.FLAG,
+        False,
+        "talk HTTP/2 to the proxy itself (h2c, or TLS with an https URL)",
+    ),
+    Option(
+        "ca",
+        Kind.STR,
+        None,
+        "CA bundle for an https proxy URL",
+        check_value=validate.pem_certificate,
+    ),
+    Option(
+        "cwd",
+        Kind.STR,
+        None,
+        "working directory of the proxy command",
+        check_value=validate.existing_dir,
+    ),
+    Option("strict", Kind.FLAG, False, "NON-STRICT outcomes fail too"),
+    Option("report-dir", Kind.STR, None, "write report.json and summary.md here"),
+)
+BY_DEST = {option.dest: option for option in OPTIONS}
+
+
+def add_to_argparse(
+    parser: argparse.ArgumentParser, *, exclude: Collection[str] = ()
+) -> None:
+    """The options as ``sse-harness run`` spells them (``--proxy-cmd``...), but those
+    named in ``exclude`` (e.g. a command with report files of its own)."""
+    for option in OPTIONS:
+        if option.name in exclude:
+            continue
+        extra: dict[str, Any] = {"help": option.help}
+        if option.metavar:
+            extra["metavar"] = option.metavar
+        if option.kind is Kind.FLAG:
+            parser.add_argument(option.cli, action="store_true", **extra)
+        elif option.kind is Kind.LIST:
+            parser.add_argument(option.cli, action="append", default=[], **extra)
+        else:
+            parse = PARSE.get(option.kind)
+            if parse is not None:
+                extra["type"] = parse
+            parser.add_argument(option.cli, default=option.default, **extra)
+
+
+def add_to_pytest(parser: pytest.Parser) -> None:
+    """The options as the plugin spells them (``--sse-proxy-cmd``, ini ``sse_proxy_cmd``)."""
+    group = parser.getgroup("sse-harness", "SSE proxy conformance (sse-harness)")
+    for option in OPTIONS:
+        extra: dict[str, Any] = {"help": option.help, "dest": f"sse_{option.dest}"}
+        if option.metavar:
+            extra["metavar"] = option.metavar
+        if option.kind is Kind.FLAG:
+            group.addoption(option.flag, action="store_true", default=None, **extra)
+            parser.addini(option.ini, option.help, type="bool", default=False)
+        elif option.kind is Kind.LIST:
+            group.addoption(option.flag, action="append", default=None, **extra)
+            parser.addini(option.ini, option.help, type="linelist", default=[])
+        else:
+            parse = PARSE.get(option.kind)
+            if parse is not None:
+                extra["type"] = parse
+            group.addoption(option.flag, default=None, **extra)
+            parser.addini(option.ini, option.help, default="")
+
+
+def plugin_values(config: pytest.Config) -> dict[str, Any]:
+    """Every option's value: the command line, else the ini file, else the default."""
+    values: dict[str, Any] = {}
+    for option in OPTIONS:
+        value = config.getoption(f"sse_{option.dest}")
+        if value is None:
+            value = option.from_ini(config.getini(option.ini))
+        if value is None or (option.kind is Kind.FLAG and value is False):
+            value = option.default
+        values[option.dest] = value
+    return values

@@ -101,7 +101,7 @@ ROOMS: dict[str, tuple[str, ...]] = {
     "harness.deathsig": (),  # the pre-exec hook every child gets
     "harness.watchdog": (),  # a standalone survivor: stdlib only
     "harness.target": ("harness.processes",),
-    "harness.bench": (),
+    "harness.bench": ("harness",),  # the designs benchmark orchestrates like the gate
     "harness.clients": (
         "harness.processes",
         "harness.upstream",

@@ -1,7 +1,7 @@
 """mock_ollama: an upstream that answers like Ollama, byte for byte.
 
 Pure core (standard library only): recording, policies, schedule, marker, catalog,
-responses, openai. I/O shells: app, replay, server, record. Entry point: cli.
+responses, openai. I/O shells: app, control, replay, server, recorder, launch. Entry point: cli.
 """
 
 from __future__ import annotations

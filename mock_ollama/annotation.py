@@ -15,9 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from mock_ollama.errors import PolicyError, ScenarioError
 from mock_ollama.policies import (
-    Fault,
-    Fragment,
-    Timing,
+    Policies,
     parse_fault,
     parse_fragment,
     parse_timing,
@@ -61,11 +59,7 @@ class Annotation:
     offsets_ns: tuple[int, ...] | None
     model: str
     description: str
-    timing: Timing | None
-    fragment: Fragment | None
-    faults: tuple[Fault, ...]
-    gap_ms: float | None
-    seed: int | None
+    policies: Policies
     request: dict[str, Any]
 
 
@@ -224,10 +218,12 @@ def annotate(
         offsets_ns=offsets,
         model=model,
         description=str(meta.get("description", "")),
-        timing=timing,
-        fragment=fragment,
-        faults=faults,
-        gap_ms=None if gap is None else float(gap),
-        seed=seed,
+        policies=Policies(
+            timing=timing,
+            fragment=fragment,
+            faults=faults,
+            gap_ms=None if gap is None else float(gap),
+            seed=seed,
+        ),
         request=request if isinstance(request, dict) else {},
     )

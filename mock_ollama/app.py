@@ -14,8 +14,6 @@ gin's method trees were created (HEAD, GET, POST, DELETE).
 from __future__ import annotations
 
 import email.utils
-import ipaddress
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -32,17 +30,23 @@ from mock_ollama import (
     upstream_modes,
 )
 from mock_ollama.config import MockConfig
+from mock_ollama.control import control
 from mock_ollama.endpoints import Now, Outcome, Reject, answer
 from mock_ollama.error_answers import (
     PAGE_NOT_FOUND,
+    body_too_large,
     method_not_allowed,
     not_found_model,
 )
-from mock_ollama.replay import ExchangeLog, play
+from mock_ollama.exchange_log import ExchangeLog
+from mock_ollama.godecode import decode
+from mock_ollama.offload import Offloader
+from mock_ollama.replay import play
+from mock_ollama.request_body import read_body
 from mock_ollama.responses import Answer
 
 if TYPE_CHECKING:
-    from mock_ollama.replay import Message, Receive, Send
+    from mock_ollama.replay import Receive, Send
 
 log = logging.getLogger("mock_ollama")
 Handler = Callable[[MockConfig, str, bytes, Now], Outcome]
@@ -55,11 +59,8 @@ def _fixed(make: Callable[[MockConfig, Now], Answer]) -> Handler:
 
 def _unavailable(cfg: MockConfig, path: str, body: bytes, now: Now) -> Outcome:
     """Routes Ollama has that the mock does not model: the model is never found."""
-    try:
-        model = str(json.loads(body).get("model") or json.loads(body).get("name") or "")
-    except (ValueError, AttributeError):
-        model = ""
-    return answer(not_found_model(model), now)
+    obj, _problem = decode(body, "api.Request", {})
+    return answer(not_found_model(str(obj.get("model") or obj.get("name") or "")), now)
 
 
 _ROOT = _fixed(
@@ -119,16 +120,6 @@ def now() -> Now:
     )
 
 
-def _is_loopback(scope: dict[str, Any]) -> bool:
-    client = scope.get("client")
-    if not client:
-        return True  # in-process (ASGITransport without a client address)
-    try:
-        return ipaddress.ip_address(client[0]).is_loopback
-    except ValueError:
-        return client[0] in {"testclient", "localhost"}
-
-
 class MockOllama:
     """The raw ASGI application behind ``create_app``."""
 
@@ -141,6 +132,7 @@ class MockOllama:
         self.config = config
         self.log = exchange_log
         self.upstream_mode = upstream_mode
+        self.offloader = Offloader(config)
 
     async def __call__(
         self, scope: dict[str, Any], receive: Receive, send: Send
@@ -150,11 +142,16 @@ class MockOllama:
         received = time.perf_counter_ns()
         path, method = scope["path"], scope["method"]
         if path.startswith("/_mock/"):
-            await self.control(scope, receive, send)
+            await control(scope, receive, send, self.log)
             return
-        body = await _read_body(receive)
+        body = await read_body(scope, receive, self.config.max_body)
         ex = self.log.start(method, path, received)
-        outcome = self.route(method, path, body)
+        if body is None:
+            outcome = answer(body_too_large(path), now())
+        elif self.offloader.wants(body):  # parsed in a worker process
+            outcome = await self.offloader.route(method, path, body)
+        else:
+            outcome = self.route(method, path, body)
         if self.upstream_mode != "ollama":  # what-if modes (mock_ollama.upstream_modes)
             accept = dict(scope["headers"]).get(b"accept", b"").decode("latin-1")
             outcome = upstream_modes.apply(
@@ -168,69 +165,26 @@ class MockOllama:
 
     def route(self, method: str, path: str, body: bytes) -> Outcome:
         """Pick the handler like gin: 404 page not found, 405 with Allow."""
-        t = now()
-        methods = ROUTES.get(path)
-        if methods is None:
-            handler = _model_route(path)
-            methods = {"GET": handler} if handler else None
-        if methods is None:
-            return answer(PAGE_NOT_FOUND, t)
-        handler = methods.get(method)
-        if handler is None:
-            allowed = [m for m in _TREES if m in methods]
-            return answer(method_not_allowed(allowed), t)
-        try:
-            return handler(self.config, path, body, t)
-        except Reject as reject:
-            return answer(reject.answer, t)
-
-    async def control(
-        self, scope: dict[str, Any], receive: Receive, send: Send
-    ) -> None:
-        """``/_mock/exchanges`` (GET, DELETE) and ``/_mock/health``; loopback only."""
-        await _read_body(receive)
-        value: dict[str, object] = {"error": "no such control endpoint"}
-        status = 404
-        if not _is_loopback(scope):
-            status, value = 403, {"error": "the control endpoint answers loopback only"}
-        elif scope["path"] == "/_mock/health":
-            status, value = 200, {"ok": True}
-        elif scope["path"] == "/_mock/exchanges" and scope["method"] == "DELETE":
-            self.log.clear()
-            status, value = 200, {"ok": True}
-        elif scope["path"] == "/_mock/exchanges" and scope["method"] == "GET":
-            query = dict(_query(scope.get("query_string", b"")))
-            body = json.dumps(self.log.snapshot(query.get("req"))).encode()
-            await _send_json(send, 200, body)
-            return
-        await _send_json(send, status, json.dumps(value).encode())
+        return route(self.config, method, path, body)
 
 
-def _query(raw: bytes) -> list[tuple[str, str]]:
-    from urllib.parse import parse_qsl
-
-    return parse_qsl(raw.decode("latin-1"))
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        message: Message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-async def _send_json(send: Send, status: int, body: bytes) -> None:
-    headers = [
-        (b"Content-Type", b"application/json"),
-        (b"Content-Length", str(len(body)).encode()),
-    ]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body, "more_body": False})
+def route(config: MockConfig, method: str, path: str, body: bytes) -> Outcome:
+    """The answer to one request under ``config`` (no I/O; also run by ``offload``)."""
+    t = now()
+    methods = ROUTES.get(path)
+    if methods is None:
+        handler = _model_route(path)
+        methods = {"GET": handler} if handler else None
+    if methods is None:
+        return answer(PAGE_NOT_FOUND, t)
+    handler = methods.get(method)
+    if handler is None:
+        allowed = [m for m in _TREES if m in methods]
+        return answer(method_not_allowed(allowed), t)
+    try:
+        return handler(config, path, body, t)
+    except Reject as reject:
+        return answer(reject.answer, t)
 
 
 class MockApp(Starlette):
@@ -258,7 +212,7 @@ def create_app(
 ) -> Starlette:
     """The mock as an ASGI app; ``app.state.exchange_log`` is its ExchangeLog."""
     config = config or MockConfig()
-    exchange_log = ExchangeLog()
+    exchange_log = ExchangeLog(config.exchange_log_size)
     app = MockApp(MockOllama(config, exchange_log, upstream_mode))
     app.state.exchange_log = exchange_log
     app.state.config = config

@@ -21,10 +21,7 @@ import asyncio
 import itertools
 import json
 import multiprocessing
-import os
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +29,7 @@ import urllib.request
 from pathlib import Path
 
 from mock_ollama.gojson import dumps
+from mock_ollama.launch import LaunchError, running_mock
 
 LINES = 100
 PERIOD_MS = 20
@@ -189,27 +187,6 @@ def run(streams: int, port: int, procs: int) -> dict[str, float]:
     }
 
 
-def _start_server(scenario: Path, port_file: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mock_ollama",
-            "serve",
-            "--port",
-            "0",
-            "--port-file",
-            str(port_file),
-            "--scenario",
-            str(scenario),
-            "--any-model",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the rounds and print the table."""
     parser = argparse.ArgumentParser(prog="python -m mock_ollama.bench")
@@ -222,22 +199,17 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         scenario, port_file = Path(tmp) / "bench.ndjson", Path(tmp) / "port"
         make_scenario(scenario)
-        server = _start_server(scenario, port_file)
+        extra = ("--scenario", str(scenario), "--any-model")
         try:
-            deadline = time.monotonic() + 20
-            while not port_file.exists():
-                if server.poll() is not None or time.monotonic() > deadline:
-                    print("bench: the mock did not start", file=sys.stderr)
-                    return 2
-                time.sleep(0.05)
-            port = int(port_file.read_text())
-            rows = []
-            for n in args.streams:
-                procs = args.procs or (1 if n <= 100 else 2)
-                rows.append(run(n, port, procs))
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=10)
+            with running_mock(port_file, *extra) as (_server, url):
+                port = int(url.rpartition(":")[2])
+                rows = []
+                for n in args.streams:
+                    procs = args.procs or (1 if n <= 100 else 2)
+                    rows.append(run(n, port, procs))
+        except LaunchError as exc:
+            print(f"bench: {exc}", file=sys.stderr)
+            return 2
     if args.json:
         for row in rows:
             print(json.dumps(row))

@@ -61,3 +61,24 @@ def resolve(name: str, known: dict[str, Recording]) -> Recording:
             name, None, f"unknown scenario (known: {', '.join(sorted(known))})"
         )
     return known[name]
+
+
+def lookup(name: str, known: dict[str, Recording]) -> Recording:
+    """A scenario by name among ``known`` only (the marker's ``scenario=NAME``).
+
+    Never a path: a marker reaches only the bundled scenarios and those the command
+    line loaded (``--scenario``, ``--scenario-dir``), not files in the working directory.
+    """
+    if name not in known:
+        raise ScenarioError(
+            name, None, f"unknown scenario (known: {', '.join(sorted(known))})"
+        )
+    return known[name]
+
+
+def load_dir(directory: str | Path) -> dict[str, Recording]:
+    """Every scenario in ``directory`` (``serve --scenario-dir``), validated, by name."""
+    path = Path(directory)
+    if not path.is_dir():
+        raise ScenarioError(str(path), None, "not a directory")
+    return load_bundled(path)

@@ -1,12 +1,13 @@
 """``mock-ollama``: serve, record, scenarios.
 
     mock-ollama serve [--host 127.0.0.1] [--port 11434] [--port-file PATH]
-                      [--scenario NAME|PATH]... [--timing T] [--fragment F]
-                      [--fault X]...
+                      [--scenario NAME|PATH]... [--scenario-dir DIR]...
+                      [--timing T] [--fragment F] [--fault X]...
                       [--header-delay MS] [--gap MS] [--seed N] [--model NAME]...
                       [--any-model] [--ollama-version X.Y.Z] [--openai-layout L]
+                      [--max-body BYTES] [--exchange-log N] [--parent-pid PID]
     mock-ollama record --upstream URL --out PATH [--host H] [--port P]
-                       [--port-file PATH]
+                       [--port-file PATH] [--parent-pid PID]
     mock-ollama scenarios
 
 Bad input gives one line on stderr and exit status 2, never a traceback.
@@ -15,14 +16,19 @@ Bad input gives one line on stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from dataclasses import replace
 from typing import TYPE_CHECKING, NoReturn
 
 from mock_ollama import __version__
-from mock_ollama.catalog import BUNDLED_DIR, load_bundled, resolve
+from mock_ollama.catalog import BUNDLED_DIR, load_bundled, load_dir, resolve
+from mock_ollama.config import DEFAULT_MAX_BODY, MockConfig
 from mock_ollama.errors import MockOllamaError
+from mock_ollama.exchange_log import DEFAULT_CAPACITY
 from mock_ollama.models import DEFAULT_VERSION
-from mock_ollama.policies import parse_fault, parse_fragment, parse_timing
+from mock_ollama.parent_watch import ENV
+from mock_ollama.policies import Policies, parse_fault, parse_fragment, parse_timing
 from mock_ollama.server import DEFAULT_HOST, DEFAULT_PORT
 
 if TYPE_CHECKING:
@@ -61,27 +67,49 @@ def _ms(text: str) -> float:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argparse tree (exposed for tests and docs)."""
-    parser = _Parser(
-        prog="mock-ollama",
-        description="An Ollama upstream that replays recorded streams.",
-    )
-    parser.add_argument(
-        "--version", action="version", version=f"mock-ollama {__version__}"
-    )
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def _whole(low: int, high: int | None = None) -> Callable[[str], int]:
+    def convert(text: str) -> int:
+        value = int(text) if text.strip().isdigit() else -1
+        if value < low or (high is not None and value > high):
+            bound = f"from {low} to {high}" if high is not None else f">= {low}"
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number {bound}")
+        return value
 
-    serve = sub.add_parser("serve", help="answer like Ollama, replaying scenarios")
-    serve.add_argument("--host", default=DEFAULT_HOST)
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
-    serve.add_argument("--port-file", help="write the bound port here once listening")
+    convert.__name__ = "number"
+    return convert
+
+
+_port = _whole(0, 65535)
+
+
+def _add_common(p: argparse.ArgumentParser, default_port: int) -> None:
+    p.add_argument("--host", default=DEFAULT_HOST)
+    p.add_argument("--port", type=_port, default=default_port)
+    p.add_argument("--port-file", help="write the bound port here once listening")
+    p.add_argument(
+        "--parent-pid",
+        type=_whole(1),
+        default=os.environ.get(ENV) or None,
+        metavar="PID",
+        help=f"exit when process PID is gone (also ${ENV})",
+    )
+
+
+def _add_serve(serve: argparse.ArgumentParser) -> None:
+    _add_common(serve, DEFAULT_PORT)
     serve.add_argument(
         "--scenario",
         action="append",
         default=[],
         metavar="NAME|PATH",
         help="default scenario for its endpoint (repeatable)",
+    )
+    serve.add_argument(
+        "--scenario-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also serve the scenarios in DIR by name (repeatable)",
     )
     serve.add_argument("--timing", type=_policy(parse_timing))
     serve.add_argument("--fragment", type=_policy(parse_fragment))
@@ -102,12 +130,39 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--ollama-version", default=DEFAULT_VERSION)
     serve.add_argument("--openai-layout", choices=["legacy", "current"])
     serve.add_argument(
+        "--max-body",
+        type=_whole(1),
+        default=DEFAULT_MAX_BODY,
+        metavar="BYTES",
+        help="larger request bodies get 400 (default 20 MiB, Ollama's zstd bound)",
+    )
+    serve.add_argument(
+        "--exchange-log",
+        type=_whole(1),
+        default=DEFAULT_CAPACITY,
+        metavar="N",
+        help="exchanges /_mock/exchanges keeps (default %(default)s)",
+    )
+    serve.add_argument(
         "--upstream-mode",
         choices=["ollama", "sse-on-accept", "reject-415", "reject-406"],
         default="ollama",
         help="what-if answers to Accept (mock_ollama.upstream_modes; default ollama)",
     )
 
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argparse tree (exposed for tests and docs)."""
+    parser = _Parser(
+        prog="mock-ollama",
+        description="An Ollama upstream that replays recorded streams.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"mock-ollama {__version__}"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    _add_serve(sub.add_parser("serve", help="answer like Ollama, replaying scenarios"))
     record = sub.add_parser(
         "record", help="pass-through that records real Ollama exchanges"
     )
@@ -115,52 +170,75 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument(
         "--out", required=True, help="NAME.ndjson (+ NAME.toml) to write"
     )
-    record.add_argument("--host", default=DEFAULT_HOST)
-    record.add_argument("--port", type=int, default=11435)
-    record.add_argument("--port-file")
+    _add_common(record, 11435)
 
     sub.add_parser("scenarios", help="list the bundled scenarios")
     return parser
 
 
-def _serve(args: argparse.Namespace) -> int:
-    from mock_ollama.app import create_app
-    from mock_ollama.config import MockConfig
-    from mock_ollama.server import serve_forever
-
+def _config(args: argparse.Namespace) -> MockConfig:
+    """The server's configuration from ``serve``'s options (ScenarioError if bad)."""
     config = MockConfig(
-        timing=args.timing,
-        fragment=args.fragment,
-        faults=tuple(args.fault),
-        header_delay_ms=args.header_delay,
-        gap_ms=args.gap,
-        seed=args.seed,
+        policies=Policies(
+            timing=args.timing,
+            fragment=args.fragment,
+            faults=tuple(args.fault),
+            header_delay_ms=args.header_delay,
+            gap_ms=args.gap,
+            seed=args.seed,
+        ),
         models=tuple(args.model),
         any_model=args.any_model,
         version=args.ollama_version,
         openai_layout=args.openai_layout,
+        max_body=args.max_body,
+        exchange_log_size=args.exchange_log,
     )
+    for directory in args.scenario_dir:
+        config = replace(config, scenarios={**config.scenarios, **load_dir(directory)})
     for name in args.scenario:
         config = config.with_default(resolve(name, config.scenarios))
-    started = serve_forever(
-        create_app(config, args.upstream_mode),
-        args.host,
-        args.port,
-        args.port_file,
-        _say,
-    )
-    if not started:
+    _check_faults(config)
+    return config
+
+
+def _check_faults(config: MockConfig) -> None:
+    """``--fault`` must fit the scenarios served without a marker (exit 2 if not)."""
+    for name in sorted(set(config.defaults.values())):
+        rec = config.scenarios.get(name)
+        for fault in config.policies.faults if rec else ():
+            if fault.kind != "status" and rec and fault.at >= len(rec.lines):
+                raise _Usage(
+                    f"argument --fault: {fault}: the default scenario {name!r} "
+                    f"has only {len(rec.lines)} lines"
+                )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from mock_ollama.app import create_app
+    from mock_ollama.server import serve_forever
+
+    app = create_app(_config(args), args.upstream_mode)
+    listen = (args.host, args.port, args.port_file, _say, args.parent_pid)
+    if not serve_forever(app, *listen):
         raise _Usage(f"could not listen on {args.host}:{args.port}")
     return 0
 
 
 def _record(args: argparse.Namespace) -> int:
-    from mock_ollama.record import create_recorder
+    from mock_ollama.recorder import check_out, check_upstream, create_recorder
     from mock_ollama.server import serve_forever
 
+    check_upstream(args.upstream)
+    check_out(args.out)
     app = create_recorder(args.upstream, args.out)
-    if not serve_forever(app, args.host, args.port, args.port_file, _say):
+    listen = (args.host, args.port, args.port_file, _say, args.parent_pid)
+    if not serve_forever(app, *listen):
         raise _Usage(f"could not listen on {args.host}:{args.port}")
+    recorder = app.state.recorder
+    if not recorder.flush():
+        _say(f"mock-ollama record: {len(recorder.unsaved)} capture(s) NOT saved")
+        return 1
     return 0
 
 
@@ -191,6 +269,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return _COMMANDS[args.command](args)
+    except BrokenPipeError:  # e.g. ``mock-ollama scenarios | head``: a quiet exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except (_Usage, MockOllamaError, OSError) as exc:
         print(f"mock-ollama: error: {exc}", file=sys.stderr)
         return 2

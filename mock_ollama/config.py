@@ -1,25 +1,32 @@
 """The server's configuration and how a request's policies are chosen.
 
-Pure: standard library only. Precedence for every knob: the request's marker, then the
-server's option (CLI ``--timing`` etc.), then the scenario file, then the built-in
-default (``recorded``, ``line``, no faults, the recorded header delay, 1 ms gap,
-seed 0).
+Pure: standard library only. The six policy knobs are one ``Policies`` record in the
+marker, the server's options and the scenario file alike. Precedence for every knob:
+the request's marker, then the server's option (CLI ``--timing`` etc.), then the
+scenario file, then the built-in default (``recorded``, ``line``, no faults, the
+recorded header delay, 1 ms gap, seed 0).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from mock_ollama.catalog import DEFAULTS, load_bundled
-from mock_ollama.marker import Marker
+from mock_ollama.exchange_log import DEFAULT_CAPACITY
 from mock_ollama.models import DEFAULT_VERSION
 from mock_ollama.openai import Layout, layout_for
-from mock_ollama.policies import Fault, Fragment, Timing
+from mock_ollama.policies import NO_POLICIES, Fault, Fragment, Policies, Timing
 from mock_ollama.schedule import DEFAULT_GAP_NS
 
 if TYPE_CHECKING:
+    from mock_ollama.marker import Marker
     from mock_ollama.recording import Recording
+
+
+#: request bodies past this many bytes get 400 ``http: request body too large``
+#: (mock_ollama.request_body): Ollama's own only bound, maxDecompressedBodySize
+DEFAULT_MAX_BODY = 20 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,16 +35,15 @@ class MockConfig:
 
     scenarios: dict[str, Recording] = field(default_factory=load_bundled)
     defaults: dict[str, str] = field(default_factory=lambda: dict(DEFAULTS))
-    timing: Timing | None = None
-    fragment: Fragment | None = None
-    faults: tuple[Fault, ...] = ()
-    header_delay_ms: float | None = None
-    gap_ms: float | None = None
-    seed: int | None = None
+    policies: Policies = NO_POLICIES
     models: tuple[str, ...] = ()
     any_model: bool = False
     version: str = DEFAULT_VERSION
     openai_layout: Layout | None = None
+    #: request bodies past this many bytes get 400 (mock_ollama.request_body)
+    max_body: int = DEFAULT_MAX_BODY
+    #: exchanges the control endpoint keeps (mock_ollama.exchange_log)
+    exchange_log_size: int = DEFAULT_CAPACITY
 
     @property
     def layout(self) -> Layout:
@@ -70,27 +76,28 @@ class Plan:
     header_delay_ns: int
     gap_ns: int
     seed: int
+    #: who asked for the faults: "mock marker", "mock-ollama --fault", "scenario NAME"
+    faults_from: str = "mock marker"
 
 
 def plan_for(cfg: MockConfig, rec: Recording, marker: Marker | None) -> Plan:
     """Merge marker > server options > scenario file > defaults."""
-    m = marker or Marker()
-    delay_ms = _first(m.header_delay_ms, cfg.header_delay_ms)
-    gap_ms = _first(m.gap_ms, cfg.gap_ms, rec.gap_ms)
+    given = marker.policies if marker else NO_POLICIES
+    p = given.over(cfg.policies, rec.policies)
+    if given.faults or not p.faults:
+        faults_from = "mock marker"
+    elif cfg.policies.faults:
+        faults_from = "mock-ollama --fault"
+    else:
+        faults_from = f"scenario {rec.name}"
     return Plan(
-        timing=_first(m.timing, cfg.timing, rec.timing) or Timing("recorded"),
-        fragment=_first(m.fragment, cfg.fragment, rec.fragment) or Fragment("line"),
-        faults=m.faults or cfg.faults or rec.faults,
+        timing=p.timing or Timing("recorded"),
+        fragment=p.fragment or Fragment("line"),
+        faults=p.faults,
         header_delay_ns=rec.header_delay_ns
-        if delay_ms is None
-        else round(delay_ms * 1e6),
-        gap_ns=DEFAULT_GAP_NS if gap_ms is None else round(gap_ms * 1e6),
-        seed=_first(m.seed, cfg.seed, rec.seed) or 0,
+        if p.header_delay_ms is None
+        else round(p.header_delay_ms * 1e6),
+        gap_ns=DEFAULT_GAP_NS if p.gap_ms is None else round(p.gap_ms * 1e6),
+        seed=p.seed or 0,
+        faults_from=faults_from,
     )
-
-
-_T = TypeVar("_T")
-
-
-def _first(*values: _T | None) -> _T | None:
-    return next((v for v in values if v is not None), None)

@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from mock_ollama import openai
-from mock_ollama.catalog import resolve
+from mock_ollama.catalog import lookup
 from mock_ollama.error_answers import error_answer, not_found_model
 from mock_ollama.errors import MarkerError, PolicyError, ScenarioError
-from mock_ollama.godecode import decode_error
+from mock_ollama.godecode import decode
 from mock_ollama.marker import Marker, find_marker
 from mock_ollama.recording import Recording, repeated
 from mock_ollama.request_fields import REQUEST_FIELDS
@@ -98,7 +98,7 @@ def read_json(body: bytes, path: str, *, openai_style: bool = False) -> dict[str
             else "openai.CompletionRequest"
         )
         fields = {"model": ("string", ("string",)), "stream": ("bool", ("bool",))}
-    problem = decode_error(body, struct, fields)
+    value, problem = decode(body, struct, fields)
     if problem is not None:
         if openai_style:
             raise Reject(
@@ -107,13 +107,7 @@ def read_json(body: bytes, path: str, *, openai_style: bool = False) -> dict[str
                 )
             )
         raise Reject(error_answer(400, problem))
-    try:
-        value = json.loads(body.decode("utf-8", "replace"))
-    except ValueError:  # valid for Go: one value then trailing bytes
-        value = json.JSONDecoder().raw_decode(body.decode("utf-8", "replace").lstrip())[
-            0
-        ]
-    return value if isinstance(value, dict) else {}
+    return value
 
 
 def marker_in(body: bytes) -> Marker | None:
@@ -144,7 +138,7 @@ def scenario_for(cfg: MockConfig, marker: Marker | None, endpoint: str) -> Recor
     if name is None:
         name = cfg.defaults["/api/chat"]
     try:
-        rec = resolve(name, cfg.scenarios)
+        rec = lookup(name, cfg.scenarios)
     except ScenarioError as exc:
         raise Reject(error_answer(400, f"mock marker: {exc}")) from None
     if marker is not None and marker.repeat:
@@ -167,8 +161,8 @@ def plan_schedule(
     """The schedule of ``rec`` under ``plan``, with ``headers``; bad policies: 400."""
     try:
         planned = _plan_writes(rec, plan, error_line)
-    except PolicyError as exc:
-        raise Reject(error_answer(400, f"mock marker: {exc}")) from None
+    except PolicyError as exc:  # named after who asked for the fault
+        raise Reject(error_answer(400, f"{plan.faults_from}: {exc}")) from None
     return replace(planned, headers=headers)
 
 

@@ -6,8 +6,10 @@ Pure: standard library only. From Ollama's server/routes.go and docs/api/errors.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from http import HTTPStatus
 
+from mock_ollama import openai
 from mock_ollama.responses import TEXT_TYPE, Answer, json_answer
 
 
@@ -53,3 +55,15 @@ def status_answer(code: int, model: str, capability: str = "chat") -> Answer:
     except ValueError:
         phrase = f"status {code}"
     return error_answer(code, phrase)
+
+
+#: net/http's MaxBytesError text, as ShouldBindJSON hands it to Ollama's handlers
+BODY_TOO_LARGE = "http: request body too large"
+
+
+def body_too_large(path: str) -> Answer:
+    """400 ``http: request body too large`` (OpenAI's error shape on /v1), closing."""
+    closing = (("Connection", "close"),)
+    if path.startswith("/v1/"):
+        return replace(openai.error(400, BODY_TOO_LARGE), extra_headers=closing)
+    return replace(error_answer(400, BODY_TOO_LARGE), extra_headers=closing)

@@ -1,13 +1,20 @@
-"""Go's encoding/json Decode errors: the 400 texts Ollama answers for a bad body.
+"""Go's encoding/json Decode, as gin's ShouldBindJSON runs it: the 400 texts Ollama answers.
 
 Pure: standard library only.
 
-gin's ShouldBindJSON is ``json.NewDecoder(body).Decode(&req)``. The decoder
-reads ONE value (bytes after it are ignored), answers io.EOF for an empty or blank body
-("missing request body" in Ollama), io.ErrUnexpectedEOF ("unexpected EOF") for a
-truncated value, a SyntaxError from the scanner (``invalid character 'x' looking for
-beginning of value``), and an UnmarshalTypeError for a top-level field of the wrong
-kind. Nested field types are not modelled (see scenarios/README.md).
+gin's ShouldBindJSON is ``json.NewDecoder(body).Decode(&req)``. The decoder reads ONE
+value (bytes after it are ignored), answers io.EOF for an empty or blank body ("missing
+request body" in Ollama), io.ErrUnexpectedEOF ("unexpected EOF") for a truncated value,
+a SyntaxError from the scanner (``invalid character 'x' looking for beginning of
+value``; ``... exceeded max depth`` past 10,000 levels, ``mock_ollama.goscanner``), and an
+UnmarshalTypeError for a top-level field of the wrong kind. Nested field types are not
+modelled (see scenarios/README.md). Ollama wraps every one of them the same way
+(``server/routes.go``): ``c.AbortWithStatusJSON(400, gin.H{"error": err.Error()})``.
+
+Never recursion-bound: a value nested deeper than ``SAFE_DEPTH`` is never handed to
+``json.loads`` once the scanner has measured it; deep top-level members are replaced by
+a shallow stand-in of the same kind (``[None]`` or ``{"": None}``), which is all the
+mock's handlers look at.
 """
 
 from __future__ import annotations
@@ -15,223 +22,92 @@ from __future__ import annotations
 import json
 from typing import Any
 
-_WS = b" \t\r\n"
-_MAX_DEPTH = 10000
+from mock_ollama.goscanner import WS, Scanner, SyntaxProblem, Truncated
 
-
-def _quote_char(c: int) -> str:
-    """Go's quoteChar: the byte as a rune, strconv.Quote'd, in single quotes."""
-    if c == 0x27:
-        return "'\\''"
-    if c == 0x22:
-        return "'\"'"
-    ch = chr(c)
-    short = {7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v"}
-    if c in short:
-        return f"'{short[c]}'"
-    if c < 0x20 or c == 0x7F:
-        return f"'\\x{c:02x}'"
-    if 0x80 <= c < 0xA0 or c == 0xAD:
-        return f"'\\u{c:04x}'"
-    return f"'{ch}'"
-
-
-class _Syntax(Exception):
-    pass
-
-
-class _Truncated(Exception):
-    pass
-
-
-class _Scanner:
-    """Recursive-descent twin of Go's scanner: same error texts, same order."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.pos = 0
-
-    def peek(self) -> int:
-        if self.pos >= len(self.data):
-            raise _Truncated
-        return self.data[self.pos]
-
-    def skip_ws(self) -> None:
-        while self.pos < len(self.data) and self.data[self.pos] in _WS:
-            self.pos += 1
-
-    def fail(self, context: str) -> _Syntax:
-        return _Syntax(f"invalid character {_quote_char(self.peek())} {context}")
-
-    def value(self) -> str:
-        """Scan one value; return its kind (object, array, string, number, bool, null).
-
-        Iterative, so nesting is limited by Go's maxNestingDepth (10000), not Python's
-        recursion limit.
-        """
-        stack: list[int] = []
-        top = ""
-        while True:
-            self.skip_ws()
-            c = self.peek()
-            if c in (0x7B, 0x5B):
-                if len(stack) >= _MAX_DEPTH:
-                    raise self.fail("exceeded max depth")
-                self.pos += 1
-                stack.append(c)
-                top = top or ("object" if c == 0x7B else "array")
-                self.skip_ws()
-                if self.peek() == c + 2:  # empty {} or []
-                    self.pos += 1
-                    stack.pop()
-                elif c == 0x7B:
-                    self.key()
-                    continue
-                else:
-                    continue
-            else:
-                kind = self.scalar(c)
-                top = top or kind
-            if self.after_value(stack):
-                return top
-
-    def scalar(self, c: int) -> str:
-        if c == 0x22:
-            self.pos += 1
-            self.string()
-            return "string"
-        if c == 0x2D or 0x30 <= c <= 0x39:
-            self.number()
-            return "number"
-        for word, kind in ((b"true", "bool"), (b"false", "bool"), (b"null", "null")):
-            if c == word[0]:
-                self.literal(word)
-                return kind
-        raise self.fail("looking for beginning of value")
-
-    def key(self) -> None:
-        self.skip_ws()
-        if self.peek() != 0x22:
-            raise self.fail("looking for beginning of object key string")
-        self.pos += 1
-        self.string()
-        self.skip_ws()
-        if self.peek() != 0x3A:
-            raise self.fail("after object key")
-        self.pos += 1
-
-    def after_value(self, stack: list[int]) -> bool:
-        """Close finished containers; True when the top-level value is complete."""
-        while stack:
-            self.skip_ws()
-            c = self.peek()
-            in_object = stack[-1] == 0x7B
-            if c == 0x2C:
-                self.pos += 1
-                if in_object:
-                    self.key()
-                return False
-            if c == stack[-1] + 2:
-                self.pos += 1
-                stack.pop()
-                continue
-            raise self.fail(
-                "after object key:value pair" if in_object else "after array element"
-            )
-        return True
-
-    def literal(self, word: bytes) -> None:
-        self.pos += 1
-        for expected in word[1:]:
-            if self.peek() != expected:
-                raise self.fail(
-                    f"in literal {word.decode()} (expecting {_quote_char(expected)})"
-                )
-            self.pos += 1
-
-    def number(self) -> None:
-        digits = b"0123456789"
-        if self.peek() == 0x2D:
-            self.pos += 1
-            if self.peek() not in digits:
-                raise self.fail("in numeric literal")
-        if self.peek() == 0x30:
-            self.pos += 1
-        else:
-            self._digits()
-        if self._more() and self.data[self.pos] == 0x2E:
-            self.pos += 1
-            if self.peek() not in digits:
-                raise self.fail("after decimal point in numeric literal")
-            self._digits()
-        if self._more() and self.data[self.pos] in b"eE":
-            self.pos += 1
-            if self.peek() in b"+-":
-                self.pos += 1
-            if self.peek() not in digits:
-                raise self.fail("in exponent of numeric literal")
-            self._digits()
-
-    def _more(self) -> bool:
-        return self.pos < len(self.data)
-
-    def _digits(self) -> None:
-        while self._more() and 0x30 <= self.data[self.pos] <= 0x39:
-            self.pos += 1
-
-    def string(self) -> None:
-        while True:
-            c = self.peek()
-            self.pos += 1
-            if c == 0x22:
-                return
-            if c < 0x20:
-                self.pos -= 1
-                raise self.fail("in string literal")
-            if c == 0x5C:
-                e = self.peek()
-                if e in b'"\\/bfnrt':
-                    self.pos += 1
-                elif e == 0x75:
-                    self.pos += 1
-                    for _ in range(4):
-                        if self.peek() not in b"0123456789abcdefABCDEF":
-                            raise self.fail("in \\u hexadecimal character escape")
-                        self.pos += 1
-                else:
-                    raise self.fail("in string escape code")
-
+#: json.loads is only given values nested at most this deep (Python's limit is ~1000)
+SAFE_DEPTH = 200
 
 #: Go type names of the top-level fields a request struct declares, by JSON key.
 FieldTypes = dict[str, tuple[str, tuple[str, ...]]]
 
 
-def decode_error(body: bytes, struct: str, fields: FieldTypes) -> str | None:
-    """Ollama's 400 text for ``body`` decoded into Go struct ``struct``, or None if OK.
+def _reject(constant: str) -> Any:
+    raise ValueError(f"Go has no {constant}")
 
-    ``fields`` maps a JSON key (matched case-insensitively, like Go) to (Go type name,
-    the JSON kinds it accepts). ``null`` is accepted everywhere, as in Go.
+
+def _fast(body: bytes) -> Any:
+    """json.loads when Python and Go surely agree on ``body``; else ``...``.
+
+    Python's json also takes NaN/Infinity (refused here) and refuses bytes after the
+    value (Go ignores them) and anything nested near the recursion limit: CPython's
+    json raises RecursionError cleanly there (Py_EnterRecursiveCall), no deeper.
     """
-    if not body.strip(_WS):
-        return "missing request body"
-    scanner = _Scanner(body)
     try:
-        kind = scanner.value()
-    except _Syntax as exc:
-        return str(exc)
-    except _Truncated:
-        return "unexpected EOF"
-    _package, _, short = struct.rpartition(".")
-    if kind == "null":
-        return None
-    if kind != "object":
-        return f"json: cannot unmarshal {kind} into Go value of type {struct}"
-    try:
-        value = json.loads(body[: scanner.pos].decode("utf-8", "replace"))
-    except (ValueError, RecursionError):
-        return None
+        return json.loads(body.decode("utf-8", "replace"), parse_constant=_reject)
+    except (ValueError, RecursionError):  # the scanner says what Go says
+        return ...
+
+
+def _load(body: bytes, scanner: Scanner) -> Any:
+    """The scanned (valid) value, its deep top-level members shallowed."""
+    data = body[: scanner.pos]
+    if scanner.deepest <= SAFE_DEPTH:
+        return json.loads(data.decode("utf-8", "replace"))
+    if not scanner.members:  # a deep array (or an object whose deep part is a key)
+        return {} if data.lstrip(WS)[:1] == b"{" else [None]
+    value: dict[str, Any] = {}
+    for m in scanner.members:
+        key = json.loads(data[m.key[0] : m.key[1]].decode("utf-8", "replace"))
+        raw = data[m.value[0] : m.value[1]]
+        if m.depth <= SAFE_DEPTH:
+            value[key] = json.loads(raw.decode("utf-8", "replace"))
+        else:
+            value[key] = [None] if raw.lstrip(WS)[:1] == b"[" else {"": None}
+    return value
+
+
+def decode(
+    body: bytes, struct: str, fields: FieldTypes
+) -> tuple[dict[str, Any], str | None]:
+    """Bind ``body`` into Go struct ``struct``: (the top-level object, Ollama's 400 text).
+
+    The object is ``{}`` when the body is not an object; the text is None when Go
+    accepts the body. ``fields`` maps a JSON key (matched case-insensitively, like Go)
+    to (Go type name, the JSON kinds it accepts); ``null`` is accepted everywhere.
+    """
+    if not body.strip(WS):
+        return {}, "missing request body"
+    value = _fast(body)
+    if value is ...:
+        scanner = Scanner(body)
+        try:
+            scanner.value()
+        except SyntaxProblem as exc:
+            return {}, str(exc)
+        except Truncated:
+            return {}, "unexpected EOF"
+        value = _load(body, scanner)
+    if value is None:
+        return {}, None
+    if not isinstance(value, dict):
+        return (
+            {},
+            f"json: cannot unmarshal {_kind(value)} into Go value of type {struct}",
+        )
+    return value, _field_problem(value, struct, fields)
+
+
+def decode_error(body: bytes, struct: str, fields: FieldTypes) -> str | None:
+    """Ollama's 400 text for ``body`` decoded into Go struct ``struct``, or None if OK."""
+    return decode(body, struct, fields)[1]
+
+
+def _field_problem(
+    value: dict[str, Any], struct: str, fields: FieldTypes
+) -> str | None:
+    short = struct.rpartition(".")[2]
     lowered = {k.lower(): k for k in fields}
-    for sent, item in value.items() if isinstance(value, dict) else ():
+    for sent, item in value.items():
         key = sent if sent in fields else lowered.get(sent.lower(), "")
         if key not in fields or item is None:
             continue

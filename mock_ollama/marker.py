@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 from mock_ollama.errors import MarkerError, PolicyError
 from mock_ollama.policies import (
+    NO_POLICIES,
     Fault,
-    Fragment,
-    Timing,
+    Policies,
     parse_fault,
     parse_fragment,
     parse_timing,
@@ -36,29 +36,21 @@ _VALUE_RE = re.compile(r"[^\s\]\"\\<>&/]+")
 
 @dataclass(frozen=True, slots=True)
 class Marker:
-    """What a marker asks for; None (or an empty tuple of faults) means "not given"."""
+    """What a marker asks for; None (or no policies) means "not given".
+
+    The only place the marker grammar is written: ``str(marker)`` renders it and
+    ``parse_marker`` reads it back (the harness builds a Marker, never the text).
+    """
 
     scenario: str | None = None
-    timing: Timing | None = None
-    fragment: Fragment | None = None
-    faults: tuple[Fault, ...] = ()
-    header_delay_ms: float | None = None
-    gap_ms: float | None = None
-    seed: int | None = None
+    policies: Policies = NO_POLICIES
     req: str | None = None
     #: replay the scenario's lines (all but a final done line) this many times
     repeat: int | None = None
 
     def __str__(self) -> str:
         parts = [f"scenario={self.scenario}"] if self.scenario else []
-        parts += [f"timing={self.timing}"] if self.timing else []
-        parts += [f"fragment={self.fragment}"] if self.fragment else []
-        parts += [f"fault={f}" for f in self.faults]
-        if self.header_delay_ms is not None:
-            parts.append(f"header-delay={self.header_delay_ms!r}")
-        if self.gap_ms is not None:
-            parts.append(f"gap={self.gap_ms!r}")
-        parts += [f"seed={self.seed}"] if self.seed is not None else []
+        parts += [f"{key}={value}" for key, value in self.policies.items()]
         parts += [f"repeat={self.repeat}"] if self.repeat is not None else []
         parts += [f"req={self.req}"] if self.req else []
         return f"[[mock: {' '.join(parts)}]]"
@@ -106,19 +98,23 @@ def _scenario(value: str) -> str:
 #: key -> (Marker field, parser); ``fault`` is the only repeatable key.
 _KEYS = {
     "scenario": ("scenario", _scenario),
+    "req": ("req", _req),
+    "repeat": ("repeat", _repeat),
+}
+#: key -> (Policies field, parser)
+_POLICY_KEYS = {
     "timing": ("timing", parse_timing),
     "fragment": ("fragment", parse_fragment),
     "header-delay": ("header_delay_ms", lambda v: _ms(v, "header-delay")),
     "gap": ("gap_ms", lambda v: _ms(v, "gap")),
     "seed": ("seed", _seed),
-    "req": ("req", _req),
-    "repeat": ("repeat", _repeat),
 }
 
 
 def parse_marker(inner: str) -> Marker:
     """Parse the text between ``[[mock:`` and ``]]``; raise MarkerError when invalid."""
     fields: dict[str, object] = {}
+    policies: dict[str, object] = {}
     faults: list[Fault] = []
     for item in inner.split():
         key, sep, value = item.partition("=")
@@ -130,18 +126,20 @@ def parse_marker(inner: str) -> Marker:
             if key == "fault":
                 faults.append(parse_fault(value))
                 continue
-            if key not in _KEYS:
-                known = ", ".join(sorted([*_KEYS, "fault"]))
+            table, into = (_KEYS, fields) if key in _KEYS else (_POLICY_KEYS, policies)
+            if key not in table:
+                known = ", ".join(sorted([*_KEYS, *_POLICY_KEYS, "fault"]))
                 raise MarkerError(f"unknown key {key!r} (known: {known})")
-            name, parse = _KEYS[key]
-            if name in fields:
+            name, parse = table[key]
+            if name in into:
                 raise MarkerError(f"key {key!r} given twice")
-            fields[name] = parse(value)
+            into[name] = parse(value)
         except MarkerError:
             raise
         except PolicyError as exc:
             raise MarkerError(str(exc)) from None
-    return Marker(faults=tuple(faults), **fields)  # type: ignore[arg-type]
+    given = Policies(faults=tuple(faults), **policies)  # type: ignore[arg-type]
+    return Marker(policies=given, **fields)  # type: ignore[arg-type]
 
 
 def find_marker(body: bytes) -> Marker | None:

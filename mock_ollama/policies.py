@@ -202,3 +202,53 @@ def parse_fragment(text: str) -> Fragment:
 def parse_fault(text: str) -> Fault:
     """Parse one fault (``error-at:N``, ``cut-at:N``, ``stall:N:MS``, ...)."""
     return _parse("fault", text, _FAULTS)
+
+
+@dataclass(frozen=True, slots=True)
+class Policies:
+    """The six policy knobs, as a marker, the server's options or a scenario set them.
+
+    None (or no faults) means "not set here": ``over`` fills the gaps from lower layers
+    (marker > server options > scenario file, mock_ollama.config).
+    """
+
+    timing: Timing | None = None
+    fragment: Fragment | None = None
+    faults: tuple[Fault, ...] = ()
+    header_delay_ms: float | None = None
+    gap_ms: float | None = None
+    seed: int | None = None
+
+    def over(self, *lower: Policies) -> Policies:
+        """These policies, each gap filled from the first lower layer that sets it."""
+        layers = (self, *lower)
+
+        def first(name: str) -> object:
+            return next(
+                (v for v in (getattr(p, name) for p in layers) if v is not None), None
+            )
+
+        return Policies(
+            timing=first("timing"),  # type: ignore[arg-type]
+            fragment=first("fragment"),  # type: ignore[arg-type]
+            faults=next((p.faults for p in layers if p.faults), ()),
+            header_delay_ms=first("header_delay_ms"),  # type: ignore[arg-type]
+            gap_ms=first("gap_ms"),  # type: ignore[arg-type]
+            seed=first("seed"),  # type: ignore[arg-type]
+        )
+
+    def items(self) -> list[tuple[str, str]]:
+        """(key, value) in the marker's grammar, for what is set; faults repeat."""
+        out = [("timing", str(self.timing))] if self.timing else []
+        out += [("fragment", str(self.fragment))] if self.fragment else []
+        out += [("fault", str(f)) for f in self.faults]
+        if self.header_delay_ms is not None:
+            out.append(("header-delay", _num(self.header_delay_ms)))
+        if self.gap_ms is not None:
+            out.append(("gap", _num(self.gap_ms)))
+        out += [("seed", str(self.seed))] if self.seed is not None else []
+        return out
+
+
+#: nothing set (the default of every layer)
+NO_POLICIES = Policies()

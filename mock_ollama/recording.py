@@ -15,14 +15,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mock_ollama.annotation import annotate, embedded_body, read_toml
 from mock_ollama.errors import ScenarioError
+from mock_ollama.policies import NO_POLICIES, Policies
 from mock_ollama.timestamps import offsets_from_stamps, parse_created_at
-
-if TYPE_CHECKING:
-    from mock_ollama.policies import Fault, Fragment, Timing
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +42,7 @@ class Recording:
     model: str = ""
     description: str = ""
     source: str = "<memory>"
-    timing: Timing | None = None
-    fragment: Fragment | None = None
-    faults: tuple[Fault, ...] = ()
-    gap_ms: float | None = None
-    seed: int | None = None
+    policies: Policies = NO_POLICIES
     request: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -164,11 +158,7 @@ def _build(
         model=a.model,
         description=a.description,
         source=src,
-        timing=a.timing,
-        fragment=a.fragment,
-        faults=a.faults,
-        gap_ms=a.gap_ms,
-        seed=a.seed,
+        policies=a.policies,
         request=a.request,
     )
 

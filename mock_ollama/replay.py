@@ -20,98 +20,25 @@ concurrently for ``http.disconnect``.
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from mock_ollama.exchange_log import Exchange, ExchangeLog
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, MutableMapping
 
-    from mock_ollama.schedule import LineSpan, Schedule
+    from mock_ollama.schedule import Schedule
 
     Message = MutableMapping[str, Any]
     Receive = Callable[[], Awaitable[Message]]
     Send = Callable[[Message], Awaitable[None]]
 
+__all__ = ["Exchange", "ExchangeLog", "play", "sleep_until"]
+
 SPIN_NS = 1_500_000
 SEPARATE_NS = 1_000_000
 SPIN_MAX_STREAMS = 4
-
-
-@dataclass(slots=True)
-class Exchange:
-    """One request and what the mock did about it (``GET /_mock/exchanges`` lists them)."""
-
-    id: int
-    method: str
-    path: str
-    received_ns: int
-    req: str | None = None
-    scenario: str | None = None
-    status: int = 0
-    head_ns: int | None = None
-    writes: list[tuple[int, int, int, int]] = field(default_factory=list)
-    lines: tuple[LineSpan, ...] = ()
-    end: str = "running"
-    client_gone_ns: int | None = None
-    closed_ns: int | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """The JSON object ``GET /_mock/exchanges`` lists."""
-        return {
-            "id": self.id,
-            "req": self.req,
-            "method": self.method,
-            "path": self.path,
-            "scenario": self.scenario,
-            "received_ns": self.received_ns,
-            "status": self.status,
-            "head_ns": self.head_ns,
-            "writes": [
-                {"t_ns": t, "offset": o, "size": s, "line": n}
-                for t, o, s, n in self.writes
-            ],
-            "lines": [
-                {"index": s.index, "offset": s.offset, "size": s.size}
-                for s in self.lines
-            ],
-            "end": self.end,
-            "client_gone_ns": self.client_gone_ns,
-            "closed_ns": self.closed_ns,
-        }
-
-
-class ExchangeLog:
-    """Thread-safe list of exchanges, oldest first (``app.state.exchange_log``)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._items: list[Exchange] = []
-        self._next = 1
-
-    def start(self, method: str, path: str, received_ns: int) -> Exchange:
-        """Open a new exchange."""
-        with self._lock:
-            ex = Exchange(self._next, method, path, received_ns)
-            self._next += 1
-            self._items.append(ex)
-            return ex
-
-    def snapshot(self, req: str | None = None) -> list[dict[str, Any]]:
-        """JSON copies of the exchanges (only those with ``req`` when given)."""
-        with self._lock:
-            return [e.to_json() for e in self._items if req is None or e.req == req]
-
-    def exchanges(self) -> list[Exchange]:
-        """The live exchange objects (for in-process callers)."""
-        with self._lock:
-            return list(self._items)
-
-    def clear(self) -> None:
-        """Forget every exchange."""
-        with self._lock:
-            self._items.clear()
 
 
 class _Active:
@@ -198,8 +125,8 @@ async def _write_all(
                 {"type": "http.response.body", "body": w.data, "more_body": True}
             )
         last_ns = time.perf_counter_ns()
-        ex.writes.append((last_ns, w.offset, len(w.data), w.line))
-        if len(ex.writes) == 1:  # anchor the schedule on the first write's real time
+        ex.add_write(last_ns, w.offset, len(w.data), w.line)
+        if ex.write_count == 1:  # anchor the schedule on the first write's real time
             t0 = max(t0, last_ns - w.at_ns)
     if not started:
         await sleep_until(t0 + (schedule.head_at_ns or 0))

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
+from mock_ollama.parent_watch import watch_parent
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 11434
 STARTUP_TIMEOUT_S = 10.0
+#: after the parent is gone: graceful shutdown first, a hard exit after this long
+PARENT_GONE_GRACE_S = 5.0
 _CUT_MESSAGE = "ASGI callable returned without completing response."
 
 
@@ -135,8 +139,10 @@ def serve_forever(
     port: int = DEFAULT_PORT,
     port_file: str | None = None,
     announce: Callable[[str], None] | None = None,
+    parent_pid: int | None = None,
 ) -> bool:
-    """Serve in the foreground until SIGINT/SIGTERM; OSError if it cannot listen."""
+    """Serve in the foreground until SIGINT/SIGTERM (or ``parent_pid`` is gone);
+    OSError if it cannot listen."""
     _install_filter()
     sock = bind(host, port)
 
@@ -147,6 +153,20 @@ def serve_forever(
             announce(f"mock-ollama listening on http://{host}:{bound}")
 
     server = MockServer(uvicorn_config(app, host, port), listening)
-    with sock:
-        server.run(sockets=[sock])
+
+    def parent_gone() -> None:
+        if announce is not None:
+            announce(f"mock-ollama: parent process {parent_pid} is gone; exiting")
+        server.should_exit = True
+        hard = threading.Timer(PARENT_GONE_GRACE_S, os._exit, (0,))
+        hard.daemon = True
+        hard.start()
+
+    stop = watch_parent(parent_pid, parent_gone) if parent_pid else None
+    try:
+        with sock:
+            server.run(sockets=[sock])
+    finally:
+        if stop is not None:
+            stop.set()
     return server.started

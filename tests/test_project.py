@@ -24,7 +24,7 @@ PURE = (
     "harness.sse.events",
     "harness.sse.interpreter",
     "harness.sse.fastpath",
-    "harness.sse.batch",
+    "harness.sse.lines",
     "harness.sse.parser",
     "harness.checks",
     "harness.checks.model",
@@ -64,6 +64,9 @@ PURE = (
     "mock_ollama.catalog",
     "mock_ollama.gojson",
     "mock_ollama.godecode",
+    "mock_ollama.goscanner",
+    "mock_ollama.exchange_log",
+    "mock_ollama.port_file",
     "mock_ollama.responses",
     "mock_ollama.error_answers",
     "mock_ollama.request_fields",
@@ -98,7 +101,7 @@ ROOMS: dict[str, tuple[str, ...]] = {
     "harness.deathsig": (),  # the pre-exec hook every child gets
     "harness.watchdog": (),  # a standalone survivor: stdlib only
     "harness.target": ("harness.processes",),
-    "harness.bench": (),
+    "harness.bench": ("harness",),  # the designs benchmark orchestrates like the gate
     "harness.clients": (
         "harness.processes",
         "harness.upstream",

@@ -1,6 +1,7 @@
 """Throughput and exactness of harness.sse beside httpx-sse and sseclient-py.
 
     python -m harness.bench.parser [--events 200000] [--chunk 4096] [--repeat 5]
+    python -m harness.bench.parser --parse-cmd [--parse-mb 300]
 
 Generates an LLM-like stream of ``data: {"token": "..."}\\n\\n`` events (tokens of 2-8
 characters, 15% with a non-ASCII character, 5% with a ``\\n`` escape; seeded) and
@@ -11,16 +12,17 @@ feeds it in fixed-size chunks through each parser in this process, two ways:
   harness.sse: the items each ``feed()`` returns (comments skipped by type);
   httpx-sse: ``EventSource.iter_sse()`` over a streaming ``httpx.Response``;
   sseclient-py: ``SSEClient(chunks).events()``. The same loop body for all.
-  harness.sse (batch API): ``feed_batch()`` per chunk, a loop over ``batch.data``
-  that counts each value and adds up its length (no event objects to read).
-- kept: every event is retained in one list until the stream ends (the batch API:
-  every ``EventBatch``).
+- kept: every event is retained in one list until the stream ends.
 
 Rounds alternate the parsers (one warm-up round, then ``--repeat`` rounds, each timed
-run after a ``gc.collect()``); the table shows each one's best. Each parser is also
+run after a ``gc.collect()``); the table shows each one's best. Runs are timed in this
+process's CPU time (``time.process_time``): every parser here is single-threaded and
+in memory, so on an idle machine that is the wall time, and on a shared one it leaves
+out the time the process waited for a core (``--wall``: wall time instead). Each parser is also
 scored on the event-stream vectors of ``tests/harness/wpt_vectors.py`` (whole, and one
 byte at a time): the exact list of (type, data, last event id) or nothing. Prints
-Markdown tables.
+Markdown tables. ``--parse-cmd``: instead, ``sse-harness parse`` end to end on two big
+streams (``harness.bench.parser_cmd``).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harness.bench.parser_cmd import measure_parse, parse_table
 from harness.bench.parser_peers import BASELINE, PEERS, Peer, Triple
 
 if TYPE_CHECKING:
@@ -78,12 +81,17 @@ class Row:
     bytewise: int
 
 
+CLOCK = [time.process_time]  # main() may swap in time.perf_counter
+
+
 def timed(run: Callable[[list[bytes]], object], chunks: list[bytes]) -> float:
-    """Wall time of one run, from a collected heap; the result is dropped after."""
+    """CPU time (or wall time) of one run, from a collected heap; the result is
+    dropped after."""
+    clock = CLOCK[0]
     gc.collect()
-    start = time.perf_counter()
+    start = clock()
     result = run(chunks)
-    seconds = time.perf_counter() - start
+    seconds = clock() - start
     del result
     return seconds
 
@@ -168,10 +176,10 @@ def table(size: int, rows: list[Row], vectors: int, chunk: int, repeat: int) -> 
     base = next((r for r in rows if r.name == BASELINE), None)
     lines = [
         f"{size / 1e6:.2f} MB, {rows[0].events if rows else 0} events, {chunk}-byte "
-        f"chunks, best of {repeat}; Python {platform.python_version()}",
+        f"chunks, best of {repeat} ({_clock_name()}); "
+        f"Python {platform.python_version()}",
         "",
-        "Streaming (headline): each event counted, its data read, then dropped "
-        "(batch API: each value of batch.data counted, its length added up).",
+        "Streaming (headline): each event counted, its data read, then dropped.",
         "",
         "| parser | MB/s | events/s | vs httpx-sse | exact (whole) | exact (1 byte) |",
         "|---|---:|---:|---:|---:|---:|",
@@ -195,6 +203,10 @@ def table(size: int, rows: list[Row], vectors: int, chunk: int, repeat: int) -> 
     return "\n".join(lines)
 
 
+def _clock_name() -> str:
+    return "wall time" if CLOCK[0] is time.perf_counter else "CPU time"
+
+
 def _rates(size: int, events: int, seconds: float) -> str:
     return f"{size / seconds / 1e6:.1f} | {events / seconds / 1e3:,.0f} k"
 
@@ -204,9 +216,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--chunk", type=int, default=4096)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--parse-cmd",
+        action="store_true",
+        help="time `sse-harness parse` end to end on two big streams instead",
+    )
+    parser.add_argument("--parse-mb", type=int, default=300, metavar="MB")
+    parser.add_argument("--wall", action="store_true", help="time in wall time")
     args = parser.parse_args(argv)
-    if min(args.events, args.chunk, args.repeat) < 1:
-        parser.error("--events, --chunk and --repeat must be at least 1")
+    CLOCK[0] = time.perf_counter if args.wall else time.process_time
+    if min(args.events, args.chunk, args.repeat, args.parse_mb) < 1:
+        parser.error("--events, --chunk, --repeat and --parse-mb must be at least 1")
+    if args.parse_cmd:
+        print(parse_table(measure_parse(args.parse_mb, llm_stream)))
+        return 0
     size, rows, vectors = measure(args.events, args.chunk, args.repeat)
     print(table(size, rows, vectors, args.chunk, args.repeat))
     return 0

@@ -1,10 +1,9 @@
 """The parsers harness.bench.parser compares, each read two ways, and their triples.
 
 Each ``Peer`` reads a list of chunks two ways: ``stream`` counts the events as they
-come, reading each one's data and dropping it (the same loop body for all, except the
-batch API, which loops over its data column); ``keep`` retains everything it got in
-one list. ``triple`` turns one kept event into (type, data, last event id), or None for
-a comment, to score exactness.
+come, reading each one's data and dropping it (the same loop body for all); ``keep``
+retains everything it got in one list. ``triple`` turns one kept event into (type,
+data, last event id), or None for a comment, to score exactness.
 """
 
 from __future__ import annotations
@@ -12,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from harness.sse import Event, EventBatch, SSEParser
+from harness.sse import Event, SSEParser
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable
 
 Triple = tuple[str, str, str]
 
@@ -47,27 +46,6 @@ def ours(chunks: list[bytes]) -> list[Any]:
         items += parser.feed(chunk)
     items += parser.close()
     return items
-
-
-def ours_batch_stream(chunks: list[bytes]) -> int:
-    """The batch API as a load test reads it: the data column, no event objects."""
-    parser = SSEParser()
-    count = total = 0
-    for chunk in chunks:
-        for data in parser.feed_batch(chunk).data:
-            count += 1
-            total += len(data)
-    for data in parser.close_batch().data:
-        count += 1
-        total += len(data)
-    return count
-
-
-def ours_batch(chunks: list[bytes]) -> list[Any]:
-    parser = SSEParser()
-    batches = [parser.feed_batch(chunk) for chunk in chunks]
-    batches.append(parser.close_batch())
-    return batches
 
 
 def _httpx_response(chunks: list[bytes]) -> Any:
@@ -116,10 +94,6 @@ def _ours_triple(item: Any) -> Triple | None:
     return None  # a comment
 
 
-def _batch_items(batches: list[EventBatch]) -> list[Any]:
-    return [item for batch in batches for item in batch.events()]
-
-
 def _httpx_sse_triple(event: Any) -> Triple:
     return (event.event, event.data, event.id)
 
@@ -134,22 +108,13 @@ class Peer:
     stream: Callable[[list[bytes]], int]  # events counted, each dropped at once
     keep: Callable[[list[bytes]], list[Any]]  # every event (or item) in one list
     triple: Callable[[Any], Triple | None]
-    items: Callable[[list[Any]], Iterable[Any]] = iter  # what keep() kept, as events
 
     def triples(self, chunks: list[bytes]) -> list[Triple]:
-        items = self.items(self.keep(chunks))
-        return [t for t in map(self.triple, items) if t is not None]
+        return [t for t in map(self.triple, self.keep(chunks)) if t is not None]
 
 
 PEERS = [
     Peer("harness.sse", ours_stream, ours, _ours_triple),
-    Peer(
-        "harness.sse (batch API)",
-        ours_batch_stream,
-        ours_batch,
-        _ours_triple,
-        _batch_items,
-    ),
     Peer("httpx-sse", httpx_sse_stream, httpx_sse, _httpx_sse_triple),
     Peer("sseclient-py", sseclient_py_stream, sseclient_py, _sseclient_triple),
 ]

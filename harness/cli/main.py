@@ -137,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="parse a captured SSE stream (see sse-harness parse --help)",
         add_help=False,
     )
+    sub.add_parser("bench", help="benchmark designs (sse-harness bench --help)")
     for name, what in (
         ("clients", "real client libraries read the proxy"),
         ("repro", "reproduce an upstream issue with real clients"),
@@ -153,6 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from harness.cli import parse as parse_cmd
 
         return parse_cmd.main(argv[1:])
+    if argv and argv[0] == "bench":
+        from harness.cli import bench as bench_cmd
+
+        return bench_cmd.main(argv[1:])
     if argv and argv[0] in ("clients", "repro"):
         from harness.cli.clients import main as clients_main
         from harness.cli.repro import main as repro_main

@@ -119,8 +119,10 @@ class _Loop:
 
     async def run(self) -> Observation:
         rec = self.rec
-        self.writer.write(self.session.start())
+        # stamped before the write: write() hands the bytes to the kernel at once, and a
+        # stamp taken after it can land after the server already answered
         rec.sent_ns = time.perf_counter_ns()
+        self.writer.write(self.session.start())
         deadline = rec.sent_ns + int(self.limits.total_s * 1e9)
         abort_wait = asyncio.ensure_future(self.abort.wait()) if self.abort else None
         try:

@@ -1,6 +1,7 @@
 """What the harness sends: one probe is one request with one upstream behaviour.
 
-Pure data. A check names the probes whose evidence it judges (harness.checks); the
+Pure data (and the mock's pure marker/policy modules, the grammar's one owner). A
+check names the probes whose evidence it judges (harness.checks); the
 runner (harness.gate.run) performs each probe once per layer and hands the evidence over.
 The upstream behaviour travels in the prompt as the mock's routing marker:
 ``[[mock: scenario=NAME timing=… fragment=… fault=… header-delay=MS req=ID]]``.
@@ -9,6 +10,9 @@ The upstream behaviour travels in the prompt as the mock's routing marker:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from mock_ollama.marker import Marker
+from mock_ollama.policies import Policies, parse_fault, parse_fragment, parse_timing
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,20 +42,23 @@ class Probe:
     extra_marker: tuple[tuple[str, str], ...] = field(default=())
 
     def marker(self, req: str, idle_ms: int) -> str:
-        parts = [
-            f"scenario={self.scenario}",
-            f"timing={self.timing}",
-            f"fragment={self.fragment}",
-        ]
-        parts += [f"fault={fault}" for fault in self.faults]
+        """The routing marker's text, rendered by its owner (mock_ollama.marker)."""
         delay = idle_ms if self.idle else self.header_delay_ms
-        if delay:
-            parts.append(f"header-delay={delay}")
-        if self.gap_ms is not None:
-            parts.append(f"gap={self.gap_ms:g}")
-        parts += [f"{key}={value}" for key, value in self.extra_marker]
-        parts.append(f"req={req}")
-        return "[[mock: " + " ".join(parts) + "]]"
+        extra = dict(self.extra_marker)
+        unknown = set(extra) - {"repeat"}
+        if unknown:
+            raise ValueError(
+                f"probe {self.name}: unknown marker keys {sorted(unknown)}"
+            )
+        policies = Policies(
+            timing=parse_timing(self.timing),
+            fragment=parse_fragment(self.fragment),
+            faults=tuple(parse_fault(f) for f in self.faults),
+            header_delay_ms=float(delay) if delay else None,
+            gap_ms=self.gap_ms,
+        )
+        repeat = int(extra["repeat"]) if "repeat" in extra else None
+        return str(Marker(self.scenario, policies, req=req, repeat=repeat))
 
 
 #: the latency scenario: 22 short tokens, 60 ms apart (LAT-NO-BATCHING,

@@ -11,6 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from harness.checks.model import Expected
+from mock_ollama.policies import parse_fault
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -34,17 +35,14 @@ def content_of(line: bytes) -> str:
 
 
 def _fault_line(faults: Sequence[str], kinds: Sequence[str]) -> list[int]:
-    found = []
-    for fault in faults:
-        kind, _, rest = fault.partition(":")
-        if kind in kinds:
-            found.append(int(rest.split(":", 1)[0]))
-    return found
+    """The line indices of the ``kinds`` faults (parsed by the mock's own parser)."""
+    parsed = (parse_fault(f) for f in faults)
+    return [f.at for f in parsed if f.kind in kinds]
 
 
 def expected_tokens(lines: Sequence[bytes], faults: Sequence[str] = ()) -> Expected:
     """Tokens of ``lines`` up to the first stream-ending fault, minus replaced lines."""
-    if any(f.startswith("status:") for f in faults):
+    if any(parse_fault(f).kind == "status" for f in faults):
         return Expected((), ())
     ending = min(_fault_line(faults, ENDING_FAULTS), default=len(lines))
     replaced = set(_fault_line(faults, REPLACING_FAULTS))

@@ -1,10 +1,10 @@
 """The event-stream parser: bytes in, events out (WHATWG HTML §9.2.5, §9.2.6).
 
-Lives here: the event records (``events``), the field interpreter of §9.2.6
-(``interpreter``), the fast path over plain LF-terminated events (``fastpath``) and the
-parser that turns bytes into lines and feeds them on (``parser``). Pure core: imports
-only the standard library and its own modules; no sockets, clocks or asyncio.
-Everything a caller needs is re-exported here.
+Lives here: the event records and lint codes (``events``), bytes into lines
+(``lines``), the field interpreter of §9.2.6 (``interpreter``), the fast path over
+runs of one-line ``data:`` events (``fastpath``) and the parser that composes them
+(``parser``). Pure core: imports only the standard library and its own modules; no
+sockets, clocks or asyncio. Everything a caller needs is re-exported here.
 """
 
 from __future__ import annotations

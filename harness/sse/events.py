@@ -5,6 +5,7 @@ Pure (standard library only). Re-exported by ``harness.sse``; import from there.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -44,6 +45,25 @@ class Finding:
     detail: str
 
 
+class Lint:
+    """Where the line splitter and the interpreter report findings, in stream order.
+
+    ``findings`` keeps at most ``max_findings`` per code; ``counts`` counts them all.
+    """
+
+    __slots__ = ("counts", "findings", "max_findings")
+
+    def __init__(self, max_findings: int) -> None:
+        self.findings: list[Finding] = []
+        self.counts: Counter[str] = Counter()
+        self.max_findings = max_findings
+
+    def __call__(self, code: str, offset: int, detail: str) -> None:
+        self.counts[code] += 1
+        if self.counts[code] <= self.max_findings:
+            self.findings.append(Finding(code, offset, detail))
+
+
 # Lint: what a strict reader notices but the spec forgives (the FRM-* checks judge).
 
 #: A CR not followed by LF ended a line (legal; FRM-LF-ONLY prefers LF).
@@ -61,6 +81,10 @@ LINT_ID_NUL = "id-nul"
 LINT_INVALID_UTF8 = "invalid-utf8"
 #: The stream ended inside an event: no blank line after its last line (discarded).
 LINT_UNTERMINATED = "unterminated"
+#: An event grew past the parser's ``max_event_size`` (bytes from its first line to
+#: its blank line): it is not dispatched and its data is not kept (memory stays
+#: bounded); its other fields still apply. Not a spec rule: a reader's limit.
+LINT_EVENT_TOO_LARGE = "event-too-large"
 
 LINT_CODES = (
     LINT_BARE_CR,
@@ -70,11 +94,12 @@ LINT_CODES = (
     LINT_ID_NUL,
     LINT_INVALID_UTF8,
     LINT_UNTERMINATED,
+    LINT_EVENT_TOO_LARGE,
 )
 
 
 # Fast constructors: ``Event(...)`` runs the named tuple's ``__new__`` in Python;
-# ``tuple.__new__`` builds the same object in C (the bulk path maps it over rows).
+# ``tuple.__new__`` builds the same object in C (the fast path maps it over rows).
 new_tuple = tuple.__new__
 
 

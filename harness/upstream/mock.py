@@ -2,26 +2,41 @@
 
 The mock runs in its own process so its timed writes never wait for the harness's
 GIL; both stamp ``perf_counter_ns`` (CLOCK_MONOTONIC), so times compare directly.
+It is started with ``mock_ollama.port_file`` (the one "start it, wait for its port file")
+with ``--parent-pid`` of this process, so it exits on its own if the harness dies hard.
 """
 
 from __future__ import annotations
 
 import contextlib
-import sys
+import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from harness.errors import EnvironmentProblem
 from harness.processes import ManagedProcess, tcp_ready
 from harness.upstream.exchanges import Exchange, parse_exchange
+from mock_ollama.port_file import LaunchError, serve_argv, wait_for_port
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
 CONTROL_TIMEOUT_S = 5.0
+EXCHANGES_PATH = "/_mock/exchanges"
+
+
+def _params(req: str | None) -> dict[str, str]:
+    """One request id's exchanges in full; all of them only compact (ids, ends)."""
+    return {"req": req} if req else {"view": "compact"}
+
+
+def _parse(response: httpx.Response) -> list[Exchange]:
+    response.raise_for_status()
+    raw: list[dict[str, Any]] = response.json()
+    return [parse_exchange(x) for x in raw]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,23 +46,19 @@ class MockUpstream:
     process: ManagedProcess | None
 
     def exchanges(self, req: str | None = None) -> list[Exchange]:
-        """The mock's exchange log (all, or those whose marker carried ``req``)."""
-        params = {"req": req} if req else {}
+        """The mock's exchange log: those whose marker carried ``req`` (with writes
+        and lines), or every exchange compact (no writes or lines)."""
         with httpx.Client(timeout=CONTROL_TIMEOUT_S, trust_env=False) as client:
-            response = client.get(f"{self.base_url}/_mock/exchanges", params=params)
-        response.raise_for_status()
-        return [parse_exchange(raw) for raw in response.json()]
+            url = self.base_url + EXCHANGES_PATH
+            return _parse(client.get(url, params=_params(req)))
 
     async def aexchanges(self, req: str | None = None) -> list[Exchange]:
-        params = {"req": req} if req else {}
+        """``exchanges``, awaited."""
         async with httpx.AsyncClient(
             timeout=CONTROL_TIMEOUT_S, trust_env=False
         ) as client:
-            response = await client.get(
-                f"{self.base_url}/_mock/exchanges", params=params
-            )
-        response.raise_for_status()
-        return [parse_exchange(raw) for raw in response.json()]
+            url = self.base_url + EXCHANGES_PATH
+            return _parse(await client.get(url, params=_params(req)))
 
     def output(self) -> str:
         return self.process.output() if self.process else ""
@@ -63,25 +74,15 @@ def start_mock(
 ) -> Iterator[MockUpstream]:
     """Start ``mock-ollama serve`` on 127.0.0.1 (port 0: any free port); always stop it."""
     port_file = workdir / "mock.port"
-    argv = [
-        sys.executable,
-        "-m",
-        "mock_ollama",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--port-file",
-        str(port_file),
-        "--any-model",
-        *extra_args,
-    ]
+    parent = ("--parent-pid", str(os.getpid()))
+    argv = serve_argv(port_file, "--any-model", *parent, *extra_args, port=port)
     process = ManagedProcess(argv, log_path=workdir / "mock.log", name="mock-ollama")
     process.start()
     try:
-        process.wait_ready(lambda: _port(port_file) is not None, timeout=timeout)
-        bound = _port(port_file) or 0
+        try:
+            bound = wait_for_port(port_file, lambda: process.poll() is None, timeout)
+        except LaunchError as exc:
+            raise EnvironmentProblem(f"{exc}: {process.last_lines()}") from None
         if not tcp_ready("127.0.0.1", bound, timeout=1.0):
             raise EnvironmentProblem(
                 f"mock-ollama wrote port {bound} but does not accept connections"
@@ -89,11 +90,3 @@ def start_mock(
         yield MockUpstream(f"http://127.0.0.1:{bound}", bound, process)
     finally:
         process.stop()
-
-
-def _port(path: Path) -> int | None:
-    try:
-        text = path.read_text().strip()
-    except OSError:
-        return None
-    return int(text) if text.isdigit() else None

@@ -9,9 +9,10 @@ import sys
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from harness.cli import parse as parse_cmd
-from harness.sse import Comment, Event, SSEParser
+from harness.sse import Comment, Event, SSEParser, parse
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -168,3 +169,97 @@ def test_chunk_sets_the_feed_size(
     whole, rest = divmod(len(STREAM), size)
     assert sizes == [size] * whole + ([rest] if rest else [])
     assert events(capsys.readouterr().out) == EVENTS
+
+
+# -- big input: batched output, bounded events ----------------------------------------
+
+TRICKY = (
+    b': c\ndata: plain\n\ndata: "quoted", "items"\n\ndata: back\\\\slash\\\n\n'
+    b"data: \xc3\xa9 \xf0\x9f\x8c\x8d \xe5\x8c\x97\ndata: tab\there\x01\n\n"
+    b"event: other\ndata: x\n\nid: 9\ndata: y\n\ndata: z\n\n: c\ndata: \n\n"
+)
+
+
+def _reference(items: list[Event | Comment], ensure_ascii: bool) -> str:
+    """What one ``json.dumps`` per event writes."""
+    return "".join(
+        json.dumps(
+            {"type": e.type, "data": e.data, "id": e.last_event_id},
+            ensure_ascii=ensure_ascii,
+        )
+        + "\n"
+        for e in items
+        if isinstance(e, Event)
+    )
+
+
+@pytest.mark.parametrize("ensure_ascii", [False, True])
+@pytest.mark.parametrize(
+    "data",
+    [
+        TRICKY,
+        TRICKY.replace(b"event: other\n", b"").replace(b"id: 9\n", b""),
+        b"",
+        b": only a comment\n\n",
+    ],
+)
+def test_json_lines_equal_json_dumps(data: bytes, ensure_ascii: bool) -> None:
+    items = parse(data)[0]
+    expected = _reference(items, ensure_ascii)
+    assert parse_cmd._json_lines(items, ensure_ascii=ensure_ascii) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(alphabet=st.characters(exclude_characters="\r\n")), max_size=8),
+    st.sampled_from(["", "7", 'a"b']),
+    st.booleans(),
+)
+def test_json_lines_of_one_kind(values: list[str], ident: str, ascii_: bool) -> None:
+    items: list[Event | Comment] = [
+        Event("message", value, ident, None, 0, 1) for value in values
+    ]
+    got = parse_cmd._json_lines(items, ensure_ascii=ascii_)
+    assert got == _reference(items, ascii_)
+
+
+def test_event_too_large_is_reported_not_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "big.sse"
+    big = b"data: " + b"x" * 200 + b"\n"
+    path.write_bytes(b"data: a\n\n" + big * 3 + b"\ndata: b\n\n" + big * 50)
+    assert parse_cmd.main([str(path), "--max-event-size", "300"]) == 0
+    out, err = capsys.readouterr()
+    assert [e["data"] for e in events(out)] == ["a", "b"]
+    assert err.splitlines() == [
+        "offset 9: event-too-large: event over 300 bytes (max_event_size): not "
+        "dispatched; its lines dropped up to the blank line",
+        "offset 640: event-too-large: event over 300 bytes (max_event_size): not "
+        "dispatched; its lines dropped up to the blank line",
+        "offset 640: unterminated: stream ended inside an event over max_event_size",
+    ]
+    assert parse_cmd.main([str(path)]) == 0  # the default bound: 16 MiB
+    out, err = capsys.readouterr()
+    assert len(events(out)) == 3
+    assert "event-too-large" not in err
+
+
+def test_output_is_batched_but_equal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One write per read, and the same lines as a json.dumps per event."""
+    data = (TRICKY + b"data: " + b"w" * 10 + b"\n\n") * 3000
+    path = tmp_path / "many.sse"
+    path.write_bytes(data)
+    writes: list[str] = []
+
+    class Out(io.StringIO):
+        def write(self, text: str) -> int:
+            writes.append(text)
+            return len(text)
+
+    monkeypatch.setattr(sys, "stdout", Out())
+    assert parse_cmd.main([str(path)]) == 0
+    assert len(writes) <= len(data) // parse_cmd.READ_SIZE + 2
+    assert "".join(writes) == _reference(parse(data)[0], ensure_ascii=True)

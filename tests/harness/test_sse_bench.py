@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
-from harness.bench import parser as bench, parser_peers as peers
-from harness.sse import Event, EventBatch, SSEParser
+from harness.bench import parser as bench, parser_cmd, parser_peers as peers
+from harness.sse.interpreter import Interpreter
 from tests.harness.wpt_vectors import ALL
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def test_llm_stream_shape() -> None:
@@ -21,41 +26,21 @@ def test_llm_stream_shape() -> None:
     assert 23 < len(data) / 2000 < 30  # ~5.3 MB for 200,000 events
 
 
-def test_bulk_path_takes_the_benchmark_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fast_path_takes_the_benchmark_stream(monkeypatch: pytest.MonkeyPatch) -> None:
     """Nearly every event skips the line-by-line path (a guard, not a timing)."""
     calls = 0
-    exact_line = SSEParser._line
+    exact_line = Interpreter.line
 
-    def counting(self: SSEParser, raw: bytes, offset: int, eol: bytes) -> None:
+    def counting(self: Interpreter, raw: bytes, offset: int, eol: bytes) -> None:
         nonlocal calls
         calls += 1
         exact_line(self, raw, offset, eol)
 
-    monkeypatch.setattr(SSEParser, "_line", counting)
+    monkeypatch.setattr(Interpreter, "line", counting)
     data = bench.llm_stream(20_000)
     chunks = [data[i : i + 4096] for i in range(0, len(data), 4096)]
     assert len(peers.ours(chunks)) == 20_000
     assert calls < 2 * len(chunks)  # at most the event cut by each chunk boundary
-
-
-def test_batch_api_fills_columns_without_events(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """feed_batch() builds almost no Event objects on the benchmark stream."""
-    built = 0
-    extend = EventBatch._extend
-
-    def counting(self: EventBatch, items: list[Event]) -> None:
-        nonlocal built
-        built += sum(type(item) is Event for item in items)
-        extend(self, items)
-
-    monkeypatch.setattr(EventBatch, "_extend", counting)
-    data = bench.llm_stream(20_000)
-    chunks = [data[i : i + 4096] for i in range(0, len(data), 4096)]
-    batches = peers.ours_batch(chunks)
-    assert sum(map(len, batches)) == 20_000
-    assert built < 2 * len(chunks)  # at most the event cut by each chunk boundary
 
 
 def test_main_prints_both_tables(capsys: pytest.CaptureFixture[str]) -> None:
@@ -66,9 +51,8 @@ def test_main_prints_both_tables(capsys: pytest.CaptureFixture[str]) -> None:
     streaming, kept = out.split("Events kept")
     rows = [line for line in streaming.splitlines() if line.startswith("| ")]
     assert rows[0].startswith("| parser | MB/s | events/s | vs httpx-sse |")
-    for name in ("harness.sse", "harness.sse (batch API)"):
-        ours = next(row for row in rows if row.startswith(f"| {name} |"))
-        assert ours.endswith(f"| {len(ALL)}/{len(ALL)} | {len(ALL)}/{len(ALL)} |")
+    ours = next(row for row in rows if row.startswith("| harness.sse |"))
+    assert ours.endswith(f"| {len(ALL)}/{len(ALL)} | {len(ALL)}/{len(ALL)} |")
     assert "| 1.0x |" in next(row for row in rows if row.startswith("| httpx-sse |"))
     assert len(rows) == 1 + len(bench.PEERS)  # the header, then one row per peer
     rows = [line for line in kept.splitlines() if line.startswith("| ")]
@@ -93,4 +77,15 @@ def test_peers_read_the_benchmark_stream_alike() -> None:
 def test_streaming_skips_comments() -> None:
     chunks = [b": hi\n\ndata: a\n", b"\n: there\ndata: b\n\n"]
     assert peers.ours_stream(chunks) == 2
-    assert peers.ours_batch_stream(chunks) == 2
+
+
+def test_parse_cmd_end_to_end(tmp_path: Path) -> None:
+    """--parse-cmd: both streams parsed by a child, figures reported (not judged)."""
+    runs = parser_cmd.measure_parse(1, bench.llm_stream, str(tmp_path))
+    assert [(r.name, r.status) for r in runs] == [("valid", 0), ("no blank line", 0)]
+    assert all(r.size >= 1_000_000 and r.seconds > 0 and r.peak_rss > 0 for r in runs)
+    assert runs[0].findings == 0
+    assert runs[1].findings == 1  # unterminated: 1 MB is under the 16 MiB bound
+    table = parser_cmd.parse_table(runs)
+    assert table.splitlines()[2].startswith("| stream | MB | MB/s (wall) |")
+    assert list(tmp_path.iterdir()) == []  # the streams are gone

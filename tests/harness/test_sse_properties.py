@@ -1,5 +1,5 @@
 """harness.sse under Hypothesis: chunking never matters; a reference model agrees;
-the bulk path gives exactly what the line-by-line path gives."""
+the fast path gives exactly what the line-by-line path gives."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from unittest import mock
 
 from hypothesis import given, settings, strategies as st
 
-from harness.sse import Comment, Event, EventBatch, SSEParser
+from harness.sse import Comment, Event, SSEParser
 from tests.harness.test_sse import Outcome, run
 
 BOM = b"\xef\xbb\xbf"
@@ -163,7 +163,7 @@ def test_parser_state_after_reference_stream() -> None:
     assert (parser.last_event_id, parser.retry) == ("1", 5)
 
 
-# -- the bulk path against the exact path ---------------------------------------------
+# -- the fast path against the exact path ---------------------------------------------
 
 # Values for runs of one-line data events: JSON-like text, non-ASCII, U+FEFF, NUL, and
 # sometimes the words that frame an event (no CR or LF: they would end the line).
@@ -210,93 +210,34 @@ def bulk_streams(draw: st.DrawFn) -> bytes:
 
 
 def exact_path(data: bytes) -> Outcome:
-    """``data`` one byte at a time: every line alone, so the bulk path never runs."""
-    with (
-        mock.patch(
-            "harness.sse.fastpath.simple_run", side_effect=AssertionError("bulk")
-        ),
-        mock.patch(
-            "harness.sse.fastpath.plain_block", side_effect=AssertionError("bulk")
-        ),
-    ):
+    """``data`` one byte at a time, the fast path switched off: line by line."""
+    with mock.patch("harness.sse.parser.simple_run", return_value=None):
         return run([data[i : i + 1] for i in range(len(data))])
 
 
 @settings(max_examples=400, deadline=None)
 @given(chunked(bulk_streams()))
-def test_bulk_path_equals_exact_path(case: tuple[bytes, list[bytes]]) -> None:
+def test_fast_path_equals_exact_path(case: tuple[bytes, list[bytes]]) -> None:
     data, chunks = case
     exact = exact_path(data)
     assert run([data]) == exact
     assert run(chunks) == exact
 
 
-# -- the batch API against feed() -----------------------------------------------------
-
-
-def run_mixed(chunks: list[bytes], batched: list[bool]) -> Outcome:
-    """``run(chunks)``, with ``feed_batch()`` for the chunks ``batched`` marks (and
-    ``close_batch()``): every batch's ``events()`` in place of ``feed()``'s list."""
-    parser = SSEParser()
-    items: list[Event | Comment] = []
-    for chunk, as_batch in zip(chunks, batched, strict=True):
-        if as_batch:
-            items += events_of(parser.feed_batch(chunk))
-        else:
-            items += parser.feed(chunk)
-    items += events_of(parser.close_batch())
-    assert all(type(item) in (Event, Comment) for item in items)
-    return Outcome(
-        tuple(items),
-        tuple(parser.findings),
-        dict(+parser.line_endings),
-        parser.unterminated,
-        parser.last_event_id,
-        parser.retry,
-        parser.bytes_seen,
-    )
-
-
-def events_of(batch: EventBatch) -> list[Event | Comment]:
-    """``batch.events()``, checked against the columns it was built from."""
-    data = list(batch.data)  # read before the offsets are worked out
-    items = batch.events()
-    events = [item for item in items if isinstance(item, Event)]
-    assert len(batch) == len(events) == len(data)
-    assert [tuple(e) for e in events] == list(
-        zip(
-            batch.types,
-            data,
-            batch.last_event_ids,
-            batch.retries,
-            batch.starts,
-            batch.ends,
-            strict=True,
-        )
-    )
-    comments = [item for item in items if isinstance(item, Comment)]
-    assert comments == batch.comments
-    assert batch.comment_at == sorted(batch.comment_at)
-    assert all(0 <= at <= len(batch) for at in batch.comment_at)
-    return items
-
-
 @settings(max_examples=300, deadline=None)
-@given(chunked(st.one_of(streams(), bulk_streams())))
-def test_batches_equal_feed(case: tuple[bytes, list[bytes]]) -> None:
-    data, chunks = case
-    expected = run(chunks)
-    assert run_mixed(chunks, [True] * len(chunks)) == expected
-    assert run_mixed([data], [True]) == expected
-
-
-@settings(max_examples=300, deadline=None)
-@given(chunked(st.one_of(streams(), bulk_streams())), st.data())
-def test_feed_and_batches_mix(
-    case: tuple[bytes, list[bytes]], draw: st.DataObject
+@given(chunked(st.one_of(streams(), bulk_streams())), st.integers(1, 40))
+def test_max_event_size_any_chunking(
+    case: tuple[bytes, list[bytes]], limit: int
 ) -> None:
+    """With a bound, chunking still never matters, and only big events are lost."""
     data, chunks = case
-    batched = draw.draw(
-        st.lists(st.booleans(), min_size=len(chunks), max_size=len(chunks))
-    )
-    assert run_mixed(chunks, batched) == run([data])
+    bounded = run([data], max_event_size=limit)
+    assert run(chunks, max_event_size=limit) == bounded
+    assert run([data[i : i + 1] for i in range(len(data))], limit) == bounded
+    kept = [e for e in bounded.items if isinstance(e, Event)]
+    every = [e for e in run([data]).items if isinstance(e, Event)]
+    assert all(e.end - e.start <= limit + 3 for e in kept)
+    # a dropped id or retry line may change what later events carry, not the events
+    assert {(e.data, e.start, e.end) for e in kept} <= {
+        (e.data, e.start, e.end) for e in every
+    }

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 
 from mock_ollama.app import create_app
 from mock_ollama.config import MockConfig
-from mock_ollama.policies import Timing
+from mock_ollama.policies import Policies, Timing
 from mock_ollama.server import serve_in_thread
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 @pytest.fixture(scope="session")
 def fast_config() -> MockConfig:
     """Bundled scenarios with zero timing, so replays take no time."""
-    return MockConfig(timing=Timing("zero"))
+    return MockConfig(policies=Policies(timing=Timing("zero")))
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +30,13 @@ def served() -> Iterator[tuple[str, Starlette]]:
     app = create_app(MockConfig())
     with serve_in_thread(app) as url:
         yield url, app
+
+
+@pytest.fixture(scope="module")
+def client(fast_config: MockConfig) -> Iterator[httpx.Client]:
+    """A real server (zero timing) and an httpx client with a timeout."""
+    with (
+        serve_in_thread(create_app(fast_config)) as url,
+        httpx.Client(base_url=url, timeout=30) as c,
+    ):
+        yield c

@@ -6,6 +6,7 @@ import pytest
 
 from mock_ollama.annotation import annotate
 from mock_ollama.errors import ScenarioError
+from mock_ollama.policies import Policies
 from mock_ollama.recording import load_scenario
 
 LINE = '{"model":"m","created_at":"2025-01-01T00:00:00Z","response":"a","done":false}\n'
@@ -30,7 +31,7 @@ def test_defaults_come_from_the_first_line() -> None:
         200,
     )
     assert generate.offsets_ns is None
-    assert (generate.timing, generate.fragment, generate.faults) == (None, None, ())
+    assert generate.policies == Policies()
     pull = annotate({}, Path("<p>"), "", first={"status": "success"}, line_count=1)
     assert (pull.endpoint, pull.model) == ("/api/pull", "")
     chat = annotate({"model": "x"}, Path("<c>"), "", first={"model": "m"}, line_count=1)
@@ -59,12 +60,13 @@ def test_sidecar_annotates(tmp_path: Path) -> None:
     assert rec.endpoint == "/api/generate"
     assert rec.header_delay_ns == 250_000_000
     assert rec.offsets_ns == (0, 40_500_000)
-    assert (str(rec.timing), str(rec.fragment), [str(f) for f in rec.faults]) == (
+    p = rec.policies
+    assert (str(p.timing), str(p.fragment), [str(f) for f in p.faults]) == (
         "scale:2",
         "utf8",
         ["stall:1:100"],
     )
-    assert (rec.gap_ms, rec.seed) == (0.5, 3)
+    assert (p.gap_ms, p.seed) == (0.5, 3)
     assert rec.headers == (("Content-Type", "application/x-ndjson"),)
 
 

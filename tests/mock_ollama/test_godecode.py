@@ -5,7 +5,7 @@ import json
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from mock_ollama.godecode import decode_error
+from mock_ollama.godecode import decode, decode_error
 from mock_ollama.request_fields import REQUEST_FIELDS
 
 STRUCT, FIELDS = REQUEST_FIELDS["/api/chat"]
@@ -96,3 +96,21 @@ def test_valid_json_objects_only_fail_on_typed_fields(obj: dict[str, object]) ->
     if result is not None:
         assert result.startswith("json: cannot unmarshal")
         assert any(k.lower() in typed for k in obj)
+
+
+def test_deep_members_are_shallowed_not_recursed() -> None:
+    body = b'{"model":"m","messages":' + b"[" * 3000 + b"]" * 3000 + b',"stream":false}'
+    value, problem = decode(body, STRUCT, FIELDS)
+    assert problem is None
+    assert value == {"model": "m", "messages": [None], "stream": False}
+    deep_object = b'{"options":' + b'{"a":' * 3000 + b"1" + b"}" * 3001
+    value, problem = decode(deep_object, STRUCT, FIELDS)
+    assert (value, problem) == ({"options": {"": None}}, None)
+
+
+@pytest.mark.parametrize("depth", [10_000, 10_001, 100_000])
+def test_go_max_depth_is_10000(depth: int) -> None:
+    body = b"[" * depth + b"]" * depth
+    expected = None if depth <= 10_000 else "invalid character '[' exceeded max depth"
+    problem = decode_error(b'{"x":' + body[1:-1] + b"}", STRUCT, FIELDS)
+    assert problem == expected  # the object itself is level 1

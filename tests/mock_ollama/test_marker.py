@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 
 from mock_ollama.errors import MarkerError
 from mock_ollama.marker import Marker, find_marker, parse_marker
-from mock_ollama.policies import Fault, Fragment, Timing
+from mock_ollama.policies import Fault, Fragment, Policies, Timing
 
 from .test_policies import faults, fragments, timings
 
@@ -20,9 +20,11 @@ def test_contract_example() -> None:
     )
     assert find_marker(body) == Marker(
         scenario="NAME",
-        timing=Timing("fixed", 50.0),
-        fragment=Fragment("bytes", 1),
-        faults=(Fault("error-at", 3),),
+        policies=Policies(
+            timing=Timing("fixed", 50.0),
+            fragment=Fragment("bytes", 1),
+            faults=(Fault("error-at", 3),),
+        ),
         req="ab12",
     )
 
@@ -44,8 +46,9 @@ def test_faults_repeat_and_keep_order() -> None:
     m = parse_marker(
         " fault=stall:1:200 fault=cut-at:4 header-delay=1.5 gap=0.3 seed=-7"
     )
-    assert m.faults == (Fault("stall", 1, ms=200.0), Fault("cut-at", 4))
-    assert (m.header_delay_ms, m.gap_ms, m.seed) == (1.5, 0.3, -7)
+    p = m.policies
+    assert p.faults == (Fault("stall", 1, ms=200.0), Fault("cut-at", 4))
+    assert (p.header_delay_ms, p.gap_ms, p.seed) == (1.5, 0.3, -7)
 
 
 @pytest.mark.parametrize(
@@ -73,12 +76,15 @@ def test_bad_markers(inner: str, fragment: str) -> None:
 markers = st.builds(
     Marker,
     scenario=st.none() | st.from_regex(r"[a-z0-9-]{1,20}", fullmatch=True),
-    timing=st.none() | timings,
-    fragment=st.none() | fragments,
-    faults=st.lists(faults, max_size=3).map(tuple),
-    header_delay_ms=st.none() | st.floats(min_value=0, max_value=1e5),
-    gap_ms=st.none() | st.floats(min_value=0, max_value=1e3),
-    seed=st.none() | st.integers(min_value=-(10**9), max_value=10**9),
+    policies=st.builds(
+        Policies,
+        timing=st.none() | timings,
+        fragment=st.none() | fragments,
+        faults=st.lists(faults, max_size=3).map(tuple),
+        header_delay_ms=st.none() | st.floats(min_value=0, max_value=1e5),
+        gap_ms=st.none() | st.floats(min_value=0, max_value=1e3),
+        seed=st.none() | st.integers(min_value=-(10**9), max_value=10**9),
+    ),
     req=st.none() | st.from_regex(r"[A-Za-z0-9_-]{1,64}", fullmatch=True),
 )
 

@@ -8,9 +8,9 @@ from mock_ollama.catalog import load_bundled
 from mock_ollama.config import MockConfig
 from mock_ollama.endpoints import Now, Reject
 from mock_ollama.native_endpoints import embed, native_stream, pull
-from mock_ollama.policies import Timing
+from mock_ollama.policies import Policies, Timing
 
-CFG = MockConfig(timing=Timing("zero"))
+CFG = MockConfig(policies=Policies(timing=Timing("zero")))
 NOW = Now("Wed, 30 Jul 2025 09:45:03 GMT", "2025-07-30T09:45:03.1Z", 1753868703)
 BUNDLED = load_bundled()
 

@@ -7,9 +7,9 @@ import pytest
 from mock_ollama.config import MockConfig
 from mock_ollama.endpoints import Now, Reject
 from mock_ollama.openai_endpoints import openai_stream
-from mock_ollama.policies import Timing
+from mock_ollama.policies import Policies, Timing
 
-CFG = MockConfig(timing=Timing("zero"))
+CFG = MockConfig(policies=Policies(timing=Timing("zero")))
 NOW = Now("Wed, 30 Jul 2025 09:45:03 GMT", "2025-07-30T09:45:03.1Z", 1753868703)
 PATH = "/v1/chat/completions"
 

@@ -7,12 +7,8 @@ as the witness of upstream cancellation (contracts.md).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -20,13 +16,12 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
+from mock_ollama.launch import running_mock
 from tests.proxies.proxy_process import ROOT, TEST_ENV, Proxy, proxy_argv, running_proxy
 from tests.proxies.sse_client import URL_PATH, Stream, collect, stream_events
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-pytest.importorskip("mock_ollama.cli", reason="the mock is not there yet")
 
 SCENARIOS = ROOT / "scenarios"
 
@@ -54,28 +49,10 @@ def marker(**fields: str) -> str:
 @pytest.fixture(scope="module")
 def mock_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port_file = tmp_path_factory.mktemp("mock") / "port"
-    argv = [sys.executable, "-m", "mock_ollama", "serve", "--port", "0"]
-    argv += ["--port-file", str(port_file), "--any-model", "--timing", "zero"]
-    process = subprocess.Popen(
-        argv,
-        cwd=ROOT,
-        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT)},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while not (port_file.exists() and port_file.read_text().strip()):
-            assert process.poll() is None, "the mock exited"
-            assert time.monotonic() < deadline, "the mock never wrote its port file"
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{int(port_file.read_text())}"
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT)}
+    extra = ("--any-model", "--timing", "zero")
+    with running_mock(port_file, *extra, env=env, cwd=ROOT) as (_process, url):
+        yield url
 
 
 @pytest.fixture(

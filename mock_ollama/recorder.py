@@ -7,24 +7,86 @@ replay format (scenarios/README.md): the body verbatim as ``NAME.ndjson`` and a
 headers and ``offsets-ms`` - when each line was complete, measured here (created_at
 is when Ollama produced a token, not when it arrived). The first exchange goes to
 ``--out``; later ones to ``NAME-2.ndjson``, ``NAME-3.ndjson``, ...
+
+Both options are checked at start (exit 2, one line): ``--upstream`` must be an
+``http``/``https`` URL with a host; ``--out``'s directory must exist and ``--out``
+must not be a directory. Each file is written atomically (a temporary file in the same
+directory, then renamed). A capture that cannot be saved is never dropped silently:
+one line goes to stderr, the capture stays in memory and is retried with the next
+one, and if any is still unsaved when the recorder stops, it exits with status 1.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import os
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import httpx
 from starlette.applications import Starlette
 
+from mock_ollama.errors import MockOllamaError
 from mock_ollama.recording import split_lines
 
 if TYPE_CHECKING:
     from mock_ollama.replay import Message, Receive, Send
 
 RECORDED = ("/api/chat", "/api/generate", "/api/pull")
+log = logging.getLogger("mock_ollama.recorder")
+
+
+def check_upstream(url: str) -> None:
+    """``--upstream`` must be http(s)://HOST[:PORT] (MockOllamaError: one line)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise MockOllamaError(f"--upstream {url!r}: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise MockOllamaError(
+            f"--upstream {url!r}: must be an http:// or https:// URL with a host"
+        )
+
+
+def check_out(out: str | Path) -> None:
+    """``--out`` must name a file in an existing directory (MockOllamaError if not)."""
+    path = Path(out)
+    if path.is_dir():
+        raise MockOllamaError(f"--out {out}: is a directory, not a file name")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise MockOllamaError(f"--out {out}: directory {parent} does not exist")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in its directory + rename."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """One exchange to save: NAME.ndjson bytes and the NAME.toml text."""
+
+    path: Path
+    body: bytes
+    toml: str
+
+
 _HOP = {b"transfer-encoding", b"connection", b"keep-alive", b"content-length", b"host"}
 UPSTREAM_TIMEOUT = httpx.Timeout(connect=10.0, read=600.0, write=60.0, pool=10.0)
 
@@ -61,6 +123,8 @@ class Recorder:
         self.upstream = upstream.rstrip("/")
         self.out = Path(out)
         self.count = 0
+        #: captures not saved yet (a failed write is retried with the next capture)
+        self.unsaved: list[Capture] = []
 
     def next_path(self) -> Path:
         """``--out`` for the first exchange, then NAME-2, NAME-3, ..."""
@@ -145,19 +209,33 @@ class Recorder:
         ends = ends + [ends[-1] if ends else t_head] * (len(lines) - len(ends))
         first = ends[0]
         offsets = [(e - first) / 1e6 for e in ends[: len(lines)]]
-        path = self.next_path()
-        path.write_bytes(data)
-        path.with_suffix(".toml").write_text(
-            sidecar(
-                endpoint,
-                response.status_code,
-                response.headers.get("content-type", ""),
-                (first - t0) / 1e6,
-                offsets,
-                request,
-            ),
-            encoding="utf-8",
+        toml = sidecar(
+            endpoint,
+            response.status_code,
+            response.headers.get("content-type", ""),
+            (first - t0) / 1e6,
+            offsets,
+            request,
         )
+        self.unsaved.append(Capture(self.next_path(), data, toml))
+        self.flush()
+
+    def flush(self) -> bool:
+        """Try to write every unsaved capture; True when none is left."""
+        left: list[Capture] = []
+        for c in self.unsaved:
+            try:
+                write_atomically(c.path, c.body)
+                write_atomically(c.path.with_suffix(".toml"), c.toml.encode("utf-8"))
+            except OSError as exc:
+                log.error(
+                    "mock-ollama record: could not save %s (kept, will retry): %s",
+                    c.path,
+                    exc.strerror or exc,
+                )
+                left.append(c)
+        self.unsaved = left
+        return not left
 
 
 def create_recorder(upstream: str, out: str | Path) -> Starlette:

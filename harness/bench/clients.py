@@ -1,0 +1,209 @@
+"""One benchmark stream, read by read: SSE and NDJSON over the gate's observing client,
+WebSocket over wsproto (sans-IO) on the same kind of stamped read loop.
+
+Every token shares the ``perf_counter_ns`` stamp of the read that delivered it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import time
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from wsproto import ConnectionType, WSConnection
+from wsproto.events import (
+    AcceptConnection,
+    CloseConnection,
+    Message,
+    RejectConnection,
+    Request as WsRequest,
+    TextMessage,
+)
+
+from harness.bench.metrics import StreamRecord
+from harness.client.loop import Limits, observe
+from harness.client.observation import End, Observation, Request
+from harness.probe.dialects import Dialect, Kind
+from harness.sse import Event, SSEParser
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+READ_SIZE = 65536
+
+
+def http_request(url: str, body: dict[str, object], accept: str) -> Request:
+    headers = (("accept", accept), ("content-type", "application/json"))
+    return Request("POST", url, headers, json.dumps(body).encode())
+
+
+def _wire_bytes(obs: Observation) -> int:
+    """Head + body as received; chunk framing estimated as one chunk per read."""
+    head = 17 + sum(len(k) + len(v) + 4 for k, v in obs.headers) + 2
+    chunked = any(v.lower() == "chunked" for v in obs.header("transfer-encoding"))
+    framing = sum(len(f"{len(c.data):x}") + 4 for c in obs.chunks) + 5 if chunked else 0
+    return head + obs.wire_body_size + framing
+
+
+def _error(obs: Observation, done: bool) -> str:
+    if obs.status != 200:
+        return f"status {obs.status}: {obs.error or obs.end.value}"
+    if obs.end not in (End.COMPLETE, End.CLOSED) or not done:
+        return f"ended {obs.end.value} without completion {obs.error}".strip()
+    return ""
+
+
+async def sse_stream(
+    req: str, url: str, body: dict[str, object], dialect: Dialect, limits: Limits
+) -> StreamRecord:
+    obs = await observe(http_request(url, body, "text/event-stream"), limits=limits)
+    return sse_record(req, obs, dialect)
+
+
+def sse_record(req: str, obs: Observation, dialect: Dialect) -> StreamRecord:
+    """Tokens of an SSE response, each with the stamp of the read that carried it."""
+    parser = SSEParser()
+    tokens: list[tuple[int, str]] = []
+    done = failed = False
+    for chunk in obs.chunks:
+        for item in parser.feed(chunk.data):
+            if isinstance(item, Event):
+                d, f = _classify(dialect, item, chunk.t_ns, tokens)
+                done, failed = done or d, failed or f
+    error = "the stream reported an error" if failed else _error(obs, done)
+    return StreamRecord(
+        req, obs.sent_ns, obs.head_ns, tuple(tokens), done, error, _wire_bytes(obs)
+    )
+
+
+def _classify(
+    dialect: Dialect, event: Event, t_ns: int, tokens: list[tuple[int, str]]
+) -> tuple[bool, bool]:
+    done = failed = False
+    try:
+        readings = dialect.classify(event)
+    except Exception:  # a custom dialect's bug: the event counts as nothing
+        readings = []
+    for reading in readings:
+        if reading.kind is Kind.TOKEN:
+            tokens.append((t_ns, reading.text))
+        done = done or reading.kind is Kind.DONE
+        failed = failed or reading.kind is Kind.ERROR
+    return done, failed
+
+
+async def ndjson_stream(
+    req: str, url: str, body: dict[str, object], limits: Limits
+) -> StreamRecord:
+    """Ollama's own NDJSON, read directly from the mock (the baseline)."""
+    obs = await observe(http_request(url, body, "application/x-ndjson"), limits=limits)
+    return ndjson_record(req, obs)
+
+
+def ndjson_record(req: str, obs: Observation) -> StreamRecord:
+    tokens: list[tuple[int, str]] = []
+    done = False
+    pending = b""
+    for chunk in obs.chunks:
+        *lines, pending = (pending + chunk.data).split(b"\n")
+        for line in lines:
+            obj = json.loads(line) if line.strip() else {}
+            content = (obj.get("message") or {}).get("content")
+            if content:
+                tokens.append((chunk.t_ns, content))
+            done = done or obj.get("done") is True
+    return StreamRecord(
+        req, obs.sent_ns, obs.head_ns, tuple(tokens), done, _error(obs, done),
+        _wire_bytes(obs),
+    )  # fmt: skip
+
+
+async def ws_stream(
+    req: str, url: str, body: dict[str, object], dialect: Dialect, limits: Limits
+) -> StreamRecord:
+    """One WebSocket exchange: send ``body`` as a text message, stamp every read."""
+    parts = urlsplit(url)
+    sent_ns = time.perf_counter_ns()
+    try:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(parts.hostname, parts.port or 80), limits.connect_s
+        )
+    except (OSError, TimeoutError) as exc:
+        return StreamRecord(req, sent_ns, None, (), False, f"connect: {exc}", 0)
+    sock = writer.get_extra_info("socket")
+    if sock is not None:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    ws = WSConnection(ConnectionType.CLIENT)
+    host = f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
+    writer.write(ws.send(WsRequest(host=host, target=parts.path or "/")))
+    session = _WsSession(ws, json.dumps(body), dialect)
+    session.sent_ns = time.perf_counter_ns()
+    deadline = time.monotonic() + limits.total_s
+    try:
+        while not session.finished:
+            wait = min(limits.idle_s, deadline - time.monotonic())
+            if wait <= 0:
+                session.error = session.error or "timeout"
+                break
+            try:
+                data = await asyncio.wait_for(reader.read(READ_SIZE), wait)
+            except (TimeoutError, OSError) as exc:
+                session.error = f"{type(exc).__name__}: {exc}"
+                break
+            t_ns = time.perf_counter_ns()
+            session.wire += len(data)
+            if not data:
+                session.error = session.error or "connection closed"
+                break
+            ws.receive_data(data)
+            writer.write(session.handle(t_ns, ws.events()))
+    finally:
+        writer.transport.abort()
+    if session.done and session.error == "connection closed":
+        session.error = ""
+    return session.record(req)
+
+
+class _WsSession:
+    def __init__(self, ws: WSConnection, first: str, dialect: Dialect) -> None:
+        self.ws, self.first, self.dialect = ws, first, dialect
+        self.sent_ns = 0
+        self.head_ns: int | None = None
+        self.tokens: list[tuple[int, str]] = []
+        self.done = self.finished = False
+        self.error = ""
+        self.wire = 0
+        self.text = ""
+
+    def handle(self, t_ns: int, events: Iterable[object]) -> bytes:
+        out = b""
+        for event in events:
+            if isinstance(event, AcceptConnection):
+                self.head_ns = t_ns
+                out += self.ws.send(Message(data=self.first))
+            elif isinstance(event, RejectConnection):
+                self.error, self.finished = f"rejected: {event.status_code}", True
+            elif isinstance(event, TextMessage):
+                self.text += event.data
+                if event.message_finished:
+                    item = Event("message", self.text, "", None, 0, 0)
+                    self.text = ""
+                    done, failed = _classify(self.dialect, item, t_ns, self.tokens)
+                    self.done = self.done or done
+                    if failed:
+                        self.error = "the stream reported an error"
+            elif isinstance(event, CloseConnection):
+                out += self.ws.send(event.response())
+                self.finished = True
+                if not self.done:
+                    self.error = self.error or f"closed ({event.code}) before done"
+        return out
+
+    def record(self, req: str) -> StreamRecord:
+        return StreamRecord(
+            req, self.sent_ns, self.head_ns, tuple(self.tokens), self.done,
+            self.error, self.wire,
+        )  # fmt: skip

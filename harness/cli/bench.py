@@ -1,0 +1,158 @@
+"""``sse-harness bench``: measure candidate designs against the mock (issue 11).
+
+Exit status: 0 when every cell was measured; 2 for a usage or environment error (a
+design that does not start is reported and the others are still measured); 130 when
+interrupted (what was measured is still written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from harness.bench.designs import BUNDLED, check_unique, load_designs, parse_design
+from harness.bench.profiles import PROFILES
+from harness.errors import HarnessError, UsageError
+from mock_ollama.errors import MockOllamaError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from harness.bench.plan import BenchConfig
+    from harness.bench.run import Engine
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="sse-harness bench", description=__doc__)
+    p.add_argument(
+        "--design",
+        action="append",
+        default=[],
+        metavar="NAME=CMD::URL[::DIALECT]",
+        help=f"a design to measure (repeatable); bundled: {', '.join(BUNDLED)}",
+    )
+    p.add_argument("--designs", metavar="FILE.toml", help="[[design]] tables")
+    p.add_argument("--profile", choices=sorted(PROFILES), help="a named set-up")
+    p.add_argument("--layer", action="append", default=[], help="direct, nginx, ...")
+    p.add_argument("--concurrency", help="comma-separated, e.g. 1,10,100")
+    p.add_argument("--scenario", help="mock scenario (default qwen-chat)")
+    p.add_argument("--timing", help="mock timing policy (default fixed:75)")
+    p.add_argument("--repeat", type=int, help="scenario repetitions per stream")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--duration", type=float, help="seconds of waves per cell")
+    group.add_argument("--streams", type=int, help="streams per cell (in waves)")
+    p.add_argument("--engine", choices=("native", "locust"), default="native")
+    p.add_argument("--workers", type=int, help="worker processes (default: cores)")
+    p.add_argument(
+        "--floor",
+        type=int,
+        default=50,
+        help="native: streams one client process takes before spreading (50)",
+    )
+    p.add_argument("--report-dir", help="write bench.json, summary.md, report.html")
+    return p
+
+
+def _concurrency(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        values = ()
+    if not values or min(values) < 1:
+        raise UsageError(f"--concurrency {text!r}: expected e.g. 1,10,100")
+    return values
+
+
+def config_from(args: argparse.Namespace) -> BenchConfig:
+    from harness.bench.plan import BenchConfig
+    from harness.layers import parse_layer
+
+    profile = PROFILES[args.profile] if args.profile else None
+    designs = [parse_design(spec) for spec in args.design]
+    if args.designs:
+        try:
+            text = Path(args.designs).read_text()
+        except OSError as exc:
+            raise UsageError(f"--designs {args.designs}: {exc.strerror}") from None
+        designs += load_designs(text, args.designs)
+    if not designs and profile:
+        designs = [BUNDLED[name] for name in profile.designs]
+    if not designs:
+        raise UsageError("give --design, --designs or --profile")
+    check_unique(designs)
+    layers = tuple(args.layer) or (profile.layers if profile else ("direct",))
+    for layer in layers:
+        parse_layer(layer)
+    conc = (
+        _concurrency(args.concurrency)
+        if args.concurrency
+        else (profile.concurrency if profile else (1,))
+    )
+    base = profile or PROFILES["smoke"]
+    return BenchConfig(
+        designs=tuple(designs),
+        layers=layers,
+        concurrency=conc,
+        scenario=args.scenario or base.scenario,
+        timing=args.timing or base.timing,
+        repeat=args.repeat or base.repeat,
+        streams=args.streams,
+        duration_s=args.duration,
+        profile=args.profile or "",
+    )
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    if args.engine == "locust":
+        from harness.bench.locust_engine import LocustEngine
+
+        return LocustEngine(workers=args.workers or 2)
+    from harness.bench.native import NativeEngine
+
+    return NativeEngine(workers=args.workers, floor=args.floor)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    from harness.bench.progress import progress_bar
+    from harness.bench.reports import write_reports
+    from harness.bench.run import Runner
+    from harness.processes import install_signal_handlers
+
+    try:
+        config = config_from(args)
+        engine = _engine(args)
+    except (HarnessError, MockOllamaError) as exc:
+        print(f"sse-harness bench: error: {exc}", file=sys.stderr)
+        return 2
+    install_signal_handlers()
+    with progress_bar() as progress:
+        runner = Runner(config, engine, progress)
+        try:
+            result = runner.run()
+        except (HarnessError, MockOllamaError) as exc:
+            result = runner.result
+            result.error = str(exc)
+    if args.report_dir:
+        for path in write_reports(result, Path(args.report_dir)):
+            print(f"sse-harness bench: wrote {path}", file=sys.stderr)
+    from harness.bench.report_json import to_document
+    from harness.bench.report_md import render
+
+    print(render(to_document(result)))
+    for failure in result.failures:
+        print(f"sse-harness bench: not measured: {failure}", file=sys.stderr)
+    if result.error:
+        print(f"sse-harness bench: error: {result.error}", file=sys.stderr)
+        return 2
+    if result.interrupted:
+        print("sse-harness bench: interrupted; partial results", file=sys.stderr)
+        return 130
+    return 2 if result.failures else 0

@@ -1,0 +1,1 @@
+"""The blocking design: ask Ollama with ``stream: false``, reply once (seed table row 1)."""

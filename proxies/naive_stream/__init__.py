@@ -1,0 +1,1 @@
+"""The naive streaming design: streams, but sends no anti-buffering headers."""

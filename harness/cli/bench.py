@@ -70,8 +70,20 @@ def _concurrency(text: str) -> tuple[int, ...]:
     return values
 
 
+def _check_scenario(name: str | None) -> None:
+    """The marker reaches the mock's bundled scenarios only (by name, never a path)."""
+    from mock_ollama.catalog import bundled_names
+
+    known = bundled_names()
+    if name is not None and name not in known:
+        raise UsageError(
+            f"--scenario {name}: not a bundled scenario (known: {', '.join(known)})"
+        )
+
+
 def config_from(args: argparse.Namespace) -> BenchConfig:
     from harness.bench.plan import BenchConfig
+    from harness.gate.files import preflight
     from harness.layers import parse_layer
 
     profile = PROFILES[args.profile] if args.profile else None
@@ -96,6 +108,9 @@ def config_from(args: argparse.Namespace) -> BenchConfig:
         else (profile.concurrency if profile else (1,))
     )
     base = profile or PROFILES["smoke"]
+    _check_scenario(args.scenario)
+    if args.report_dir:  # checked before anything starts (issue 12)
+        preflight(Path(args.report_dir))
     return BenchConfig(
         designs=tuple(designs),
         layers=layers,

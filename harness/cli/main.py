@@ -166,7 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.error("a command is required: run, checks, parse, clients or repro")
+        parser.error(
+            "a command is required: run, checks, parse, clients, repro or bench"
+        )
     try:
         if args.command == "run":
             return cmd_run(args, ["sse-harness", *argv])

@@ -195,6 +195,8 @@ OTHER_COMMANDS = [
     (["repro", "nope"], "invalid choice"),
     (["checks", "NOPE"], "matches no check"),
     (["parse", "--chunk", "0"], "--chunk"),
+    (["bench", "--profile", "smoke", "--scenario", "{tmp}"], "--scenario"),
+    (["bench", "--profile", "smoke", "--report-dir", "{tmp}/file"], "--report-dir"),
     (["--bogus"], "unrecognized arguments: --bogus"),
 ]
 

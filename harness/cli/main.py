@@ -36,7 +36,6 @@ def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from harness.gate import output, report
     from harness.gate.files import remove_stale
     from harness.gate.progress import make_progress
-    from harness.gate.run import run
     from harness.gate.signals import exit_status, trapped
 
     started = time.time()
@@ -57,8 +56,11 @@ def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         return status
 
     progress = make_progress(args.quiet)
+    progress.phase("starting the gate")  # before the heavier imports: shown at once
     try:
         with trapped():
+            from harness.gate.run import run
+
             result = run(config, progress=progress)
     except (HarnessError, MockOllamaError) as exc:
         progress.close()

@@ -189,7 +189,10 @@ def test_without_proxy_options_the_bundled_proxy_is_gated():
 def test_progress_is_plain_lines_on_stderr_when_not_a_terminal(capsys):
     assert main(["run", "--select", "HDR-STATUS-200"]) == 0
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == "sse-harness: starting the mock upstream", err
+    assert err[:2] == [
+        "sse-harness: starting the gate",
+        "sse-harness: starting the mock upstream",
+    ], err
     assert "sse-harness: probing layer direct: 1/1 probes" in err
     assert len(err) == len(set(err)) < 10  # a line per phase, never per second
 

@@ -140,11 +140,11 @@ def test_a_bad_option_is_one_usage_error_naming_the_plugin_option(suite):
 
 def test_a_bad_ini_option_is_one_usage_error_once_the_suite_is_collected(suite):
     suite.makeini("[pytest]\nsse_layers = squid\n")
-    result = suite.runpytest_subprocess("-p", "no:cacheprovider", timeout=120)
+    result = suite.runpytest_inprocess("-p", "no:cacheprovider")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: --sse-layer: unknown layer 'squid'*"])
     suite.makepyfile(test_suite="def test_plain():\n    assert True\n")
-    plain = suite.runpytest_subprocess("-p", "no:cacheprovider", timeout=120)
+    plain = suite.runpytest_inprocess("-p", "no:cacheprovider")
     plain.assert_outcomes(passed=1)  # no suite items: the sse options are not read
 
 

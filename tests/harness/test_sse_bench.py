@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pytest
+import httpx_sse  # noqa: F401  # the dev extra: a missing peer fails, never skips
+import sseclient  # noqa: F401
 
 from harness.bench import parser as bench, parser_cmd, parser_peers as peers
 from harness.sse.interpreter import Interpreter
@@ -12,6 +13,8 @@ from tests.harness.wpt_vectors import ALL
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    import pytest
 
 
 def test_llm_stream_shape() -> None:
@@ -44,8 +47,6 @@ def test_fast_path_takes_the_benchmark_stream(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_main_prints_both_tables(capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("httpx_sse")
-    pytest.importorskip("sseclient")
     assert bench.main(["--events", "300", "--repeat", "1"]) == 0
     out = capsys.readouterr().out
     streaming, kept = out.split("Events kept")
@@ -63,8 +64,6 @@ def test_main_prints_both_tables(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_peers_read_the_benchmark_stream_alike() -> None:
-    pytest.importorskip("httpx_sse")
-    pytest.importorskip("sseclient")
     data = bench.llm_stream(500)
     chunks = [data[i : i + 4096] for i in range(0, len(data), 4096)]
     expected = bench.PEERS[0].triples(chunks)

@@ -78,3 +78,16 @@ def test_fast_events_equal_constructed_ones() -> None:
     assert hash(items[1]) == hash(
         Event("message", '{"token": " there"}', "", None, 23, 50)
     )
+
+
+def test_a_piece_not_utf8_rolls_the_run_back() -> None:
+    """The run's values decode lazily: events built before the bad piece are dropped,
+    and the exact path gives every event once, with its finding."""
+    data = b"data: a\n\ndata: \xff\n\ndata: b\n\n"
+    items, findings = parse(data)
+    assert items == [
+        Event("message", "a", "", None, 0, 9),
+        Event("message", "\ufffd", "", None, 9, 18),
+        Event("message", "b", "", None, 18, 27),
+    ]
+    assert [f.code for f in findings] == ["invalid-utf8"]

@@ -144,6 +144,7 @@ class _Gate:
             layer_note=layer.note(self.direct_headers),
             transparent=layer.transparent,
             hold_ns=layer.hold_ns,
+            upstream_url=self.mock.base_url,
         )
 
     async def probe(

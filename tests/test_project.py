@@ -35,6 +35,8 @@ PURE = (
     "harness.checks.end",
     "harness.checks.cancel",
     "harness.checks.req",
+    "harness.checks.mime",
+    "harness.checks.failures",
     "harness.client.observation",
     "harness.checks.doc",
     "harness.gate.plan",

@@ -33,6 +33,9 @@ class Probe:
     upstream_down: bool = False
     #: the silence is the run's --idle-seconds (header delay), not header_delay_ms
     idle: bool = False
+    #: read until an error, a completion, the end, or this long (failure probes: the
+    #: client must be able to tell it failed within this long); None: the default limits
+    patience_s: float | None = None
     #: judged on the direct layer only: behind nginx the layer, not the proxy, decides
     direct_only: bool = False
     extra_marker: tuple[tuple[str, str], ...] = field(default=())
@@ -63,6 +66,9 @@ LAT_TIMING = "fixed:60"
 SLOW_READER_PAUSE_S = 5.0
 SLOW_READER_REPEAT = 40
 
+#: END-UPSTREAM-STATUS / END-UPSTREAM-DOWN: "within 30 s the client can tell it failed"
+FAILURE_PATIENCE_S = 30.0
+
 PROBES: dict[str, Probe] = {
     p.name: p
     for p in (
@@ -80,9 +86,14 @@ PROBES: dict[str, Probe] = {
         Probe("sizes", scenario="size-sweep", timing="fixed:150"),
         Probe("error-line", scenario="error-mid-stream"),
         Probe("truncated", faults=("cut-at:5",)),
-        Probe("status-404", faults=("status:404",)),
-        Probe("status-500", faults=("status:500",)),
-        Probe("down", upstream_down=True, direct_only=True),
+        Probe("status-404", faults=("status:404",), patience_s=FAILURE_PATIENCE_S),
+        Probe("status-500", faults=("status:500",), patience_s=FAILURE_PATIENCE_S),
+        Probe(
+            "down",
+            upstream_down=True,
+            direct_only=True,
+            patience_s=FAILURE_PATIENCE_S,
+        ),
         Probe("garbage", faults=("garbage-at:4",)),
         Probe("malformed", faults=("malformed-at:4",)),
         Probe("alive"),

@@ -37,6 +37,7 @@ PURE = (
     "harness.checks.req",
     "harness.checks.mime",
     "harness.checks.failures",
+    "harness.checks.idle",
     "harness.client.observation",
     "harness.checks.doc",
     "harness.gate.plan",

@@ -33,6 +33,9 @@ class Probe:
     upstream_down: bool = False
     #: the silence is the run's --idle-seconds (header delay), not header_delay_ms
     idle: bool = False
+    #: with ``idle``: the silence comes before this recording line (the mock's
+    #: ``stall:N:MS`` fault) instead of before the head (``header-delay``)
+    idle_before_line: int | None = None
     #: read until an error, a completion, the end, or this long (failure probes: the
     #: client must be able to tell it failed within this long); None: the default limits
     patience_s: float | None = None
@@ -48,6 +51,9 @@ class Probe:
         ]
         parts += [f"fault={fault}" for fault in self.faults]
         delay = idle_ms if self.idle else self.header_delay_ms
+        if self.idle and self.idle_before_line is not None:
+            parts.append(f"fault=stall:{self.idle_before_line}:{idle_ms}")
+            delay = self.header_delay_ms
         if delay:
             parts.append(f"header-delay={delay}")
         if self.gap_ms is not None:
@@ -120,5 +126,7 @@ PROBES: dict[str, Probe] = {
         Probe("accept-png", request="accept-png"),
         Probe("get", request="get"),
         Probe("idle", idle=True),
+        # the same silence after the first token (line 0 of qwen-chat is a token)
+        Probe("idle-mid", idle=True, idle_before_line=1),
     )
 }

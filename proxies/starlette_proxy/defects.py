@@ -166,7 +166,7 @@ DEFECTS: dict[str, Defect] = {
     "no-heartbeat": Defect(
         replace(CORRECT, heartbeat=False),
         "never sends heartbeats",
-        (("IDLE-HEARTBEAT", NON_STRICT),),
+        (("IDLE-HEARTBEAT", NON_STRICT), ("IDLE-HEARTBEAT-MID", NON_STRICT)),
     ),
     "late-headers": Defect(
         replace(CORRECT, early_headers=False),

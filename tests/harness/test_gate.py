@@ -84,7 +84,10 @@ DEFECTS: dict[str, dict[str, Outcome]] = {
         "HDR-NO-COMPRESSION": Outcome.NON_STRICT,
         "LAT-NO-BATCHING": Outcome.FAILED,
     },
-    "no-heartbeat": {"IDLE-HEARTBEAT": Outcome.NON_STRICT},
+    "no-heartbeat": {
+        "IDLE-HEARTBEAT": Outcome.NON_STRICT,
+        "IDLE-HEARTBEAT-MID": Outcome.NON_STRICT,
+    },
 }
 
 

@@ -38,6 +38,8 @@ PURE = (
     "harness.checks.mime",
     "harness.checks.failures",
     "harness.checks.idle",
+    "harness.checks.fixes",
+    "harness.checks.howto",
     "harness.client.observation",
     "harness.checks.doc",
     "harness.gate.plan",

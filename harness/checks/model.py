@@ -141,6 +141,8 @@ class Result:
     metrics: Mapping[str, Metric]
     requirement: str
     source: str
+    #: what to change (FAILED and NON-STRICT only; harness.checks.fixes)
+    fix: str = ""
 
 
 def decide(check: Check, found: Verdict) -> Outcome:

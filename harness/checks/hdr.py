@@ -104,12 +104,19 @@ def early_flush(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     delay = e.probe.header_delay_ms * MS
     ahead_ms = (first - obs.head_ns) / MS
     head_after_send_ms = (obs.head_ns - obs.sent_ns) / MS
+    # a negative lead means the head came after upstream's first token: say so
+    relation = (
+        f"{ahead_ms:.0f} ms before upstream's first token"
+        if ahead_ms >= 0
+        else f"{-ahead_ms:.0f} ms after upstream's first token"
+    )
     return verdict(
         first - obs.head_ns >= delay // 2,
-        f"headers arrived {ahead_ms:.0f} ms before upstream's first token",
-        f"headers arrived {head_after_send_ms:.0f} ms after the request, only "
-        f"{ahead_ms:.0f} ms before upstream's first token (upstream was silent for "
-        f"{e.probe.header_delay_ms} ms): the proxy holds its headers until the first chunk",
+        f"headers arrived {relation}",
+        f"headers arrived {head_after_send_ms:.0f} ms after the request, "
+        f"{'only ' if ahead_ms >= 0 else ''}{relation} (upstream was silent for "
+        f"{e.probe.header_delay_ms} ms): likely the proxy holds its headers until "
+        "the first chunk",
         head_after_send_ms=round(head_after_send_ms, 1),
     )
 
@@ -141,7 +148,8 @@ def accel(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     return verdict(
         values == ["no"],
         "X-Accel-Buffering: no",
-        f"X-Accel-Buffering is {values or 'absent'}: nginx buffers the stream by default",
+        f"X-Accel-Buffering is {values or 'absent'}: an nginx in front buffers the "
+        "stream by default (proxy_buffering on)",
     )
 
 

@@ -173,8 +173,16 @@ ROWS = [
         "HDR-EARLY-FLUSH",
         early(1495, 1500),
         NON_STRICT,
-        "only 5 ms before upstream's first token (upstream was silent for 1500 ms)",
+        "only 5 ms before upstream's first token (upstream was silent for 1500 ms): "
+        "likely the proxy holds its headers",
         id="early-held",
+    ),
+    row(
+        "HDR-EARLY-FLUSH",
+        early(1503, 1500),
+        NON_STRICT,
+        "headers arrived 1503 ms after the request, 3 ms after upstream's first token",
+        id="early-after-first-token",
     ),
     row(
         "HDR-EARLY-FLUSH",

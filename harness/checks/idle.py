@@ -87,6 +87,11 @@ def _heartbeat(name: str, ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     survived = e.transcript.text == e.expected.text and e.transcript.done is not None
     problems = []
     span = (end - start) / 1e9
+    if not beats and span <= limit and survived:
+        return unimplemented(
+            f"the silence ({span:.1f} s) was not longer than the budget + jitter "
+            f"({limit:g} s): nothing to judge; raise --idle-seconds"
+        )
     if not beats:
         problems.append(
             f"nothing reached the client during {span:.1f} s of upstream silence"

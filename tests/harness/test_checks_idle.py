@@ -165,6 +165,14 @@ ROWS = [
         id="mid-one-message-then-silent",
     ),
     row(
+        "IDLE-HEARTBEAT",
+        idle([]),
+        Outcome.UNIMPLEMENTED,
+        "the silence (20.0 s) was not longer than the budget + jitter (22 s)",
+        ctx=context(heartbeat_s=20.0),
+        id="heartbeat-silence-too-short-to-judge",
+    ),
+    row(
         "IDLE-HEARTBEAT-MID",
         mid([]),
         NON_STRICT,

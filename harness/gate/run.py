@@ -91,6 +91,12 @@ def prober(
     return Prober(target, mock, layer=name, idle_s=config.idle_s)
 
 
+def _retrieved(task: asyncio.Future[Evidence]) -> None:
+    """Mark a background probe's exception as seen (KeyboardInterrupt on Ctrl-C)."""
+    if not task.cancelled():
+        task.exception()
+
+
 @dataclass
 class _Gate:
     """A run in progress: the mock and the proxy are up; layers come and go."""
@@ -157,6 +163,8 @@ class _Gate:
         background = {
             p.name: asyncio.ensure_future(send.perform(p)) for p in lanes.background
         }
+        for task in background.values():  # a Ctrl-C landing in one is not "lost"
+            task.add_done_callback(_retrieved)
         found = {p.name: await send.perform(p) for p in lanes.sequential}
         for probe in lanes.second_instance:
             found[probe.name] = await self.probe_down(probe)

@@ -73,6 +73,8 @@ class Behaviour:
     send_finished: bool = True
     on_truncation: Literal["error-event", "finish"] = "error-event"
     abort_on_disconnect: bool = True
+    #: a token after the completion event (clients stop at the completion, lose it)
+    token_after_done: bool = False
 
 
 CORRECT = Behaviour()
@@ -184,6 +186,12 @@ DEFECTS: dict[str, Defect] = {
             ("LAT-NO-BATCHING", FAILED),
         ),
         also="as it must buffer, also LAT-SIZE-SWEEP and IDLE-HEARTBEAT",
+    ),
+    "token-after-done": Defect(
+        replace(CORRECT, token_after_done=True),
+        "sends one more token after its completion event",
+        (("END-NOTHING-AFTER-DONE", FAILED), ("END-DONE", FAILED)),
+        also="the late token is text upstream never sent: FRM-TOKEN-MAPPING too",
     ),
     "fabricate-done": Defect(
         replace(CORRECT, on_truncation="finish"),

@@ -79,6 +79,10 @@ DEFECTS: dict[str, dict[str, Outcome]] = {
     "no-done": {"END-DONE": Outcome.FAILED},
     "content-length": {"HDR-NO-CONTENT-LENGTH": Outcome.FAILED},
     "fabricate-done": {"END-UPSTREAM-TRUNCATED": Outcome.FAILED},
+    "token-after-done": {
+        "END-NOTHING-AFTER-DONE": Outcome.FAILED,
+        "END-DONE": Outcome.FAILED,
+    },
     "late-headers": {"HDR-EARLY-FLUSH": Outcome.NON_STRICT},
     "gzip": {
         "HDR-NO-COMPRESSION": Outcome.NON_STRICT,

@@ -159,6 +159,14 @@ def never_finishes(proxy: Proxy, fake: FakeOllama, client: httpx.Client) -> bool
     return not stream.finished
 
 
+def token_after_finished(proxy: Proxy, fake: FakeOllama, client: httpx.Client) -> bool:
+    prompt, _ = fake.prompt(Script((Write(chat_body(["a", "b"])),)))
+    stream = collect(client, proxy.base, prompt)
+    seen = [e.json() for e in stream.events if e.type == "message"]
+    done = next((i for i, e in enumerate(seen) if e.get("finished")), len(seen))
+    return any("token" in e for e in seen[done + 1 :])
+
+
 def header_symptom(check: Callable[[httpx.Headers], bool]) -> Symptom:
     def symptom(proxy: Proxy, fake: FakeOllama, client: httpx.Client) -> bool:
         prompt, _ = fake.prompt(Script((Write(chat_body(["a"])),)))
@@ -199,6 +207,7 @@ SYMPTOMS: dict[str, Symptom] = {
     "late-headers": headers_held,
     "content-length": header_symptom(lambda h: "content-length" in h),
     "fabricate-done": truncation_completes,
+    "token-after-done": token_after_finished,
 }
 
 

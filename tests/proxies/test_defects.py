@@ -29,6 +29,7 @@ NAMES = {
     "late-headers",
     "content-length",
     "fabricate-done",
+    "token-after-done",
 }
 
 

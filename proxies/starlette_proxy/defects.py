@@ -75,6 +75,8 @@ class Behaviour:
     abort_on_disconnect: bool = True
     #: a token after the completion event (clients stop at the completion, lose it)
     token_after_done: bool = False
+    #: with nothing listening upstream, a JSON 502 (else 200, then an error event)
+    refuse_when_down: bool = True
 
 
 CORRECT = Behaviour()
@@ -192,6 +194,12 @@ DEFECTS: dict[str, Defect] = {
         "sends one more token after its completion event",
         (("END-NOTHING-AFTER-DONE", FAILED), ("END-DONE", FAILED)),
         also="the late token is text upstream never sent: FRM-TOKEN-MAPPING too",
+    ),
+    "down-as-event": Defect(
+        replace(CORRECT, refuse_when_down=False),
+        "with nothing listening upstream sends 200 and an `event: error` instead of a 502",
+        (("END-UPSTREAM-DOWN-STATUS", NON_STRICT),),
+        also="END-UPSTREAM-DOWN stays OK: the error event tells the client",
     ),
     "fabricate-done": Defect(
         replace(CORRECT, on_truncation="finish"),

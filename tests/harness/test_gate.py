@@ -79,6 +79,10 @@ DEFECTS: dict[str, dict[str, Outcome]] = {
     "no-done": {"END-DONE": Outcome.FAILED},
     "content-length": {"HDR-NO-CONTENT-LENGTH": Outcome.FAILED},
     "fabricate-done": {"END-UPSTREAM-TRUNCATED": Outcome.FAILED},
+    "down-as-event": {
+        "END-UPSTREAM-DOWN-STATUS": Outcome.NON_STRICT,
+        "END-UPSTREAM-DOWN": Outcome.OK,
+    },
     "token-after-done": {
         "END-NOTHING-AFTER-DONE": Outcome.FAILED,
         "END-DONE": Outcome.FAILED,

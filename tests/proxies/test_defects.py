@@ -30,6 +30,7 @@ NAMES = {
     "content-length",
     "fabricate-done",
     "token-after-done",
+    "down-as-event",
 }
 
 

@@ -94,7 +94,8 @@ def _heartbeat(name: str, ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
         )
     if not beats:
         problems.append(
-            f"nothing reached the client during {span:.1f} s of upstream silence"
+            f"no heartbeat during {span:.1f} s of upstream silence (longest interval "
+            f"without bytes {longest / 1e9:.1f} s)"
         )
     elif longest / 1e9 > limit:
         problems.append(

@@ -103,7 +103,8 @@ ROWS = [
         "IDLE-HEARTBEAT",
         idle([]),
         NON_STRICT,
-        "nothing reached the client during 20.0 s of upstream silence",
+        "no heartbeat during 20.0 s of upstream silence (longest interval without "
+        "bytes 20.0 s)",
         id="heartbeat-none",
     ),
     row(
@@ -176,7 +177,7 @@ ROWS = [
         "IDLE-HEARTBEAT-MID",
         mid([]),
         NON_STRICT,
-        "nothing reached the client during 20.0 s of upstream silence",
+        "no heartbeat during 20.0 s of upstream silence",
         id="mid-none",
     ),
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 from typing import TYPE_CHECKING
 
-from harness.checks import cancel, end, frm, hdr, lat, req
+from harness.checks import cancel, end, frm, hdr, idle, lat, req
 from harness.checks.model import (
     Check,
     Context,
@@ -26,7 +26,13 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 CATALOGUE: tuple[Check, ...] = (
-    hdr.CHECKS + frm.CHECKS + lat.CHECKS + end.CHECKS + cancel.CHECKS + req.CHECKS
+    hdr.CHECKS
+    + frm.CHECKS
+    + lat.CHECKS
+    + end.CHECKS
+    + cancel.CHECKS
+    + req.CHECKS
+    + idle.CHECKS
 )
 BY_ID = {check.id: check for check in CATALOGUE}
 

@@ -87,8 +87,8 @@ def slow_reader(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     if sent > SLOW_READER_LIMIT:
         return failed(
             f"while the client read only {got / 1024:.0f} KB, the proxy took "
-            f"{sent / mb:.0f} of {total / mb:.0f} MB from upstream: it buffers a slow "
-            "reader without bound",
+            f"{sent / mb:.0f} of {total / mb:.0f} MB from upstream: likely it buffers a "
+            "slow reader without bound",
             **metrics,
         )
     if ex.end == "complete":

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import TYPE_CHECKING
 
+from harness.checks.fixes import FIXES
+from harness.checks.howto import HOWTO, STACKS
 from harness.probe.catalog import PROBES, Probe
 
 if TYPE_CHECKING:
@@ -60,9 +62,22 @@ def _section(check: Check) -> str:
             "- **Sent:**",
             *sent,
             f"- **Source:** {check.source}",
+            *_fix(check.id),
             "",
         ]
     )
+
+
+def _fix(check_id: str) -> list[str]:
+    """The check's fix, then how on each stack (harness.checks.howto)."""
+    found = FIXES.get(check_id)
+    if found is None or check_id == "LAT-OVERHEAD":
+        return []
+    how = HOWTO[found.topic]
+    return [
+        f"- **Fix:** {found.what}",
+        *(f"  - *{stack}:* {line}" for stack, line in zip(STACKS, how, strict=True)),
+    ]
 
 
 def render_markdown(checks: Iterable[Check] | None = None) -> str:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from harness.checks.common import MS, answer, is_stream, show
+from harness.checks.failures import (
+    STATUS,
+    upstream_down,
+    upstream_down_status,
+    upstream_status,
+)
 from harness.checks.model import (
     Check,
     Context,
@@ -23,15 +30,6 @@ if TYPE_CHECKING:
 
 #: after the completion event the response must end within this long
 DONE_CLOSE_MS = 2000
-#: an unreachable upstream must be reported within this long
-DOWN_MS = 5000
-
-
-def _json_error(e: Evidence) -> bool:
-    kind = e.obs.media_type
-    return kind in ("application/json", "application/problem+json") or kind.endswith(
-        "+json"
-    )
 
 
 def done(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
@@ -96,35 +94,46 @@ def truncated_explicit(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     )
 
 
-def upstream_status(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
-    problems = []
-    for name in ("status-404", "status-500"):
-        e = ev[name]
-        code = name.split("-")[1]
-        if e.transcript.done is not None:
-            problems.append(f"upstream {code}: the client got a completion event")
-        elif ((e.obs.status or 0) >= 400 and _json_error(e)) or e.transcript.errors:
-            continue
-        else:
-            problems.append(
-                f"upstream {code}: neither a non-2xx JSON error nor an error event ({answer(e)})"
-            )
-    return verdict(
-        not problems,
-        "upstream failures reach the client as failures",
-        "; ".join(problems),
-    )
+def _finished(event_data: str) -> bool:
+    """An OpenAI-style chunk whose choice carries a ``finish_reason``."""
+    try:
+        obj = json.loads(event_data)
+    except ValueError:
+        return False
+    choices = obj.get("choices") if isinstance(obj, dict) else None
+    first = choices[0] if isinstance(choices, list) and choices else None
+    return isinstance(first, dict) and bool(first.get("finish_reason"))
 
 
-def upstream_down(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
-    e = ev["down"]
-    took = (e.obs.end_ns - e.obs.sent_ns) / MS
-    ok = e.obs.status in (502, 503, 504) and _json_error(e) and took <= DOWN_MS
+def _after_done(e: Evidence) -> list[str]:
+    """Token texts the dialect reads after its completion event (or a finish chunk)."""
+    late: list[str] = []
+    finished_by = None
+    for reading in e.transcript.readings:
+        after = finished_by is not None and reading.event is not finished_by
+        if after and reading.kind is Kind.TOKEN:
+            late.append(reading.text)
+        if finished_by is None and (
+            reading.kind is Kind.DONE or _finished(reading.event.data)
+        ):
+            finished_by = reading.event
+    return late
+
+
+def nothing_after_done(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    found = {name: _after_done(e) for name, e in sorted(ev.items())}
+    late = {name: texts for name, texts in found.items() if texts}
+    streams = sum(1 for e in ev.values() if e.transcript.readings)
     return verdict(
-        ok,
-        f"{e.obs.status} with a JSON error after {took:.0f} ms",
-        f"with nothing listening upstream the client got {answer(e)} after {took:.0f} ms; "
-        f"wanted 502/503/504 with a JSON error within {DOWN_MS} ms",
+        not late,
+        f"no token after the completion event in {streams} streams",
+        "; ".join(
+            f"{name}: {len(texts)} token(s) after the completion event, first "
+            f"{show(texts[0], 30)}"
+            for name, texts in late.items()
+        )
+        + " (clients stop reading at the completion and lose them)",
+        streams=streams,
     )
 
 
@@ -197,20 +206,41 @@ CHECKS = (
         truncated_explicit,
     ),
     Check(
+        "END-NOTHING-AFTER-DONE",
+        Level.MUST,
+        "no token the dialect reads after its completion event (openai: no content "
+        "delta after a chunk with finish_reason, none after [DONE]), on every stream",
+        "clients stop at the completion and lose the rest",
+        ("valid",),
+        nothing_after_done,
+    ),
+    Check(
         "END-UPSTREAM-STATUS",
         Level.MUST,
-        "upstream 404/500 before streaming: non-2xx JSON error or error event, never a completion",
+        "upstream 404/500 before streaming: within 30 s the client can tell it failed "
+        "(a non-2xx status or an error event); never a completion, never a hang",
         "WHATWG HTML 9.2.2",
-        ("status-404", "status-500"),
+        STATUS,
         upstream_status,
     ),
     Check(
         "END-UPSTREAM-DOWN",
         Level.MUST,
-        "nothing listening upstream: 502/503/504 with a JSON error, promptly",
+        "nothing listening upstream: within 30 s the client can tell it failed (a "
+        "non-2xx status or an error event); never a completion, never a hang",
         "the Next.js SSE route-handler article, its 502 branch",
         ("down",),
         upstream_down,
+        applies=lambda ctx: ctx.layer == "direct",
+    ),
+    Check(
+        "END-UPSTREAM-DOWN-STATUS",
+        Level.SHOULD,
+        "nothing listening upstream: 502, 503 or 504 with a JSON error body within "
+        "5 s (a bare 500 is NON-STRICT)",
+        "RFC 9110 §15.6.3",
+        ("down",),
+        upstream_down_status,
         applies=lambda ctx: ctx.layer == "direct",
     ),
     Check(

@@ -107,10 +107,13 @@ def injection(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
         )
     if unknown:
         problems.append(f"unknown fields ({unknown[0].detail})")
+    # only what the stream shows is stated; a cause is worded as "likely"
+    raw_text = bool(types or extra > 0 or unknown)
     return verdict(
         not problems,
         "tokens with \\n\\n, \\r, \\r\\n, 'data: x', 'event: y' round-trip exactly",
-        "; ".join(problems) + " — token text reached the stream unencoded",
+        "; ".join(problems)
+        + (" — likely token text reached the stream unencoded" if raw_text else ""),
     )
 
 

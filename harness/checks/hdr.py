@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from harness.checks.common import MS, answer
+from harness.checks.mime import extract
 from harness.checks.model import (
     Check,
     Context,
@@ -39,13 +41,23 @@ def status_200(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
 
 
 def content_type(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
-    # 9.2.2: "… or if res's Content-Type is not `text/event-stream`, fail the connection".
-    obs = ev["valid"].obs
-    value = obs.first_header("content-type")
+    # 9.2.2: "… or if res's Content-Type is not `text/event-stream`, fail the
+    # connection" — the type a browser extracts (Fetch "extract a MIME type") from
+    # every Content-Type field: combined, split at commas, the last valid type wins.
+    values = ev["valid"].obs.header("content-type")
+    shown = " | ".join(values) or "no Content-Type"
+    seen = extract(values)
+    if seen is None:
+        return failed(
+            f"Content-Type: {shown}: a browser extracts no MIME type from it "
+            "(wanted text/event-stream)"
+        )
+    many = f" ({len(values)} Content-Type fields)" if len(values) > 1 else ""
     return verdict(
-        obs.media_type == "text/event-stream",
-        f"Content-Type: {value}",
-        f"expected media type text/event-stream, got {value or 'no Content-Type'}",
+        seen.essence == "text/event-stream",
+        f"a browser sees {seen.essence} in Content-Type: {shown}",
+        f"a browser sees {seen.essence} in Content-Type: {shown}{many}; "
+        "wanted text/event-stream",
     )
 
 
@@ -92,12 +104,19 @@ def early_flush(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     delay = e.probe.header_delay_ms * MS
     ahead_ms = (first - obs.head_ns) / MS
     head_after_send_ms = (obs.head_ns - obs.sent_ns) / MS
+    # a negative lead means the head came after upstream's first token: say so
+    relation = (
+        f"{ahead_ms:.0f} ms before upstream's first token"
+        if ahead_ms >= 0
+        else f"{-ahead_ms:.0f} ms after upstream's first token"
+    )
     return verdict(
         first - obs.head_ns >= delay // 2,
-        f"headers arrived {ahead_ms:.0f} ms before upstream's first token",
-        f"headers arrived {head_after_send_ms:.0f} ms after the request, only "
-        f"{ahead_ms:.0f} ms before upstream's first token (upstream was silent for "
-        f"{e.probe.header_delay_ms} ms): the proxy holds its headers until the first chunk",
+        f"headers arrived {relation}",
+        f"headers arrived {head_after_send_ms:.0f} ms after the request, "
+        f"{'only ' if ahead_ms >= 0 else ''}{relation} (upstream was silent for "
+        f"{e.probe.header_delay_ms} ms): likely the proxy holds its headers until "
+        "the first chunk",
         head_after_send_ms=round(head_after_send_ms, 1),
     )
 
@@ -129,7 +148,8 @@ def accel(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     return verdict(
         values == ["no"],
         "X-Accel-Buffering: no",
-        f"X-Accel-Buffering is {values or 'absent'}: nginx buffers the stream by default",
+        f"X-Accel-Buffering is {values or 'absent'}: an nginx in front buffers the "
+        "stream by default (proxy_buffering on)",
     )
 
 
@@ -146,18 +166,43 @@ def no_compression(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     )
 
 
+#: what upstream (Ollama, and the mock that replays it) puts in its head besides the
+#: fields every HTTP server sends: a response field carrying one of these values, under
+#: any name, was copied from upstream
+UPSTREAM_VALUES = ("application/x-ndjson",)
+#: fields that hold upstream's value only when copied blindly
+ONCE = ("transfer-encoding", "date", "content-type")
+
+
+def _upstream_places(url: str) -> tuple[str, ...]:
+    """How the upstream's address may show up in a field: its URL and host:port."""
+    if not url:
+        return ()
+    parts = urlsplit(url)
+    host = parts.netloc
+    return tuple(p for p in (url.rstrip("/").lower(), host.lower()) if p)
+
+
 def no_upstream_leak(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     obs = ev["valid"].obs
     problems = []
-    if any("x-ndjson" in v.lower() for v in obs.header("content-type")):
-        problems.append("Content-Type names application/x-ndjson")
-    for name in ("transfer-encoding", "date", "content-type"):
+    for name in ONCE:
         if len(obs.header(name)) > 1:
             problems.append(f"{name} appears {len(obs.header(name))} times")
+    places = _upstream_places(ctx.upstream_url)
+    for name, value in obs.headers:
+        low = value.lower()
+        if "x-ndjson" in low or any(v in low for v in UPSTREAM_VALUES):
+            problems.append(f"{name}: {value} carries upstream's media type")
+        hit = next((p for p in places if p in low), None)
+        if hit:
+            problems.append(
+                f"{name}: {value} discloses the upstream address {hit} (topology)"
+            )
     return verdict(
         not problems,
         "no upstream-only header fields",
-        "; ".join(problems) + " (upstream headers copied through)",
+        "; ".join(problems) + " (likely upstream headers copied through)",
     )
 
 
@@ -173,8 +218,9 @@ CHECKS = (
     Check(
         "HDR-CONTENT-TYPE",
         Level.MUST,
-        "media type text/event-stream (parameters allowed)",
-        "WHATWG HTML 9.2.2; WPT format-mime-*",
+        "the MIME type a browser extracts from every Content-Type field (the last valid "
+        "one wins; parameters and case ignored) is text/event-stream",
+        "WHATWG HTML 9.2.2; Fetch §3.1 extract a MIME type; WPT format-mime-*",
         ("valid",),
         content_type,
     ),
@@ -232,8 +278,9 @@ CHECKS = (
     Check(
         "HDR-NO-UPSTREAM-LEAK",
         Level.SHOULD,
-        "no upstream-only header fields",
-        "proxies that copy upstream headers",
+        "no upstream-only header fields: none naming x-ndjson, none copied from "
+        "upstream's head under another name, none carrying upstream's host:port or URL",
+        "proxies that copy upstream headers; CWE-200",
         ("valid",),
         no_upstream_leak,
     ),

@@ -112,6 +112,8 @@ class Context:
     transparent: bool = True
     #: how long the layer itself may hold bytes by design (buffer:BYTES:MS), in ns
     hold_ns: int = 0
+    #: the upstream's base URL (the mock), to spot a proxy disclosing it
+    upstream_url: str = ""
 
 
 Judge = Callable[[Mapping[str, Evidence], Context], Verdict]
@@ -139,6 +141,8 @@ class Result:
     metrics: Mapping[str, Metric]
     requirement: str
     source: str
+    #: what to change (FAILED and NON-STRICT only; harness.checks.fixes)
+    fix: str = ""
 
 
 def decide(check: Check, found: Verdict) -> Outcome:

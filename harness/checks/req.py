@@ -1,10 +1,10 @@
-"""REQ — request validation (the 415 story of ollama#4788); IDLE — long silences."""
+"""REQ — request validation (the 415 story of ollama#4788)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from harness.checks.common import MS, answer, is_stream, text_diff
+from harness.checks.common import answer, is_stream, text_diff
 from harness.checks.model import (
     Check,
     Context,
@@ -129,60 +129,6 @@ def method(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     )
 
 
-def _silence(e: Evidence) -> tuple[int, int]:
-    """The silent window: from the response head to the first token (client clock)."""
-    start = e.obs.head_ns or e.obs.sent_ns
-    tokens = e.transcript.tokens
-    return start, (tokens[0].t_ns if tokens else e.obs.end_ns)
-
-
-def heartbeat(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
-    # WHATWG 9.2.7: "send a comment line … every 15 seconds or so".
-    e = ev["idle"]
-    if not is_stream(e):
-        return failed(f"no event stream: {answer(e)}")
-    start, end = _silence(e)
-    beats = [t for t, _ in e.transcript.comments if start <= t <= end] + [
-        t for t, _ in e.transcript.events if start <= t < end
-    ]
-    survived = e.transcript.text == e.expected.text and e.transcript.done is not None
-    problems = []
-    if not beats:
-        problems.append(
-            f"nothing reached the client during {ctx.idle_s:g} s of upstream silence"
-        )
-    if not survived:
-        problems.append(
-            f"the stream did not survive the silence ({answer(e)})"
-            + (f" — {ctx.layer_note}" if ctx.layer_note else "")
-        )
-    gaps = [
-        b - a
-        for a, b in zip([start, *sorted(beats)], [*sorted(beats), end], strict=False)
-    ]
-    return verdict(
-        not problems,
-        f"{len(beats)} heartbeat(s) in {(end - start) / 1e9:.1f} s of silence",
-        "; ".join(problems),
-        heartbeats=len(beats),
-        longest_gap_ms=round(max(gaps) / MS, 1) if gaps else 0,
-    )
-
-
-def heartbeat_invisible(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
-    e = ev["idle"]
-    start, end = _silence(e)
-    visible = [event for t, event in e.transcript.events if start <= t < end]
-    comments = [c for t, c in e.transcript.comments if start <= t <= end]
-    if not visible and not comments:
-        return failed("no heartbeats at all")
-    return verdict(
-        not visible,
-        f"{len(comments)} comment heartbeat(s), no data messages",
-        f"{len(visible)} data messages during the silence (clients surface them as messages)",
-    )
-
-
 CHECKS = (
     Check(
         "REQ-415-WRONG-TYPE",
@@ -247,21 +193,5 @@ CHECKS = (
         "RFC 9110 §15.5.6",
         ("get",),
         method,
-    ),
-    Check(
-        "IDLE-HEARTBEAT",
-        Level.SHOULD,
-        "during a long upstream silence at least one heartbeat; the stream survives the layer",
-        "WHATWG HTML 9.2.7",
-        ("idle",),
-        heartbeat,
-    ),
-    Check(
-        "IDLE-HEARTBEAT-INVISIBLE",
-        Level.SHOULD,
-        "heartbeats are comments, not data messages",
-        "clients that surface empty messages",
-        ("idle",),
-        heartbeat_invisible,
     ),
 )

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from harness.checks.model import Result, decide, unimplemented
+from harness.checks.fixes import fix_for
+from harness.checks.model import Outcome, Result, decide, unimplemented
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -41,16 +42,19 @@ def judge_layer(
         if not check.applies(ctx):
             continue
         found = _verdict(check, evidence, ctx)
+        outcome = decide(check, found)
+        missed = outcome in (Outcome.FAILED, Outcome.NON_STRICT)
         results.append(
             Result(
                 check.id,
                 ctx.layer,
                 check.level,
-                decide(check, found),
+                outcome,
                 found.detail,
                 dict(found.metrics),
                 check.requirement,
                 check.source,
+                fix=fix_for(check.id) if missed else "",
             )
         )
     return results

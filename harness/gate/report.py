@@ -2,8 +2,9 @@
 
 The JSON schema (also in README.md, "Gate your own proxy"):
 ``{"harness": {...}, "target": {...}, "results": [{check, layer, level, outcome,
-detail, metrics}], "summary": {OUTCOME: count}}`` plus ``baseline``, ``notes``,
-``layers`` and ``logs``.
+detail, metrics, requirement, source, fix, doc}], "summary": {OUTCOME: count}}``
+plus ``baseline``, ``notes``, ``layers`` and ``logs``. ``fix``: what to change
+(FAILED and NON-STRICT only); ``doc``: the check's section of docs/checks.md.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from harness import __version__
+from harness.checks.fixes import anchor
 from harness.checks.model import Outcome, Result
 
 if TYPE_CHECKING:
@@ -61,6 +63,8 @@ def to_json(
                 "metrics": dict(r.metrics),
                 "requirement": r.requirement,
                 "source": r.source,
+                "fix": r.fix,
+                "doc": anchor(r.check),
             }
             for r in results
         ],
@@ -132,7 +136,8 @@ def to_markdown(
     if problems:
         lines += ["", "## Findings", ""]
         lines += [
-            f"- **{r.check}** [{r.layer}] {r.outcome.value}: {_md(r.detail)}"
+            f"- **[{r.check}]({anchor(r.check)})** [{r.layer}] {r.outcome.value}: "
+            f"{_md(r.detail)}" + (f" **Fix:** {_md(r.fix)}" if r.fix else "")
             for r in problems
         ]
     if baseline:

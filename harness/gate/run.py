@@ -92,6 +92,12 @@ def prober(
     return Prober(target, mock, layer=name, idle_s=config.idle_s)
 
 
+def _retrieved(task: asyncio.Future[Evidence]) -> None:
+    """Mark a background probe's exception as seen (KeyboardInterrupt on Ctrl-C)."""
+    if not task.cancelled():
+        task.exception()
+
+
 @dataclass
 class _Gate:
     """A run in progress: the mock and the proxy are up; layers come and go."""
@@ -147,6 +153,7 @@ class _Gate:
             layer_note=layer.note(self.direct_headers),
             transparent=layer.transparent,
             hold_ns=layer.hold_ns,
+            upstream_url=self.mock.base_url,
         )
 
     async def probe(
@@ -165,10 +172,16 @@ class _Gate:
         background = {
             p.name: asyncio.ensure_future(send.perform(p)) for p in lanes.background
         }
+<<<<<<< HEAD
         found: dict[str, Evidence] = {}
         for probe in lanes.sequential:
             found[probe.name] = await send.perform(probe)
             show.step(layer.name, len(found), total)
+=======
+        for task in background.values():  # a Ctrl-C landing in one is not "lost"
+            task.add_done_callback(_retrieved)
+        found = {p.name: await send.perform(p) for p in lanes.sequential}
+>>>>>>> verdicts
         for probe in lanes.second_instance:
             found[probe.name] = await self.probe_down(probe)
             show.step(layer.name, len(found), total)

@@ -37,6 +37,12 @@ class Probe:
     upstream_down: bool = False
     #: the silence is the run's --idle-seconds (header delay), not header_delay_ms
     idle: bool = False
+    #: with ``idle``: the silence comes before this recording line (the mock's
+    #: ``stall:N:MS`` fault) instead of before the head (``header-delay``)
+    idle_before_line: int | None = None
+    #: read until an error, a completion, the end, or this long (failure probes: the
+    #: client must be able to tell it failed within this long); None: the default limits
+    patience_s: float | None = None
     #: judged on the direct layer only: behind nginx the layer, not the proxy, decides
     direct_only: bool = False
     extra_marker: tuple[tuple[str, str], ...] = field(default=())
@@ -44,6 +50,7 @@ class Probe:
     def marker(self, req: str, idle_ms: int) -> str:
         """The routing marker's text, rendered by its owner (mock_ollama.marker)."""
         delay = idle_ms if self.idle else self.header_delay_ms
+<<<<<<< HEAD
         extra = dict(self.extra_marker)
         unknown = set(extra) - {"repeat"}
         if unknown:
@@ -59,6 +66,18 @@ class Probe:
         )
         repeat = int(extra["repeat"]) if "repeat" in extra else None
         return str(Marker(self.scenario, policies, req=req, repeat=repeat))
+=======
+        if self.idle and self.idle_before_line is not None:
+            parts.append(f"fault=stall:{self.idle_before_line}:{idle_ms}")
+            delay = self.header_delay_ms
+        if delay:
+            parts.append(f"header-delay={delay}")
+        if self.gap_ms is not None:
+            parts.append(f"gap={self.gap_ms:g}")
+        parts += [f"{key}={value}" for key, value in self.extra_marker]
+        parts.append(f"req={req}")
+        return "[[mock: " + " ".join(parts) + "]]"
+>>>>>>> verdicts
 
 
 #: the latency scenario: 22 short tokens, 60 ms apart (LAT-NO-BATCHING,
@@ -69,6 +88,9 @@ LAT_TIMING = "fixed:60"
 #: SLOW_READER_REPEAT x the size-sweep scenario (~1.4 MB of tokens each) as fast as it can
 SLOW_READER_PAUSE_S = 5.0
 SLOW_READER_REPEAT = 40
+
+#: END-UPSTREAM-STATUS / END-UPSTREAM-DOWN: "within 30 s the client can tell it failed"
+FAILURE_PATIENCE_S = 30.0
 
 PROBES: dict[str, Probe] = {
     p.name: p
@@ -87,9 +109,14 @@ PROBES: dict[str, Probe] = {
         Probe("sizes", scenario="size-sweep", timing="fixed:150"),
         Probe("error-line", scenario="error-mid-stream"),
         Probe("truncated", faults=("cut-at:5",)),
-        Probe("status-404", faults=("status:404",)),
-        Probe("status-500", faults=("status:500",)),
-        Probe("down", upstream_down=True, direct_only=True),
+        Probe("status-404", faults=("status:404",), patience_s=FAILURE_PATIENCE_S),
+        Probe("status-500", faults=("status:500",), patience_s=FAILURE_PATIENCE_S),
+        Probe(
+            "down",
+            upstream_down=True,
+            direct_only=True,
+            patience_s=FAILURE_PATIENCE_S,
+        ),
         Probe("garbage", faults=("garbage-at:4",)),
         Probe("malformed", faults=("malformed-at:4",)),
         Probe("alive"),
@@ -116,5 +143,7 @@ PROBES: dict[str, Probe] = {
         Probe("accept-png", request="accept-png"),
         Probe("get", request="get"),
         Probe("idle", idle=True),
+        # the same silence after the first token (line 0 of qwen-chat is a token)
+        Probe("idle-mid", idle=True, idle_before_line=1),
     )
 }

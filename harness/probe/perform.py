@@ -105,13 +105,17 @@ AFTER_DONE_S = 3.0
 
 
 class Watch:
-    """A Stopper: abort at the first token (cancellation probes), or once a stream
-    has gone on for AFTER_DONE_S past its completion event (it never ends)."""
+    """A Stopper: abort at the first token (cancellation probes), at the first error
+    event (failure probes: the client can tell), or once a stream has gone on for
+    AFTER_DONE_S past its completion event (it never ends)."""
 
-    def __init__(self, dialect: Dialect, *, first_token: bool) -> None:
+    def __init__(
+        self, dialect: Dialect, *, first_token: bool, first_error: bool = False
+    ) -> None:
         self.parser = SSEParser()
         self.dialect = dialect
         self.first_token = first_token
+        self.first_error = first_error
         self.done_at: float | None = None
 
     def feed(self, data: bytes) -> bool:
@@ -120,6 +124,8 @@ class Watch:
                 continue
             kinds = {r.kind for r in _classify(self.dialect, item)}
             if self.first_token and Kind.TOKEN in kinds:
+                return True
+            if self.first_error and Kind.ERROR in kinds:
                 return True
             if Kind.DONE in kinds and self.done_at is None:
                 self.done_at = time.monotonic()
@@ -141,6 +147,9 @@ def new_req(layer: str, probe: str) -> str:
 
 
 def limits_for(probe: Probe, idle_s: float) -> Limits:
+    if probe.patience_s is not None:
+        # every wait ends by the probe's patience: no byte for that long, or in all
+        return Limits(idle_s=probe.patience_s, total_s=probe.patience_s + 1)
     if probe.idle:
         return Limits(idle_s=idle_s + 10, total_s=idle_s + 40)
     silence = probe.header_delay_ms / 1000
@@ -188,14 +197,20 @@ async def perform(
         limits=limits_for(probe, idle_s),
         http2=target.http2,
         ca_path=target.ca_path,
-        stop=Watch(target.dialect, first_token=probe.stop == "first-token"),
+        stop=Watch(
+            target.dialect,
+            first_token=probe.stop == "first-token",
+            first_error=probe.patience_s is not None,
+        ),
         abort=abort,
         pause_after_head_s=probe.pause_after_head_s,
     )
     if watcher is not None:
         watcher.cancel()
     abort_ns = obs.end_ns if obs.end is End.ABORTED else None
-    exchanges = await _settle(mock, req, aborted=abort_ns is not None)
+    # a failure probe stopped at its error event has nothing to wait for upstream
+    settle = abort_ns is not None and probe.patience_s is None
+    exchanges = await _settle(mock, req, aborted=settle)
     unmarked = [
         x for x in await mock.aexchanges() if x.id not in before and x.req is None
     ]

@@ -73,6 +73,10 @@ class Behaviour:
     send_finished: bool = True
     on_truncation: Literal["error-event", "finish"] = "error-event"
     abort_on_disconnect: bool = True
+    #: a token after the completion event (clients stop at the completion, lose it)
+    token_after_done: bool = False
+    #: with nothing listening upstream, a JSON 502 (else 200, then an error event)
+    refuse_when_down: bool = True
 
 
 CORRECT = Behaviour()
@@ -166,7 +170,7 @@ DEFECTS: dict[str, Defect] = {
     "no-heartbeat": Defect(
         replace(CORRECT, heartbeat=False),
         "never sends heartbeats",
-        (("IDLE-HEARTBEAT", NON_STRICT),),
+        (("IDLE-HEARTBEAT", NON_STRICT), ("IDLE-HEARTBEAT-MID", NON_STRICT)),
     ),
     "late-headers": Defect(
         replace(CORRECT, early_headers=False),
@@ -184,6 +188,18 @@ DEFECTS: dict[str, Defect] = {
             ("LAT-NO-BATCHING", FAILED),
         ),
         also="as it must buffer, also LAT-SIZE-SWEEP and IDLE-HEARTBEAT",
+    ),
+    "token-after-done": Defect(
+        replace(CORRECT, token_after_done=True),
+        "sends one more token after its completion event",
+        (("END-NOTHING-AFTER-DONE", FAILED), ("END-DONE", FAILED)),
+        also="the late token is text upstream never sent: FRM-TOKEN-MAPPING too",
+    ),
+    "down-as-event": Defect(
+        replace(CORRECT, refuse_when_down=False),
+        "with nothing listening upstream sends 200 and an `event: error` instead of a 502",
+        (("END-UPSTREAM-DOWN-STATUS", NON_STRICT),),
+        also="END-UPSTREAM-DOWN stays OK: the error event tells the client",
     ),
     "fabricate-done": Defect(
         replace(CORRECT, on_truncation="finish"),

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import anyio
 import httpx
 
+from proxies.starlette_proxy.events import error_event
 from proxies.starlette_proxy.output import ClientOutput, ClientStalled
 from proxies.starlette_proxy.translate import Translator, status_error_text
 from proxies.starlette_proxy.upstream import open_chat, read_limited
@@ -162,7 +163,12 @@ class SseResponse:
                     f"cannot reach upstream {self._settings.base_url}: {describe(exc)}"
                 )
                 async with output.lock:
-                    await output.refuse(status, message)
+                    if self._behaviour.refuse_when_down:
+                        await output.refuse(status, message)
+                    else:  # the down-as-event defect: 200 first, then an error event
+                        await output.open()
+                        await output.write(error_event(message))
+                        await output.close()
             elif isinstance(exc, httpx.ReadTimeout):
                 await send_all(
                     translator.fail(f"upstream silent too long: {describe(exc)}")

@@ -50,6 +50,10 @@ def status_error_text(status: int, body: bytes) -> str:
     return f"upstream status {status}" + (f": {text}" if text else "")
 
 
+#: what the token-after-done defect sends after its completion event
+LATE_TOKEN = " (late)"
+
+
 class Translator:
     """Feed it upstream bytes; it returns the SSE bytes to send now.
 
@@ -119,7 +123,10 @@ class Translator:
 
     def _finish(self) -> list[bytes]:
         self.over = True
-        return [FINISHED] if self._behaviour.send_finished else []
+        finished = [FINISHED] if self._behaviour.send_finished else []
+        if self._behaviour.token_after_done:  # the token-after-done defect
+            finished.append(self._behaviour.encode_token(LATE_TOKEN))
+        return finished
 
     def _error(self, text: str) -> list[bytes]:
         self.over = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.checks import BY_ID, end
+from harness.checks import end
 from harness.checks.model import Evidence, Outcome
 from harness.client.observation import End
 
@@ -15,7 +15,6 @@ from .evidence import (
     TOKENS,
     assert_covered,
     assert_row,
-    context,
     raw,
     row,
     sse_token,
@@ -33,36 +32,6 @@ def tokens(sent: list[str]) -> bytes:
 
 def one(probe: str, e: Evidence | None = None) -> dict[str, Evidence]:
     return {probe: e or streamed(probe)}
-
-
-def failing(status: int, headers: tuple[tuple[str, str], ...] = JSON) -> Evidence:
-    return raw("status-404", b'{"error": "x"}', status=status, headers=headers)
-
-
-def statuses(
-    e404: Evidence | None = None, e500: Evidence | None = None
-) -> dict[str, Evidence]:
-    return {
-        "status-404": e404 or failing(404),
-        "status-500": e500
-        or failing(500, (("content-type", "application/problem+json"),)),
-    }
-
-
-def down(
-    status: int | None, headers: tuple[tuple[str, str], ...] = JSON, end_ms: int = 20
-) -> dict[str, Evidence]:
-    return {
-        "down": raw(
-            "down",
-            b'{"error": "upstream unreachable"}' if status else b"",
-            status=status,
-            headers=headers if status else (),
-            head_ms=None if status is None else 1,
-            end=End.COMPLETE if status else End.CONNECT_FAILED,
-            end_ms=end_ms,
-        )
-    }
 
 
 def garbage(
@@ -199,83 +168,6 @@ ROWS = [
         id="explicit-missing",
     ),
     row(
-        "END-UPSTREAM-STATUS",
-        statuses(),
-        OK,
-        "reach the client as failures",
-        id="status-json",
-    ),
-    row(
-        "END-UPSTREAM-STATUS",
-        statuses(failing(404, (("content-type", "application/vnd.err+json"),))),
-        OK,
-        "reach the client as failures",
-        id="status-json-suffix",
-    ),
-    row(
-        "END-UPSTREAM-STATUS",
-        statuses(raw("status-404", ERROR_EVENT)),
-        OK,
-        "reach the client as failures",
-        id="status-error-event",
-    ),
-    row(
-        "END-UPSTREAM-STATUS",
-        statuses(e500=raw("status-500", DONE)),
-        FAILED,
-        "upstream 500: the client got a completion event",
-        id="status-completed",
-    ),
-    row(
-        "END-UPSTREAM-STATUS",
-        statuses(failing(404, TEXT)),
-        FAILED,
-        "upstream 404: neither a non-2xx JSON error nor an error event",
-        id="status-text-plain",
-    ),
-    row(
-        "END-UPSTREAM-STATUS",
-        statuses(e500=raw("status-500", b"")),
-        FAILED,
-        "upstream 500: neither a non-2xx JSON error nor an error event (HTTP/1.1 200",
-        id="status-empty-200",
-    ),
-    row(
-        "END-UPSTREAM-DOWN",
-        down(502),
-        OK,
-        "502 with a JSON error after 20 ms",
-        id="down",
-    ),
-    row(
-        "END-UPSTREAM-DOWN",
-        down(200, headers=(("content-type", "text/event-stream"),)),
-        FAILED,
-        "with nothing listening upstream the client got HTTP/1.1 200",
-        id="down-200",
-    ),
-    row(
-        "END-UPSTREAM-DOWN",
-        down(503, headers=(("content-type", "text/html"),)),
-        FAILED,
-        "wanted 502/503/504 with a JSON error within 5000 ms",
-        id="down-html",
-    ),
-    row(
-        "END-UPSTREAM-DOWN",
-        down(504, end_ms=6000),
-        FAILED,
-        "after 6000 ms; wanted 502/503/504",
-        id="down-slow",
-    ),
-    row(
-        "END-UPSTREAM-DOWN",
-        down(None),
-        FAILED,
-        "the client got HTTP/1.1 no response",
-        id="down-no-answer",
-    ),
-    row(
         "END-GARBAGE",
         garbage(),
         OK,
@@ -321,9 +213,6 @@ def test_judge(check_id, ev, ctx, outcome, fragment):
 
 
 def test_every_check_has_rows():
-    assert_covered(ROWS, end.CHECKS)
+    from .test_checks_end_failures import ROWS as FAILURE_ROWS
 
-
-def test_upstream_down_is_judged_directly_only():
-    check = BY_ID["END-UPSTREAM-DOWN"]
-    assert check.applies(context()) and not check.applies(context(layer="nginx"))
+    assert_covered(ROWS + FAILURE_ROWS, end.CHECKS)

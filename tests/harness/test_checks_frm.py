@@ -129,8 +129,16 @@ ROWS = [
             injection=body("injection", BODY + b'event: y\ndata: {"token": ""}\n\n')
         ),
         FAILED,
-        "extra event types ['y'] — token text reached the stream unencoded",
+        "extra event types ['y'] — likely token text reached the stream unencoded",
         id="injection-event-type",
+    ),
+    # a dropped token (e.g. one whose text was [DONE]) is stated, not explained
+    row(
+        "FRM-INJECTION",
+        frm_ev(injection=streamed("injection", ["a", "[DONE]", "b"], sent=["a", "b"])),
+        FAILED,
+        "text differs at character 1 of 8: expected '[DONE]b', got 'b'",
+        id="injection-token-dropped-says-no-cause",
     ),
     row(
         "FRM-INJECTION",
@@ -267,3 +275,11 @@ NGINX_502 = (
 def test_line_endings_of_an_error_page_are_not_linted():
     page = raw("valid", NGINX_502, status=502, headers=(("content-type", "text/html"),))
     assert_row("FRM-LF-ONLY", frm_ev(valid=page), None, OK, "LF line endings only")
+
+
+def test_a_dropped_token_is_not_blamed_on_encoding():
+    from .evidence import judged
+
+    dropped = streamed("injection", ["a", "[DONE]", "b"], sent=["a", "b"])
+    _, detail = judged("FRM-INJECTION", frm_ev(injection=dropped))
+    assert "unencoded" not in detail

@@ -79,14 +79,45 @@ ROWS = [
             )
         },
         FAILED,
-        "expected media type text/event-stream, got application/x-ndjson",
+        "a browser sees application/x-ndjson in Content-Type: application/x-ndjson",
         id="type-ndjson",
+    ),
+    row(
+        "HDR-CONTENT-TYPE",
+        {
+            "valid": streamed(
+                "valid",
+                headers=(
+                    ("content-type", "text/event-stream"),
+                    ("content-type", "application/x-ndjson"),
+                ),
+            )
+        },
+        FAILED,
+        "a browser sees application/x-ndjson in Content-Type: text/event-stream | "
+        "application/x-ndjson (2 Content-Type fields)",
+        id="type-sse-then-ndjson",
+    ),
+    row(
+        "HDR-CONTENT-TYPE",
+        {
+            "valid": streamed(
+                "valid",
+                headers=(
+                    ("content-type", "application/x-ndjson"),
+                    ("content-type", "text/event-stream, nonsense"),
+                ),
+            )
+        },
+        OK,
+        "a browser sees text/event-stream",
+        id="type-last-valid-wins",
     ),
     row(
         "HDR-CONTENT-TYPE",
         {"valid": streamed("valid", headers=())},
         FAILED,
-        "got no Content-Type",
+        "Content-Type: no Content-Type: a browser extracts no MIME type",
         id="type-absent",
     ),
     row("HDR-NO-CONTENT-LENGTH", valid(*CHUNKED), OK, "(chunked)", id="length-chunked"),
@@ -142,8 +173,16 @@ ROWS = [
         "HDR-EARLY-FLUSH",
         early(1495, 1500),
         NON_STRICT,
-        "only 5 ms before upstream's first token (upstream was silent for 1500 ms)",
+        "only 5 ms before upstream's first token (upstream was silent for 1500 ms): "
+        "likely the proxy holds its headers",
         id="early-held",
+    ),
+    row(
+        "HDR-EARLY-FLUSH",
+        early(1503, 1500),
+        NON_STRICT,
+        "headers arrived 1503 ms after the request, 3 ms after upstream's first token",
+        id="early-after-first-token",
     ),
     row(
         "HDR-EARLY-FLUSH",
@@ -240,8 +279,32 @@ ROWS = [
             )
         },
         NON_STRICT,
-        "Content-Type names application/x-ndjson (upstream headers copied through)",
+        "content-type: application/x-ndjson carries upstream's media type (likely "
+        "upstream headers copied through)",
         id="leak-ndjson-type",
+    ),
+    row(
+        "HDR-NO-UPSTREAM-LEAK",
+        valid(("x-upstream-type", "application/x-ndjson")),
+        NON_STRICT,
+        "x-upstream-type: application/x-ndjson carries upstream's media type",
+        id="leak-copied-under-another-name",
+    ),
+    row(
+        "HDR-NO-UPSTREAM-LEAK",
+        valid(("x-backend", "127.0.0.1:11434")),
+        NON_STRICT,
+        "x-backend: 127.0.0.1:11434 discloses the upstream address 127.0.0.1:11434",
+        ctx=context(upstream_url="http://127.0.0.1:11434"),
+        id="leak-upstream-host-port",
+    ),
+    row(
+        "HDR-NO-UPSTREAM-LEAK",
+        valid(("x-backend", "127.0.0.1:11434")),
+        OK,
+        "no upstream-only header fields",
+        ctx=context(upstream_url="http://127.0.0.1:9"),
+        id="no-leak-other-address",
     ),
     row(
         "HDR-NO-UPSTREAM-LEAK",

@@ -79,12 +79,23 @@ DEFECTS: dict[str, dict[str, Outcome]] = {
     "no-done": {"END-DONE": Outcome.FAILED},
     "content-length": {"HDR-NO-CONTENT-LENGTH": Outcome.FAILED},
     "fabricate-done": {"END-UPSTREAM-TRUNCATED": Outcome.FAILED},
+    "down-as-event": {
+        "END-UPSTREAM-DOWN-STATUS": Outcome.NON_STRICT,
+        "END-UPSTREAM-DOWN": Outcome.OK,
+    },
+    "token-after-done": {
+        "END-NOTHING-AFTER-DONE": Outcome.FAILED,
+        "END-DONE": Outcome.FAILED,
+    },
     "late-headers": {"HDR-EARLY-FLUSH": Outcome.NON_STRICT},
     "gzip": {
         "HDR-NO-COMPRESSION": Outcome.NON_STRICT,
         "LAT-NO-BATCHING": Outcome.FAILED,
     },
-    "no-heartbeat": {"IDLE-HEARTBEAT": Outcome.NON_STRICT},
+    "no-heartbeat": {
+        "IDLE-HEARTBEAT": Outcome.NON_STRICT,
+        "IDLE-HEARTBEAT-MID": Outcome.NON_STRICT,
+    },
 }
 
 

@@ -24,7 +24,12 @@ from tests.proxies.fake_upstream import (
     every,
     spaced,
 )
-from tests.proxies.proxy_process import TEST_ENV, proxy_argv, running_proxy
+from tests.proxies.proxy_process import (
+    TEST_ENV,
+    free_port,
+    proxy_argv,
+    running_proxy,
+)
 from tests.proxies.sse_client import URL_PATH, Stream, collect, post, stream_events
 
 if TYPE_CHECKING:
@@ -159,6 +164,24 @@ def never_finishes(proxy: Proxy, fake: FakeOllama, client: httpx.Client) -> bool
     return not stream.finished
 
 
+def token_after_finished(proxy: Proxy, fake: FakeOllama, client: httpx.Client) -> bool:
+    prompt, _ = fake.prompt(Script((Write(chat_body(["a", "b"])),)))
+    stream = collect(client, proxy.base, prompt)
+    seen = [e.json() for e in stream.events if e.type == "message"]
+    done = next((i for i, e in enumerate(seen) if e.get("finished")), len(seen))
+    return any("token" in e for e in seen[done + 1 :])
+
+
+def down_answered_200(proxy: Proxy, fake: FakeOllama, client: httpx.Client) -> bool:
+    """A second instance of the same proxy, its upstream a port nothing listens on."""
+    dead = f"http://127.0.0.1:{free_port()}"
+    argv = [str(arg) for arg in proxy.process.args]  # type: ignore[union-attr]
+    with running_proxy(argv, dead, TEST_ENV) as down:
+        stream = collect(client, down.base, "hi")
+    errors = [e for e in stream.events if e.type == "error"]
+    return stream.status == 200 and bool(errors)
+
+
 def header_symptom(check: Callable[[httpx.Headers], bool]) -> Symptom:
     def symptom(proxy: Proxy, fake: FakeOllama, client: httpx.Client) -> bool:
         prompt, _ = fake.prompt(Script((Write(chat_body(["a"])),)))
@@ -199,6 +222,8 @@ SYMPTOMS: dict[str, Symptom] = {
     "late-headers": headers_held,
     "content-length": header_symptom(lambda h: "content-length" in h),
     "fabricate-done": truncation_completes,
+    "token-after-done": token_after_finished,
+    "down-as-event": down_answered_200,
 }
 
 

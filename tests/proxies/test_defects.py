@@ -29,6 +29,8 @@ NAMES = {
     "late-headers",
     "content-length",
     "fabricate-done",
+    "token-after-done",
+    "down-as-event",
 }
 
 

@@ -172,16 +172,12 @@ class _Gate:
         background = {
             p.name: asyncio.ensure_future(send.perform(p)) for p in lanes.background
         }
-<<<<<<< HEAD
+        for task in background.values():  # a Ctrl-C landing in one is not "lost"
+            task.add_done_callback(_retrieved)
         found: dict[str, Evidence] = {}
         for probe in lanes.sequential:
             found[probe.name] = await send.perform(probe)
             show.step(layer.name, len(found), total)
-=======
-        for task in background.values():  # a Ctrl-C landing in one is not "lost"
-            task.add_done_callback(_retrieved)
-        found = {p.name: await send.perform(p) for p in lanes.sequential}
->>>>>>> verdicts
         for probe in lanes.second_instance:
             found[probe.name] = await self.probe_down(probe)
             show.step(layer.name, len(found), total)

@@ -50,7 +50,11 @@ class Probe:
     def marker(self, req: str, idle_ms: int) -> str:
         """The routing marker's text, rendered by its owner (mock_ollama.marker)."""
         delay = idle_ms if self.idle else self.header_delay_ms
-<<<<<<< HEAD
+        faults = [*self.faults]
+        if self.idle and self.idle_before_line is not None:
+            # the silence comes mid-stream (the mock's stall fault), not before the head
+            faults.append(f"stall:{self.idle_before_line}:{idle_ms}")
+            delay = self.header_delay_ms
         extra = dict(self.extra_marker)
         unknown = set(extra) - {"repeat"}
         if unknown:
@@ -60,24 +64,12 @@ class Probe:
         policies = Policies(
             timing=parse_timing(self.timing),
             fragment=parse_fragment(self.fragment),
-            faults=tuple(parse_fault(f) for f in self.faults),
+            faults=tuple(parse_fault(f) for f in faults),
             header_delay_ms=float(delay) if delay else None,
             gap_ms=self.gap_ms,
         )
         repeat = int(extra["repeat"]) if "repeat" in extra else None
         return str(Marker(self.scenario, policies, req=req, repeat=repeat))
-=======
-        if self.idle and self.idle_before_line is not None:
-            parts.append(f"fault=stall:{self.idle_before_line}:{idle_ms}")
-            delay = self.header_delay_ms
-        if delay:
-            parts.append(f"header-delay={delay}")
-        if self.gap_ms is not None:
-            parts.append(f"gap={self.gap_ms:g}")
-        parts += [f"{key}={value}" for key, value in self.extra_marker]
-        parts.append(f"req={req}")
-        return "[[mock: " + " ".join(parts) + "]]"
->>>>>>> verdicts
 
 
 #: the latency scenario: 22 short tokens, 60 ms apart (LAT-NO-BATCHING,

@@ -254,8 +254,8 @@ def _clear(mock: MockUpstream) -> None:
 
 def _exchanges(mock: MockUpstream) -> list[Exchange]:
     deadline = time.monotonic() + 3.0
-    exchanges = mock.exchanges()
+    exchanges = mock.exchanges(full=True)
     while any(x.end == "running" for x in exchanges) and time.monotonic() < deadline:
         time.sleep(0.05)
-        exchanges = mock.exchanges()
+        exchanges = mock.exchanges(full=True)
     return exchanges

@@ -28,9 +28,12 @@ CONTROL_TIMEOUT_S = 5.0
 EXCHANGES_PATH = "/_mock/exchanges"
 
 
-def _params(req: str | None) -> dict[str, str]:
-    """One request id's exchanges in full; all of them only compact (ids, ends)."""
-    return {"req": req} if req else {"view": "compact"}
+def _params(req: str | None, full: bool) -> dict[str, str]:
+    """One request id's exchanges in full; all of them compact (ids, ends) unless
+    ``full`` (with every write: what a benchmark reads after a wave of streams)."""
+    if req:
+        return {"req": req}
+    return {} if full else {"view": "compact"}
 
 
 def _parse(response: httpx.Response) -> list[Exchange]:
@@ -45,12 +48,14 @@ class MockUpstream:
     port: int
     process: ManagedProcess | None
 
-    def exchanges(self, req: str | None = None) -> list[Exchange]:
+    def exchanges(
+        self, req: str | None = None, *, full: bool = False
+    ) -> list[Exchange]:
         """The mock's exchange log: those whose marker carried ``req`` (with writes
-        and lines), or every exchange compact (no writes or lines)."""
+        and lines), or every exchange, compact (no writes or lines) unless ``full``."""
         with httpx.Client(timeout=CONTROL_TIMEOUT_S, trust_env=False) as client:
             url = self.base_url + EXCHANGES_PATH
-            return _parse(client.get(url, params=_params(req)))
+            return _parse(client.get(url, params=_params(req, full)))
 
     async def aexchanges(self, req: str | None = None) -> list[Exchange]:
         """``exchanges``, awaited."""
@@ -58,7 +63,7 @@ class MockUpstream:
             timeout=CONTROL_TIMEOUT_S, trust_env=False
         ) as client:
             url = self.base_url + EXCHANGES_PATH
-            return _parse(await client.get(url, params=_params(req)))
+            return _parse(await client.get(url, params=_params(req, False)))
 
     def output(self) -> str:
         return self.process.output() if self.process else ""

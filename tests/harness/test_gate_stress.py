@@ -48,6 +48,7 @@ def busy_cores(count: int = 2) -> Iterator[None]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # 20 gate runs on a machine kept busy: ~12 s each
 @pytest.mark.parametrize("proxy", ["python", "node"])
 def test_correct_proxies_never_flake_under_load(proxy):
     cmd = PYTHON_PROXY if proxy == "python" else node_proxy()

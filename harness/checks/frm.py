@@ -14,6 +14,7 @@ from harness.checks.model import (
     Verdict,
     failed,
     passed,
+    unimplemented,
     verdict,
 )
 from harness.probe.dialects import Kind
@@ -150,8 +151,15 @@ def fields(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
 
 
 def lf_only(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    # only bodies that are event streams: an error page (nginx's 502 has CRLF line
+    # endings) is no stream a client parses
+    streams = [name for name in STREAMS if is_stream(ev[name])]
+    if not streams:
+        return unimplemented(
+            "no response was an event stream: no line endings to judge"
+        )
     counts = {"cr": 0, "crlf": 0}
-    for name in STREAMS:
+    for name in streams:
         for kind in counts:
             counts[kind] += ev[name].transcript.line_endings.get(kind, 0)
     return verdict(
@@ -164,8 +172,13 @@ def lf_only(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
 
 
 def no_bom(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
+    streams = [name for name in STREAMS if is_stream(ev[name])]
+    if not streams:
+        return unimplemented(
+            "no response was an event stream: no stream start to judge"
+        )
     bom = any(
-        f.code == sse.LINT_BOM for name in STREAMS for f in ev[name].transcript.findings
+        f.code == sse.LINT_BOM for name in streams for f in ev[name].transcript.findings
     )
     return verdict(not bom, "no byte order mark", "the stream starts with U+FEFF")
 

@@ -28,6 +28,9 @@ class Outcome(enum.Enum):
     FAILED = "FAILED"
     INFO = "INFO"
     UNIMPLEMENTED = "UNIMPLEMENTED"
+    #: the evidence this check needs is missing because another check failed
+    #: (``Result.blocked_by`` names it); never changes the exit status
+    BLOCKED = "BLOCKED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +146,8 @@ class Result:
     source: str
     #: what to change (FAILED and NON-STRICT only; harness.checks.fixes)
     fix: str = ""
+    #: BLOCKED only: the failed check whose failure left this one nothing to judge
+    blocked_by: str = ""
 
 
 def decide(check: Check, found: Verdict) -> Outcome:

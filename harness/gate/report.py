@@ -2,7 +2,7 @@
 
 The JSON schema (also in README.md, "Gate your own proxy"):
 ``{"harness": {...}, "target": {...}, "results": [{check, layer, level, outcome,
-detail, metrics, requirement, source, fix, doc}], "summary": {OUTCOME: count}}``
+detail, metrics, requirement, source, fix, blocked_by, doc}], "summary": {OUTCOME: count}}``
 plus ``baseline``, ``notes``, ``layers`` and ``logs``. ``fix``: what to change
 (FAILED and NON-STRICT only); ``doc``: the check's section of docs/checks.md.
 """
@@ -25,6 +25,7 @@ MARK = {
     Outcome.FAILED: "FAILED",
     Outcome.INFO: "INFO",
     Outcome.UNIMPLEMENTED: "UNIMPLEMENTED",
+    Outcome.BLOCKED: "BLOCKED",
 }
 
 
@@ -64,6 +65,7 @@ def to_json(
                 "requirement": r.requirement,
                 "source": r.source,
                 "fix": r.fix,
+                "blocked_by": r.blocked_by,
                 "doc": anchor(r.check),
             }
             for r in results

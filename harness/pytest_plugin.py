@@ -62,6 +62,8 @@ class Gate:
     report: RunReport | None
     error: str = ""
     strict: bool = False
+    #: the (check, layer) pairs that are items of this session
+    items: frozenset[tuple[str, str]] = frozenset()
 
     def result(self, case: SSECase) -> Result | None:
         results = self.report.results if self.report else ()
@@ -89,6 +91,18 @@ class Gate:
             )
         if found.outcome is Outcome.UNIMPLEMENTED:
             pytest.skip(f"UNIMPLEMENTED: {found.detail}")
+        if found.outcome is Outcome.BLOCKED:
+            root = self.result(SSECase(found.blocked_by, case.layer))
+            if (found.blocked_by, case.layer) in self.items or root is None:
+                pytest.skip(f"BLOCKED: {found.detail}")  # the root fails as its item
+            # the root was judged only as this item's precondition: it surfaces here
+            why = (
+                f"BLOCKED by {root.check}, not selected in this session, which is "
+                f"{root.outcome.value} [{root.layer}]: {root.detail}"
+            )
+            if root.outcome is Outcome.FAILED or self.strict:
+                pytest.fail(why, pytrace=False)
+            pytest.skip(why)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -203,7 +217,7 @@ def _run_gate(config: pytest.Config) -> Gate:
     if reports is not None:
         stamp = output.stamp(started, argv)
         output.write_reports(reports, found, found.exit_status(strict), stamp)
-    return Gate(found, strict=strict)
+    return Gate(found, strict=strict, items=frozenset(wants))
 
 
 @pytest.fixture(scope="session")

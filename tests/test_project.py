@@ -19,6 +19,8 @@ PACKAGES = ("harness", "mock_ollama", "proxies")
 #: standard library and other modules of this list (and their parent packages)
 PURE = (
     "harness",
+    "harness.checks.needs",
+    "harness.checks.facts",
     "harness.errors",
     "harness.sse",
     "harness.sse.events",

@@ -29,7 +29,7 @@ STREAMS = ("valid", "injection", "utf8", "error-line", "lat")
 def _mapping(e: Evidence) -> tuple[bool, str]:
     """Tokens concatenate to exactly upstream's text (the proxy's contract)."""
     if not is_stream(e):
-        return False, f"no event stream: {answer(e)}"
+        return False, f"no 200 answer: {answer(e)}"
     got, expected = e.transcript.text, e.expected.text
     if got == expected:
         return True, f"{len(e.transcript.tokens)} tokens, text identical to upstream"

@@ -74,10 +74,17 @@ def _beats(e: Evidence, start: int, end: int) -> tuple[list[int], list[int]]:
     return comments, messages
 
 
+def beats_in_silence(e: Evidence) -> int:
+    """How many heartbeats (comments or token-less messages) the silence of ``e`` had."""
+    start, end = silence(e)
+    comments, messages = _beats(e, start, end)
+    return len(comments) + len(messages)
+
+
 def _heartbeat(name: str, ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     e = ev[name]
     if not is_stream(e):
-        return failed(f"no event stream: {answer(e)}")
+        return failed(f"no 200 answer: {answer(e)}")
     start, end = silence(e)
     found = gaps(e, start, end)
     longest = max(found, default=0)

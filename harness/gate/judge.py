@@ -2,19 +2,27 @@
 
 A missing probe makes the check UNIMPLEMENTED with the reason; a judge that raises is
 a harness bug and becomes UNIMPLEMENTED too, so it never eats the rest of the report.
+Then each check's needs (harness.checks.needs) decide whether its verdict stands, or
+whether it is BLOCKED by the check whose failure took its evidence away.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from harness.checks.fixes import fix_for
-from harness.checks.model import Outcome, Result, decide, unimplemented
+from harness.checks.model import Level, Outcome, Result, decide, unimplemented
+from harness.checks.needs import needs_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    from harness.checks.facts import Holds
     from harness.checks.model import Check, Context, Evidence, Verdict
+    from harness.checks.needs import Need
+
+MISSED = (Outcome.FAILED, Outcome.NON_STRICT)
 
 
 def _verdict(check: Check, evidence: Mapping[str, Evidence], ctx: Context) -> Verdict:
@@ -33,28 +41,103 @@ def _verdict(check: Check, evidence: Mapping[str, Evidence], ctx: Context) -> Ve
         )
 
 
+def _holds(test: Holds, evidence: Mapping[str, Evidence]) -> bool:
+    try:
+        return test(evidence)
+    except Exception:  # a precondition bug must not eat the report: judge as usual
+        return True
+
+
+@dataclass
+class _Layer:
+    """The results of one layer, resolved root first (memoised, cycle-safe)."""
+
+    evidence: Mapping[str, Evidence]
+    own: dict[str, Result]
+    #: checks whose probes did not run here: UNIMPLEMENTED stands, needs or not
+    unprobed: set[str]
+    done: dict[str, Result]
+    busy: set[str]
+
+    def resolve(self, check: str) -> Result:
+        if check in self.done:
+            return self.done[check]
+        self.busy.add(check)
+        try:
+            found = self._decide(self.own[check])
+        finally:
+            self.busy.discard(check)
+        self.done[check] = found
+        return found
+
+    def _decide(self, own: Result) -> Result:
+        if own.check in self.unprobed:
+            return own
+        for need in needs_of(own.check):
+            if need.holds is not None and not _holds(need.holds, self.evidence):
+                root = self.failed_root(need, own.level)
+                if root is None:
+                    return replace(
+                        own,
+                        outcome=Outcome.UNIMPLEMENTED,
+                        detail=f"nothing to judge without {need.what}",
+                        fix="",
+                    )
+                return self.blocked(own, root, f"nothing to judge without {need.what}")
+            knocked = need.holds is None and own.outcome in MISSED
+            if knocked and (need.when is None or _holds(need.when, self.evidence)):
+                root = self.failed_root(need, own.level)
+                if root is not None:
+                    return self.blocked(own, root, f"would report: {own.detail}")
+        return own
+
+    def failed_root(self, need: Need, level: Level) -> Result | None:
+        """The first of ``need``'s roots that failed (followed to its own root)."""
+        allowed = MISSED if level is not Level.MUST else (Outcome.FAILED,)
+        for name in need.roots:
+            if name not in self.own or name in self.busy:
+                continue
+            found = self.resolve(name)
+            if found.outcome is Outcome.BLOCKED:
+                found = self.done.get(found.blocked_by, found)
+            if found.outcome in allowed:
+                return found
+        return None
+
+    @staticmethod
+    def blocked(own: Result, root: Result, why: str) -> Result:
+        return replace(
+            own,
+            outcome=Outcome.BLOCKED,
+            detail=f"blocked by {root.check} ({root.outcome.value}): {why}",
+            fix="",
+            blocked_by=root.check,
+        )
+
+
 def judge_layer(
     checks: Iterable[Check], evidence: Mapping[str, Evidence], ctx: Context
 ) -> list[Result]:
     """The results of ``checks`` that apply on ``ctx.layer``."""
-    results = []
+    own: dict[str, Result] = {}
+    unprobed: set[str] = set()
     for check in checks:
         if not check.applies(ctx):
             continue
+        if any(p not in evidence for p in check.probes):
+            unprobed.add(check.id)
         found = _verdict(check, evidence, ctx)
         outcome = decide(check, found)
-        missed = outcome in (Outcome.FAILED, Outcome.NON_STRICT)
-        results.append(
-            Result(
-                check.id,
-                ctx.layer,
-                check.level,
-                outcome,
-                found.detail,
-                dict(found.metrics),
-                check.requirement,
-                check.source,
-                fix=fix_for(check.id) if missed else "",
-            )
+        own[check.id] = Result(
+            check.id,
+            ctx.layer,
+            check.level,
+            outcome,
+            found.detail,
+            dict(found.metrics),
+            check.requirement,
+            check.source,
+            fix=fix_for(check.id) if outcome in MISSED else "",
         )
-    return results
+    layer = _Layer(evidence, own, unprobed, {}, set())
+    return [layer.resolve(check) for check in own]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from harness.checks import lat, select
+from harness.checks.needs import with_roots
 from harness.probe.catalog import PROBES, Probe
 
 if TYPE_CHECKING:
@@ -34,8 +35,12 @@ class Plan:
 
 
 def every(patterns: Iterable[str], layers: Iterable[str]) -> Plan:
-    """The checks matching ``patterns`` on every layer (the CLI's plan)."""
-    checks = select(tuple(patterns))
+    """The checks matching ``patterns`` on every layer (the CLI's plan), with the
+    checks they may be blocked by (harness.checks.needs): a blocked check always
+    names a root that was judged, and a selection never passes on missing evidence."""
+    from harness.checks import CATALOGUE
+
+    checks = with_roots(select(tuple(patterns)), CATALOGUE)
     return Plan(tuple((layer, checks) for layer in layers))
 
 
@@ -45,7 +50,10 @@ def only(wants: Iterable[tuple[str, str]], layers: Iterable[str]) -> Plan:
     from harness.checks import CATALOGUE
 
     chosen = (
-        (layer, tuple(c for c in CATALOGUE if (c.id, layer) in wanted))
+        (
+            layer,
+            with_roots((c for c in CATALOGUE if (c.id, layer) in wanted), CATALOGUE),
+        )
         for layer in layers
     )
     return Plan(tuple((layer, checks) for layer, checks in chosen if checks))

@@ -112,7 +112,8 @@ def to_markdown(
     baseline: Mapping[str, float] | None = None,
     stamp: str = "",
 ) -> str:
-    """A summary fit for a CI job summary: verdict line, matrix, then every failure;
+    """A summary fit for a CI job summary: verdict line, matrix, then every failure
+    with the checks it BLOCKED beneath it;
     ``stamp`` (when, how long, which harness, which command) under the title."""
     counts = summary(results)
     failed = counts.get("FAILED", 0)
@@ -134,14 +135,23 @@ def to_markdown(
             for layer in layers
         ]
         lines.append(f"| {check} | {level} | " + " | ".join(row) + " |")
-    problems = [r for r in results if r.outcome in (Outcome.FAILED, Outcome.NON_STRICT)]
+    problems = [
+        (r, blocked)
+        for r, blocked in blocked_under(results)
+        if r.outcome in (Outcome.FAILED, Outcome.NON_STRICT)
+    ]
     if problems:
         lines += ["", "## Findings", ""]
-        lines += [
-            f"- **[{r.check}]({anchor(r.check)})** [{r.layer}] {r.outcome.value}: "
-            f"{_md(r.detail)}" + (f" **Fix:** {_md(r.fix)}" if r.fix else "")
-            for r in problems
-        ]
+        for r, blocked in problems:
+            lines.append(
+                f"- **[{r.check}]({anchor(r.check)})** [{r.layer}] {r.outcome.value}: "
+                f"{_md(r.detail)}" + (f" **Fix:** {_md(r.fix)}" if r.fix else "")
+            )
+            if blocked:
+                lines.append(
+                    "  - BLOCKED by it (nothing of their own to judge): "
+                    + ", ".join(b.check for b in blocked)
+                )
     if baseline:
         lines += [
             "",
@@ -153,13 +163,33 @@ def to_markdown(
     return "\n".join(lines) + "\n"
 
 
-def to_terminal(results: Sequence[Result], *, width: int = 100) -> str:
-    """One line per check and layer, failures with their reason."""
-    out = []
+def blocked_under(results: Sequence[Result]) -> list[tuple[Result, list[Result]]]:
+    """Each result that is not BLOCKED, with the results it blocks on its layer."""
+    under: dict[tuple[str, str], list[Result]] = {}
     for r in results:
-        head = f"{r.outcome.value:<13} {r.check:<26} {r.layer:<10}"
-        detail = r.detail if len(r.detail) <= width else r.detail[: width - 1] + "…"
-        out.append(f"{head} {detail}")
+        if r.outcome is Outcome.BLOCKED:
+            under.setdefault((r.blocked_by, r.layer), []).append(r)
+    return [
+        (r, under.get((r.check, r.layer), []))
+        for r in results
+        if r.outcome is not Outcome.BLOCKED
+    ]
+
+
+def _line(r: Result, width: int, indent: str = "") -> str:
+    head = f"{indent}{r.outcome.value:<13} {r.check:<26} {r.layer:<10}"
+    room = max(20, width - len(indent))
+    detail = r.detail if len(r.detail) <= room else r.detail[: room - 1] + "…"
+    return f"{head} {detail}"
+
+
+def to_terminal(results: Sequence[Result], *, width: int = 100) -> str:
+    """One line per check and layer, failures with their reason; a BLOCKED check is
+    shown under the check that blocked it."""
+    out = []
+    for r, blocked in blocked_under(results):
+        out.append(_line(r, width))
+        out += [_line(b, width, "  └ ") for b in blocked]
     return "\n".join(out)
 
 

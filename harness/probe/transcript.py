@@ -39,7 +39,15 @@ class Transcript:
 
     @property
     def tokens(self) -> tuple[Timed, ...]:
-        return self.of(Kind.TOKEN)
+        """The tokens a client reads: those before the completion event (a client
+        stops there; tokens after it are END-NOTHING-AFTER-DONE's finding)."""
+        found = []
+        for reading in self.readings:
+            if reading.kind is Kind.DONE:
+                break
+            if reading.kind is Kind.TOKEN:
+                found.append(reading)
+        return tuple(found)
 
     @property
     def text(self) -> str:

@@ -91,11 +91,20 @@ class Defect:
     behaviour: Behaviour
     #: what the proxy then does wrong (one line of Markdown, for proxies/README.md)
     wrong: str
-    #: the checks it fails on the direct layer, with the outcome the gate reports:
-    #: FAILED for a MUST, NON-STRICT for a SHOULD (tests/harness/test_gate.py runs them)
+    #: exactly the checks it fails on the direct layer, with the outcome the gate
+    #: reports: FAILED for a MUST, NON-STRICT for a SHOULD; no other check is FAILED
+    #: or NON-STRICT (tests/harness/test_gate.py runs every defect)
     fails: tuple[tuple[str, str], ...]
+    #: knock-ons the gate reports BLOCKED, with the check that blocks them (every
+    #: BLOCKED result names one of ``fails``; these ones always show)
+    blocked: tuple[tuple[str, str], ...] = ()
     #: what else shows and is not asserted (e.g. behind a layer)
     also: str = ""
+
+
+def _by(root: str, *checks: str) -> tuple[tuple[str, str], ...]:
+    """``checks``, each BLOCKED by ``root``."""
+    return tuple((check, root) for check in checks)
 
 
 # defect name -> the defect (the one table: the README's is rendered from it)
@@ -103,36 +112,49 @@ DEFECTS: dict[str, Defect] = {
     "buffer-all": Defect(
         replace(CORRECT, hold_tokens_until_end=True),
         "holds every event until upstream is done, then sends them at once",
-        (("LAT-FIRST-TOKEN", FAILED), ("LAT-NO-BATCHING", FAILED)),
-        also="also LAT-SIZE-SWEEP",
+        (("LAT-FIRST-TOKEN", FAILED),),
+        blocked=_by(
+            "LAT-FIRST-TOKEN",
+            "LAT-NO-BATCHING",
+            "LAT-SIZE-SWEEP",
+            "CANCEL-MID-STREAM",
+            "CANCEL-SLOW-READER",
+            "IDLE-HEARTBEAT-MID",
+        ),
     ),
     "raw-data": Defect(
         replace(CORRECT, encode_token=raw_token_event),
         'writes `data: {"token": "` + content + `"}` with content unescaped (raw CR/LF)',
         (("FRM-INJECTION", FAILED),),
-        also="the raw CR/LF also break FRM-FIELDS and FRM-LF-ONLY",
+        blocked=_by("FRM-INJECTION", "FRM-FIELDS", "FRM-LF-ONLY"),
     ),
     "per-read-json": Defect(
         replace(CORRECT, splitter=PerReadJsonSplitter, drop_malformed_lines=True),
         "parses each network read as whole lines, drops what does not parse",
         (("FRM-NDJSON-SPLIT", FAILED),),
-        also="lines cut across reads elsewhere break FRM-UTF8-SPLIT and FRM-LONG-LINE too",
+        blocked=_by(
+            "FRM-NDJSON-SPLIT", "FRM-UTF8-SPLIT", "FRM-LONG-LINE", "LAT-SIZE-SWEEP"
+        ),
     ),
     "per-read-utf8": Defect(
         replace(CORRECT, splitter=PerReadUtf8Splitter),
         'decodes each network read on its own with `errors="replace"`',
         (("FRM-UTF8-SPLIT", FAILED),),
-        also="the U+FFFD also fails FRM-UTF8-VALID",
+        blocked=_by("FRM-UTF8-SPLIT", "FRM-UTF8-VALID"),
     ),
     "no-415": Defect(
         replace(CORRECT, check_content_type=False),
         "accepts any `Content-Type`",
         (("REQ-415-WRONG-TYPE", FAILED),),
+        blocked=_by(
+            "REQ-415-WRONG-TYPE", "REQ-415-ACCEPT-POST", "REQ-415-MISSING-TYPE"
+        ),
     ),
     "no-abort": Defect(
         replace(CORRECT, abort_on_disconnect=False),
         "keeps reading upstream to its end after the client left",
         (("CANCEL-MID-STREAM", FAILED), ("CANCEL-BEFORE-FIRST-TOKEN", FAILED)),
+        also="CANCEL-SLOW-READER, when upstream got drained, BLOCKED by CANCEL-MID-STREAM",
     ),
     "swallow-error": Defect(
         replace(CORRECT, on_error_line="finish"),
@@ -143,57 +165,66 @@ DEFECTS: dict[str, Defect] = {
         replace(CORRECT, content_type="application/x-ndjson"),
         "serves `application/x-ndjson`",
         (("HDR-CONTENT-TYPE", FAILED),),
-        also="no event stream: every check that reads one fails as well",
+        blocked=_by("HDR-CONTENT-TYPE", "HDR-NO-UPSTREAM-LEAK", "REQ-TYPE-PARAMS"),
+        also="the body is still parsed as SSE, so FRM-*, LAT-* and END-* pass",
     ),
     "no-done": Defect(
         replace(CORRECT, send_finished=False),
         "never sends the completion event, just closes",
         (("END-DONE", FAILED),),
-        also="the idle stream never completes either: IDLE-HEARTBEAT",
+        blocked=_by(
+            "END-DONE",
+            "END-UPSTREAM-TRUNCATED",
+            "END-NOTHING-AFTER-DONE",
+            "IDLE-HEARTBEAT",
+            "IDLE-HEARTBEAT-MID",
+        ),
     ),
     "no-accel": Defect(
         replace(CORRECT, accel_header=False),
         "omits `X-Accel-Buffering: no`, otherwise correct",
         (("HDR-ACCEL", NON_STRICT),),
-        also="behind the `nginx` layer LAT-FIRST-TOKEN and LAT-NO-BATCHING are FAILED",
+        also="behind the `nginx` layer LAT-FIRST-TOKEN FAILED, its knock-ons BLOCKED",
     ),
     "gzip": Defect(
         replace(CORRECT, gzip_when_accepted=True),
         "gzip-compresses the stream without per-event flush when the client sends "
         "`Accept-Encoding: gzip`",
-        (
-            ("HDR-NO-COMPRESSION", NON_STRICT),
-            ("LAT-FIRST-TOKEN", FAILED),
-            ("LAT-NO-BATCHING", FAILED),
-        ),
+        (("HDR-NO-COMPRESSION", NON_STRICT), ("LAT-FIRST-TOKEN", FAILED)),
+        blocked=_by("LAT-FIRST-TOKEN", "LAT-NO-BATCHING", "CANCEL-MID-STREAM")
+        + _by("HDR-NO-COMPRESSION", "IDLE-HEARTBEAT"),
+        also="LAT-FIRST-TOKEN stays FAILED: a SHOULD never blocks a MUST",
     ),
     "no-heartbeat": Defect(
         replace(CORRECT, heartbeat=False),
         "never sends heartbeats",
         (("IDLE-HEARTBEAT", NON_STRICT), ("IDLE-HEARTBEAT-MID", NON_STRICT)),
+        blocked=_by("IDLE-HEARTBEAT", "IDLE-HEARTBEAT-INVISIBLE"),
     ),
     "late-headers": Defect(
         replace(CORRECT, early_headers=False),
         "sends the headers only together with the first token",
         (("HDR-EARLY-FLUSH", NON_STRICT),),
-        also="no head, so no heartbeat, during a silence: also IDLE-HEARTBEAT",
+        blocked=_by("HDR-EARLY-FLUSH", "IDLE-HEARTBEAT"),
     ),
     "content-length": Defect(
         replace(CORRECT, content_length=True),
         "buffers the whole answer and sets `Content-Length`",
-        (
-            ("HDR-NO-CONTENT-LENGTH", FAILED),
-            ("HDR-EARLY-FLUSH", NON_STRICT),
-            ("LAT-FIRST-TOKEN", FAILED),
-            ("LAT-NO-BATCHING", FAILED),
+        (("HDR-NO-CONTENT-LENGTH", FAILED),),
+        blocked=_by(
+            "HDR-NO-CONTENT-LENGTH",
+            "HDR-EARLY-FLUSH",
+            "LAT-FIRST-TOKEN",
+            "LAT-NO-BATCHING",
+            "CANCEL-MID-STREAM",
+            "IDLE-HEARTBEAT",
         ),
-        also="as it must buffer, also LAT-SIZE-SWEEP and IDLE-HEARTBEAT",
     ),
     "token-after-done": Defect(
         replace(CORRECT, token_after_done=True),
         "sends one more token after its completion event",
-        (("END-NOTHING-AFTER-DONE", FAILED), ("END-DONE", FAILED)),
-        also="the late token is text upstream never sent: FRM-TOKEN-MAPPING too",
+        (("END-NOTHING-AFTER-DONE", FAILED),),
+        also="a client stops at the completion: the text it read is upstream's",
     ),
     "down-as-event": Defect(
         replace(CORRECT, refuse_when_down=False),
@@ -217,11 +248,18 @@ def behaviour_for(defect: str | None) -> Behaviour:
 def markdown_table() -> str:
     """The defect table of proxies/README.md, rendered from ``DEFECTS``."""
     rows = [
-        "| name | what it does wrong | what the gate reports (direct layer) |",
+        "| name | what it does wrong | what the gate reports (direct layer): "
+        "FAILED / NON-STRICT, then the knock-ons BLOCKED |",
         "|---|---|---|",
     ]
     for name, defect in DEFECTS.items():
         fails = ", ".join(f"{check} {outcome}" for check, outcome in defect.fails)
+        roots = dict.fromkeys(root for _, root in defect.blocked)
+        blocked = "".join(
+            f"; BLOCKED by {root}: "
+            + ", ".join(check for check, by in defect.blocked if by == root)
+            for root in roots
+        )
         also = f"; {defect.also}" if defect.also else ""
-        rows.append(f"| `{name}` | {defect.wrong} | {fails}{also} |")
+        rows.append(f"| `{name}` | {defect.wrong} | {fails}{blocked}{also} |")
     return "\n".join(rows) + "\n"

@@ -58,7 +58,7 @@ ROWS = [
         "END-DONE",
         one("valid", raw("valid", b"", status=502, headers=JSON)),
         FAILED,
-        "no event stream: HTTP/1.1 502",
+        "no 200 answer: HTTP/1.1 502",
         id="done-no-stream",
     ),
     row(
@@ -71,9 +71,9 @@ ROWS = [
     row(
         "END-DONE",
         one("valid", raw("valid", tokens(TOKENS[:3]) + DONE + tokens(TOKENS[3:]))),
-        FAILED,
-        "2 tokens after the completion event",
-        id="done-then-tokens",
+        OK,
+        "completion event, then the response ended",
+        id="done-then-tokens",  # the late tokens are END-NOTHING-AFTER-DONE's
     ),
     row(
         "END-DONE",

@@ -73,7 +73,7 @@ ROWS = [
         "FRM-UTF8-SPLIT",
         frm_ev(utf8=raw("utf8", b'{"error": "no"}', status=502)),
         FAILED,
-        "no event stream: HTTP/1.1 502",
+        "no 200 answer: HTTP/1.1 502",
         id="split-utf8-no-stream",
     ),
     row(

@@ -120,7 +120,7 @@ ROWS = [
         "IDLE-HEARTBEAT",
         {"idle": raw("idle", b"", status=504, headers=TEXT)},
         NON_STRICT,
-        "no event stream: HTTP/1.1 504, text/plain",
+        "no 200 answer: HTTP/1.1 504, text/plain",
         id="heartbeat-no-stream",
     ),
     row(

@@ -21,9 +21,21 @@ def test_only_plans_exactly_the_wanted_pairs_in_layer_order():
     wants = [("REQ-METHOD", "nginx"), ("HDR-STATUS-200", "direct")]
     plan = plans.only(wants, ["direct", "nginx", "h2"])
     got = [(layer, [c.id for c in checks]) for layer, checks in plan.layers]
-    assert got == [("direct", ["HDR-STATUS-200"]), ("nginx", ["REQ-METHOD"])]
+    # REQ-METHOD comes with the check it may be blocked by (harness.checks.needs)
+    assert got == [
+        ("direct", ["HDR-STATUS-200"]),
+        ("nginx", ["HDR-STATUS-200", "REQ-METHOD"]),
+    ]
     assert not plan.needs_baseline
     assert [p.name for p in plans.probes_for(plan.layers[0][1])] == ["valid"]
+
+
+def test_a_selection_brings_the_checks_it_may_be_blocked_by():
+    plan = plans.every(["FRM-LF-ONLY"], ["direct"])
+    ids = [c.id for c in plan.layers[0][1]]
+    assert ids[0] == "HDR-STATUS-200" and ids[-1] == "FRM-LF-ONLY"
+    assert {"HDR-CONTENT-TYPE", "FRM-TOKEN-MAPPING", "FRM-INJECTION"} <= set(ids)
+    assert not any(i.startswith(("LAT-", "REQ-", "IDLE-")) for i in ids)
 
 
 def test_lanes_sort_probes_and_drop_what_a_layer_cannot_send():

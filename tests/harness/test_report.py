@@ -52,3 +52,52 @@ def test_markdown_has_a_matrix_and_escaped_findings():
 def test_terminal_lines_are_bounded():
     lines = report.to_terminal([result("A", "direct", Outcome.OK, "x" * 500)], width=50)
     assert len(lines) < 120 and lines.endswith("…")
+
+
+def _replace_blocked(found: Result, root: str) -> Result:
+    from dataclasses import replace
+
+    return replace(found, blocked_by=root)
+
+
+BLOCKING = [
+    result("LAT-FIRST-TOKEN", "direct", Outcome.FAILED, "late"),
+    result("LAT-FIRST-TOKEN", "nginx", Outcome.FAILED, "late behind nginx"),
+    _replace_blocked(
+        result("LAT-NO-BATCHING", "nginx", Outcome.BLOCKED, "blocked by it"),
+        "LAT-FIRST-TOKEN",
+    ),
+    _replace_blocked(
+        result("CANCEL-MID-STREAM", "direct", Outcome.BLOCKED, "blocked by it"),
+        "LAT-FIRST-TOKEN",
+    ),
+]
+
+
+def test_terminal_shows_a_blocked_check_under_its_root_on_its_layer():
+    lines = report.to_terminal(BLOCKING).splitlines()
+    assert [line.split()[1:3] for line in lines] == [
+        ["LAT-FIRST-TOKEN", "direct"],
+        ["BLOCKED", "CANCEL-MID-STREAM"],
+        ["LAT-FIRST-TOKEN", "nginx"],
+        ["BLOCKED", "LAT-NO-BATCHING"],
+    ]
+    assert lines[1].startswith("  └ BLOCKED")
+
+
+def test_json_and_summary_carry_blocked_by_and_never_count_it_failed():
+    doc = json.loads(
+        report.to_json(
+            BLOCKING, version="1", target={}, layers=["direct", "nginx"], baseline={}
+        )
+    )
+    assert [r["blocked_by"] for r in doc["results"]] == [
+        "",
+        "",
+        "LAT-FIRST-TOKEN",
+        "LAT-FIRST-TOKEN",
+    ]
+    assert doc["summary"] == {"FAILED": 2, "BLOCKED": 2}
+    md = report.to_markdown(BLOCKING, title="t")
+    assert "BLOCKED by it (nothing of their own to judge): CANCEL-MID-STREAM" in md
+    assert "| LAT-NO-BATCHING | MUST | - | BLOCKED |" in md

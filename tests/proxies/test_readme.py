@@ -34,3 +34,9 @@ def test_each_listed_outcome_is_what_the_gate_reports_for_a_miss(defect):
     for check, outcome in DEFECTS[defect].fails:
         assert check in BY_ID, f"{defect}: no check {check}"
         assert outcome == MISSED.get(BY_ID[check].level), f"{defect}: {check} {outcome}"
+    failed = {check for check, _ in DEFECTS[defect].fails}
+    for check, root in DEFECTS[defect].blocked:
+        assert check in BY_ID and check not in failed, f"{defect}: {check}"
+        assert root in failed, (
+            f"{defect}: {check} blocked by {root}, which it does not fail"
+        )

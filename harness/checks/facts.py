@@ -1,0 +1,99 @@
+"""Facts about one layer's probe evidence that the checks' needs test (pure).
+
+Each is a ``Holds``: evidence in, bool out. Absent probes never make a fact false
+(the judge reports those as UNIMPLEMENTED first), except where a fact is about what
+some probe got (``stream``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from harness.checks.common import is_stream, lags
+from harness.checks.idle import SILENCES, beats_in_silence
+from harness.sse import LINT_INVALID_UTF8
+
+if TYPE_CHECKING:
+    from harness.checks.model import Evidence
+
+Holds = Callable[[Mapping[str, "Evidence"]], bool]
+
+
+def _present(ev: Mapping[str, Evidence], names: tuple[str, ...]) -> list[Evidence]:
+    return [ev[name] for name in names if name in ev]
+
+
+def head(*probes: str) -> Holds:
+    """Every probe got a response head."""
+    return lambda ev: all(e.obs.status is not None for e in _present(ev, probes))
+
+
+def stream(*probes: str) -> Holds:
+    """Some probe got a 200 (its body is then parsed as SSE whatever its type says)."""
+    return lambda ev: any(is_stream(e) for e in _present(ev, probes))
+
+
+def tokens(probe: str) -> Holds:
+    """Upstream's tokens could be read and timed on ``probe``."""
+    return lambda ev: probe not in ev or bool(lags(ev[probe]))
+
+
+def streamed(e: Evidence) -> bool:
+    """The first token reached the client while upstream was still writing."""
+    found = lags(e)
+    if not found or not e.exchanges or not e.expected.lines:
+        return False
+    last = e.exchanges[-1].line_written_ns(e.expected.lines[-1])
+    return last is None or found[0].arrived_ns < last
+
+
+def streams(probe: str) -> Holds:
+    return lambda ev: probe not in ev or streamed(ev[probe])
+
+
+def completes(ev: Mapping[str, Evidence]) -> bool:
+    """Some stream carried the dialect's completion event."""
+    return any(e.transcript.done is not None for e in ev.values())
+
+
+def heartbeats(ev: Mapping[str, Evidence]) -> bool:
+    return any(beats_in_silence(e) for e in _present(ev, SILENCES))
+
+
+def fifteen(ev: Mapping[str, Evidence]) -> bool:
+    return "wrong-type" not in ev or ev["wrong-type"].obs.status == 415
+
+
+def readable(probe: str) -> Holds:
+    """``probe`` got a 200 whose tokens are exactly upstream's (a stream to lint)."""
+    return lambda ev: (
+        probe not in ev
+        or (
+            is_stream(ev[probe])
+            and ev[probe].transcript.text == ev[probe].expected.text
+        )
+    )
+
+
+def contacted(probe: str) -> Holds:
+    return lambda ev: probe not in ev or ev[probe].upstream_contacted
+
+
+def invalid_utf8(probe: str) -> Holds:
+    return lambda ev: (
+        probe in ev
+        and any(f.code == LINT_INVALID_UTF8 for f in ev[probe].transcript.findings)
+    )
+
+
+def replaced(*probes: str) -> Holds:
+    """Some probe's text has a U+FFFD upstream never sent (a decoding fault, not a loss)."""
+    return lambda ev: any(
+        "\ufffd" in e.transcript.text and "\ufffd" not in e.expected.text
+        for e in _present(ev, probes)
+    )
+
+
+def negated(test: Holds) -> Holds:
+    return lambda ev: not test(ev)

@@ -1,0 +1,252 @@
+"""What each check needs to judge its own property, and whose failure takes it away (pure).
+
+CHECKS.md, Revision 2: "A check whose evidence cannot exist because another check
+failed is BLOCKED, with blocked_by: <check id>; it never fails the run. Preconditions
+are declared per check. A check judges its own property wherever it can. Nothing to
+judge at all -> UNIMPLEMENTED with the reason."
+
+Two kinds of :class:`Need`:
+
+- an **evidence need** (``holds`` given): a fact about the probe evidence, e.g. "a
+  first token that arrived while upstream was still writing". When it does not hold
+  the check has nothing to judge: BLOCKED by the first of ``roots`` that failed, else
+  UNIMPLEMENTED with ``what`` as the reason. Never OK without its evidence.
+- a **knock-on** (``holds`` None): the check can judge, but when it fails while one of
+  ``roots`` failed, that failure is the root's doing (a stream the dialect cannot read
+  fails every text comparison). BLOCKED by that root. A check that passes anyway
+  stays OK: it judged its own property.
+
+A MUST is only ever blocked by a FAILED root, so blocking never lowers the exit
+status (a gzip-buffered stream fails LAT-FIRST-TOKEN whatever HDR-NO-COMPRESSION says).
+``NEEDS`` is the one table; :func:`with_roots` adds the roots of selected checks to a
+run, so a check is never blocked by one that was not judged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from harness.checks.facts import (
+    Holds,
+    completes,
+    contacted,
+    fifteen,
+    head,
+    heartbeats,
+    invalid_utf8,
+    negated,
+    readable,
+    replaced,
+    stream,
+    streams,
+    tokens,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from harness.checks.model import Check
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    #: what is needed, as a noun phrase ("a 2xx answer to the valid request")
+    what: str
+    #: checks whose failure explains a missing need, the likeliest first
+    roots: tuple[str, ...]
+    #: the evidence test; None for a knock-on (the roots' failure is the need)
+    holds: Holds | None = None
+    #: a knock-on only applies where this holds (None: always)
+    when: Holds | None = None
+
+
+def knock(*roots: str, when: Holds | None = None) -> Need:
+    return Need("checks it builds on to pass", roots, when=when)
+
+
+SPLITS = ("split-json", "split-bytes", "split-coalesce", "split-random")
+
+
+STATUS = "HDR-STATUS-200"
+TYPE = "HDR-CONTENT-TYPE"
+MAPPING = "FRM-TOKEN-MAPPING"
+FIRST = "LAT-FIRST-TOKEN"
+#: the failures that leave no readable token stream to time or compare
+READABLE = (STATUS, TYPE, MAPPING)
+#: what must hold before a silence can be judged (no head, no stream, no completion)
+QUIET = (
+    STATUS,
+    TYPE,
+    MAPPING,
+    "HDR-NO-CONTENT-LENGTH",
+    "HDR-EARLY-FLUSH",
+    "HDR-NO-COMPRESSION",
+    FIRST,
+    "END-DONE",
+)
+VALID_200 = Need("a 200 answer to the valid request", (STATUS,), stream("valid"))
+VALID_HEAD = Need("a response to the valid request", (STATUS,), head("valid"))
+#: the lints judge an event stream the dialect reads, not any body at all
+LINTABLE = Need(
+    "an event stream carrying upstream's text (valid probe)",
+    READABLE,
+    readable("valid"),
+)
+
+
+def _stream(*probes: str) -> Need:
+    return Need(
+        f"a 200 answer to the {'/'.join(probes)} probe", (STATUS,), stream(*probes)
+    )
+
+
+def _timed(probe: str) -> Need:
+    return Need(
+        f"upstream's tokens, readable and timed, on the {probe} probe",
+        READABLE,
+        tokens(probe),
+    )
+
+
+def _streamed(probe: str) -> Need:
+    return Need(
+        f"a first token that arrived while upstream was still writing ({probe} probe)",
+        (FIRST, *READABLE),
+        streams(probe),
+    )
+
+
+FRM_STREAMS = ("valid", "injection", "utf8", "error-line", "lat")
+
+# check id -> what it needs, in order (the first unmet need decides)
+NEEDS: dict[str, tuple[Need, ...]] = {
+    "HDR-STATUS-200": (),
+    "HDR-CONTENT-TYPE": (VALID_HEAD, knock(STATUS)),
+    "HDR-NO-CONTENT-LENGTH": (VALID_200,),
+    "HDR-H2-NO-CONN-HEADERS": (VALID_HEAD,),
+    "HDR-EARLY-FLUSH": (
+        _stream("early-flush"),
+        Need(
+            "a proxy that asks upstream (early-flush probe)",
+            READABLE,
+            contacted("early-flush"),
+        ),
+        knock("HDR-NO-CONTENT-LENGTH"),
+    ),
+    "HDR-CACHE": (VALID_200,),
+    "HDR-ACCEL": (VALID_200,),
+    "HDR-NO-COMPRESSION": (_stream("compress"),),
+    # serving upstream's own media type is HDR-CONTENT-TYPE's finding first
+    "HDR-NO-UPSTREAM-LEAK": (VALID_HEAD, knock(TYPE)),
+    "FRM-UTF8-VALID": (_stream("valid", "utf8"), knock(TYPE, "FRM-UTF8-SPLIT")),
+    # a character mangled is FRM-UTF8-SPLIT's finding, a line lost FRM-NDJSON-SPLIT's
+    "FRM-UTF8-SPLIT": (
+        _stream("utf8"),
+        knock(TYPE),
+        knock("FRM-NDJSON-SPLIT", when=negated(replaced("utf8"))),
+    ),
+    "FRM-TOKEN-MAPPING": (
+        VALID_200,
+        knock(TYPE),
+        knock("FRM-UTF8-VALID", when=invalid_utf8("valid")),
+    ),
+    "FRM-NDJSON-SPLIT": (
+        VALID_200,
+        knock(TYPE, MAPPING),
+        knock("FRM-UTF8-SPLIT", when=replaced(*SPLITS)),
+    ),
+    "FRM-INJECTION": (_stream("injection"), knock(TYPE, MAPPING)),
+    "FRM-TERMINATED": (LINTABLE, knock("FRM-INJECTION")),
+    "FRM-FIELDS": (LINTABLE, knock("FRM-INJECTION")),
+    "FRM-LF-ONLY": (LINTABLE, knock("FRM-INJECTION")),
+    "FRM-NO-BOM": (LINTABLE,),
+    "FRM-LONG-LINE": (_stream("long-line"), knock(TYPE, MAPPING, "FRM-NDJSON-SPLIT")),
+    "LAT-FIRST-TOKEN": (
+        _timed("lat"),
+        knock("HDR-NO-CONTENT-LENGTH", "HDR-NO-COMPRESSION"),
+    ),
+    "LAT-NO-BATCHING": (_timed("lat"), _streamed("lat"), knock(FIRST)),
+    "LAT-SIZE-SWEEP": (
+        _timed("sizes"),
+        _streamed("lat"),
+        knock(FIRST, "FRM-NDJSON-SPLIT"),
+    ),
+    "LAT-OVERHEAD": (),
+    "END-DONE": (VALID_200, knock(TYPE, MAPPING)),
+    "END-UPSTREAM-ERROR-LINE": (
+        Need("a response to the error-line probe", (STATUS,), head("error-line")),
+        knock(TYPE, MAPPING),
+    ),
+    "END-UPSTREAM-TRUNCATED": (
+        Need("a response to the truncated probe", (STATUS,), head("truncated")),
+        Need("a completion event on some stream", ("END-DONE", *READABLE), completes),
+    ),
+    "END-TRUNCATED-EXPLICIT": (
+        Need("a response to the truncated probe", (STATUS,), head("truncated")),
+        knock(TYPE, MAPPING),
+    ),
+    "END-NOTHING-AFTER-DONE": (
+        Need("a completion event on some stream", ("END-DONE", *READABLE), completes),
+    ),
+    "END-UPSTREAM-STATUS": (knock(*READABLE),),
+    "END-UPSTREAM-DOWN": (knock(STATUS),),
+    "END-UPSTREAM-DOWN-STATUS": (knock(STATUS),),
+    "END-GARBAGE": (LINTABLE,),
+    "CANCEL-MID-STREAM": (_streamed("cancel-mid"), knock(STATUS)),
+    "CANCEL-BEFORE-FIRST-TOKEN": (
+        Need("a proxy that asks upstream (valid probe)", READABLE, contacted("valid")),
+        knock(STATUS),
+    ),
+    # a proxy that drops what it cannot parse drains upstream without buffering it
+    # ... and one that keeps reading upstream after its client left drains it too
+    "CANCEL-SLOW-READER": (
+        _streamed("lat"),
+        knock(STATUS, "FRM-NDJSON-SPLIT", "CANCEL-MID-STREAM"),
+    ),
+    "REQ-415-WRONG-TYPE": (knock(STATUS),),
+    "REQ-415-ACCEPT-POST": (Need("a 415 answer", ("REQ-415-WRONG-TYPE",), fifteen),),
+    # a proxy that checks no Content-Type at all fails both: the wrong type names it
+    "REQ-415-MISSING-TYPE": (knock(STATUS, "REQ-415-WRONG-TYPE"),),
+    "REQ-TYPE-PARAMS": (knock(STATUS, TYPE),),
+    "REQ-400-MALFORMED": (knock(STATUS),),
+    "REQ-406-ACCEPT": (knock(STATUS),),
+    "REQ-ERROR-BODY": (),
+    "REQ-METHOD": (knock(STATUS),),
+    "IDLE-HEARTBEAT": (_stream("idle"), knock(*QUIET)),
+    "IDLE-HEARTBEAT-MID": (_stream("idle-mid"), _streamed("idle-mid"), knock(*QUIET)),
+    "IDLE-HEARTBEAT-INVISIBLE": (
+        Need(
+            "heartbeats during the silences",
+            ("IDLE-HEARTBEAT", "IDLE-HEARTBEAT-MID"),
+            heartbeats,
+        ),
+    ),
+}
+
+
+def needs_of(check: str) -> tuple[Need, ...]:
+    return NEEDS.get(check, ())
+
+
+def roots_of(check: str) -> set[str]:
+    """Every check ``check`` may be blocked by, transitively."""
+    found: set[str] = set()
+    todo = [check]
+    while todo:
+        for need in needs_of(todo.pop()):
+            for root in need.roots:
+                if root not in found and root != check:
+                    found.add(root)
+                    todo.append(root)
+    return found
+
+
+def with_roots(
+    checks: Iterable[Check], catalogue: Iterable[Check]
+) -> tuple[Check, ...]:
+    """``checks`` plus every check they may be blocked by, in catalogue order."""
+    wanted = {c.id for c in checks}
+    for check in list(wanted):
+        wanted |= roots_of(check)
+    return tuple(c for c in catalogue if c.id in wanted)

@@ -59,6 +59,8 @@ class Shown:
     body: bytes
     body_size: int
     reads: int
+    #: the content coding the client undid ("" when none; "!br" when it could not)
+    coding: str
     end: str
     error: str
     #: what the mock saw of this probe, in one line
@@ -153,6 +155,7 @@ def shown(ev: Evidence) -> Shown:
         body=body[:BODY_EXCERPT],
         body_size=len(body),
         reads=len(obs.chunks),
+        coding=obs.content_coding,
         end=obs.end.value,
         error=obs.error,
         upstream=_upstream(ev),

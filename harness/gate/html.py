@@ -28,7 +28,10 @@ __all__ = ["cell_id", "render", "visible"]
 
 #: Autobahn's colours: pass green, non-strict yellow, fail red, info blue
 CSS = """
-body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1f2328;max-width:1200px}
+body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1f2328}
+.layout{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:24px;align-items:start}
+.layout>.left{position:sticky;top:0;max-height:100vh;overflow:auto}
+@media (max-width:1000px){.layout{display:block}.layout>.left{position:static;max-height:none}}
 h1{font-size:20px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 code,pre{font:12px/1.4 ui-monospace,monospace}
 pre{background:#f6f8fa;border:1px solid #d0d7de;padding:6px 8px;overflow-x:auto;
@@ -159,6 +162,7 @@ def _probe(s: Shown) -> str:
     status = "no response" if s.status is None else str(s.status)
     got = f"HTTP/{visible(s.http_version)} {status}\n{_head(s.headers)}"
     cut = f"first {len(s.body)} of " if s.body_size > len(s.body) else ""
+    coded = f", decoded from {escape(s.coding)}" if s.coding else ""
     parts = [f'<section class="probe"><h4>probe <code>{escape(s.probe)}</code></h4>']
     if s.tokens:
         parts += [
@@ -169,7 +173,7 @@ def _probe(s: Shown) -> str:
     parts += [
         f"<div>Sent{sent_note}:</div><pre>{sent}</pre>",
         f"<div>Received:</div><pre>{got}</pre>",
-        f"<div>Body ({cut}{s.body_size} bytes in {s.reads} reads, ended "
+        f"<div>Body ({cut}{s.body_size} bytes{coded} in {s.reads} reads, ended "
         f"{escape(s.end)}{': ' + escape(s.error) if s.error else ''}):</div>",
         f'<pre class="raw">{visible(s.body) if s.body else "(empty)"}</pre>',
         f'<p class="muted">{escape(s.upstream)}'
@@ -252,12 +256,14 @@ def render(page: Page) -> str:
         f"<h1>{escape(page.title)}</h1>",
         f'<p class="muted">{escape(page.stamp)}</p>' if page.stamp else "",
         f"<p>Target: <code>{escape(page.target)}</code></p>",
+        '<div class="layout"><div class="left">',
         f'<p id="verdict"><b class="verdict-{verdict}">{verdict}</b> {counts}</p>',
         "<h2>Checks &times; layers</h2>",
-        '<p class="muted">Click a cell for what was sent and received, the detail '
-        "and the fix. BLOCKED cells name the failed check they wait on and sit under "
-        "it below.</p>",
+        '<p class="muted">Click a cell for what was sent and received,<br>the detail '
+        "and the fix. A BLOCKED cell names the failed<br>check it waits on and sits "
+        "under it in the cell list.</p>",
         _matrix(page),
+        '</div><div class="right">',
     ]
     parts += [_layer(page, layer) for layer in page.layers]
     if page.baseline:
@@ -275,5 +281,5 @@ def render(page: Page) -> str:
             f"<pre>{escape(text)}</pre></details>"
             for name, text in page.logs.items()
         ]
-    parts.append(f"<script>{SCRIPT}</script></body></html>\n")
+    parts.append(f"</div></div><script>{SCRIPT}</script></body></html>\n")
     return "".join(parts)

@@ -167,11 +167,11 @@ def test_timed_cells_draw_the_timeline_of_the_buffered_tokens() -> None:
 
 def test_the_body_excerpt_is_the_first_bytes_only() -> None:
     results, evidence = failing_run()
-    big = observation([(1, b"x" * 10_000)])
+    big = dataclasses.replace(observation([(1, b"x" * 10_000)]), content_coding="gzip")
     ev = evidence["direct"]["valid"]
     evidence["direct"]["valid"] = dataclasses.replace(ev, obs=big)
     text = gate_html.render(cells.page(results, evidence, title="t", target="x"))
-    assert f"first {cells.BODY_EXCERPT} of 10000 bytes" in text
+    assert f"first {cells.BODY_EXCERPT} of 10000 bytes, decoded from gzip" in text
     assert "x" * (cells.BODY_EXCERPT + 1) not in text
 
 

@@ -86,7 +86,10 @@ def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if report_dir is not None:
         stamp = output.stamp(started, argv)
         written = output.write_reports(report_dir, result, status, stamp)
-        print(f"sse-harness: wrote {' and '.join(map(str, written))}")
+        print(f"sse-harness: wrote {', '.join(map(str, written))}")
+        for path in written:
+            if path.suffix == ".html":
+                print(f"sse-harness: the HTML report: {path.resolve().as_uri()}")
     return status
 
 

@@ -37,7 +37,7 @@ UNWRITABLE = {
     errno.EROFS: "is on a read-only file system",
     errno.ENOSPC: "is on a full file system",
 }
-REPORT_NAMES = ("report.json", "summary.md")
+REPORT_NAMES = ("report.json", "summary.md", "report.html")
 
 
 def _problem(path: Path, text: str) -> UsageError:

@@ -231,7 +231,7 @@ OPTIONS: tuple[Option, ...] = (
         "report-dir",
         Kind.STR,
         None,
-        "write report.json and summary.md here",
+        "write report.json, summary.md and report.html here",
         check_value=_report_dir,
     ),
 )

@@ -1,18 +1,21 @@
 """Writing a run's report files: the one place, for ``sse-harness run`` and the plugin.
 
-The renderers are pure (harness.gate.report); each file is written atomically by
+``report.json``, ``summary.md`` and ``report.html`` (the check x layer matrix with each
+cell's evidence, self-contained). The renderers are pure (harness.gate.report,
+harness.gate.cells + harness.gate.html); each file is written atomically by
 harness.gate.files, so a reader never sees half a report, and each is stamped (start
 time, duration, harness version, command line: files.Stamp).
 """
 
 from __future__ import annotations
 
+import shlex
 import sys
 import time
 from typing import TYPE_CHECKING, Any
 
 from harness import __version__
-from harness.gate import report
+from harness.gate import cells, html, report
 from harness.gate.files import Stamp, write_atomic
 
 if TYPE_CHECKING:
@@ -41,9 +44,11 @@ def stamp(started: float, argv: Sequence[str] | None = None) -> Stamp:
 def documents(
     found: RunReport, exit_status: int | None = None, run: Stamp | None = None
 ) -> dict[str, str]:
-    """The files of a finished run by name: ``report.json`` and ``summary.md``."""
+    """The files of a finished run by name: ``report.json``, ``summary.md`` and
+    ``report.html``."""
     c = found.config
     stamp_of = run or Stamp.of(found.started_at, found.duration_s, __version__, ())
+    title = f"sse-harness {__version__}: {c.proxy_cmd or c.proxy_url}"
     return {
         "report.json": report.to_json(
             found.results,
@@ -59,12 +64,33 @@ def documents(
         ),
         "summary.md": report.to_markdown(
             found.results,
-            title=f"sse-harness {__version__}: {c.proxy_cmd or c.proxy_url}",
+            title=title,
             notes=found.notes,
             baseline=found.baseline,
             stamp=stamp_of.line(),
         ),
+        "report.html": html.render(
+            cells.page(
+                found.results,
+                found.evidence,
+                title=title,
+                target=" ".join(
+                    f"{k}={v}" for k, v in target_of(c).items() if v is not None
+                ),
+                stamp=_stamp_text(stamp_of),
+                baseline=found.baseline,
+                notes=found.notes,
+                logs=found.logs,
+            )
+        ),
     }
+
+
+def _stamp_text(run: Stamp) -> str:
+    command = shlex.join(run.argv)
+    return f"Run {run.started}, {run.duration_s:.1f} s, sse-harness {run.version}" + (
+        f": {command}" if command else ""
+    )
 
 
 def write_reports(
@@ -73,7 +99,8 @@ def write_reports(
     exit_status: int | None = None,
     run: Stamp | None = None,
 ) -> list[Path]:
-    """``report.json`` and ``summary.md`` of a finished run, in ``directory``."""
+    """``report.json``, ``summary.md`` and ``report.html`` of a finished run, in
+    ``directory``."""
     files = documents(found, exit_status, run)
     return [write_atomic(directory / name, text) for name, text in files.items()]
 

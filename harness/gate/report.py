@@ -5,6 +5,8 @@ The JSON schema (also in README.md, "Gate your own proxy"):
 detail, metrics, requirement, source, fix, blocked_by, doc}], "summary": {OUTCOME: count}}``
 plus ``baseline``, ``notes``, ``layers`` and ``logs``. ``fix``: what to change
 (FAILED and NON-STRICT only); ``doc``: the check's section of docs/checks.md.
+``report.html`` (the matrix with every cell's evidence) is rendered by
+harness.gate.html from harness.gate.cells.
 """
 
 from __future__ import annotations

@@ -122,6 +122,9 @@ def test_verdicts_exit_0_and_1_and_strict(tmp_path, capsys):
     summary = (tmp_path / "summary.md").read_text()
     assert "HDR-ACCEL" in summary and "`sse-harness run --proxy-cmd" in summary
     assert doc["run"]["argv"][:2] == ["sse-harness", "run"]
+    html = (tmp_path / "report.html").resolve()
+    assert "HDR-ACCEL" in html.read_text()
+    assert f"the HTML report: {html.as_uri()}" in capsys.readouterr().out
     assert main([*base, "--select", "HDR-ACCEL", "--strict"]) == 1
     assert (
         main(

@@ -55,6 +55,7 @@ def test_suite_items_pass_for_a_correct_proxy_and_junit_is_written(suite, tmp_pa
     assert (report_dir / "report.json").is_file() and (
         report_dir / "summary.md"
     ).is_file()
+    assert "REQ-METHOD" in (report_dir / "report.html").read_text()
 
 
 @pytest.mark.slow
@@ -99,6 +100,7 @@ def test_a_proxy_that_never_starts_fails_the_items_with_one_clear_reason(
     reports = tmp_path / "reports"
     reports.mkdir()
     (reports / "summary.md").write_text("an earlier run\n")
+    (reports / "report.html").write_text("an earlier run\n")
     result = run(
         suite,
         "--sse-report-dir",
@@ -120,6 +122,7 @@ def test_a_proxy_that_never_starts_fails_the_items_with_one_clear_reason(
     assert doc["exit_status"] == 2 and "status 3" in doc["error"]
     assert doc["run"]["argv"][0] == "pytest"
     assert not (reports / "summary.md").exists()  # this run's files only
+    assert not (reports / "report.html").exists()
 
 
 def test_the_plugin_stays_out_of_ordinary_test_runs(pytester):

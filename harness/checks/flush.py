@@ -48,9 +48,15 @@ WHY_BUFFERING = (
     "likely nginx's proxy_buffering: while it is on, nginx sends the head only with "
     "the first body bytes"
 )
-REMEDY = (
-    "the proxy can push its head through such a layer by sending an SSE comment "
-    "(e.g. `: ok`) with it, at once"
+#: what the proxy can do about it, per cause
+REMEDY_H2 = (
+    "the proxy can push its head through by sending an SSE comment (e.g. `: ok`) with "
+    "it, at once"
+)
+REMEDY_BUFFERING = (
+    "the proxy can have it sent at once with X-Accel-Buffering: no, or push it "
+    "through an nginx that passes chunks on by sending an SSE comment (e.g. `: ok`) "
+    "with it"
 )
 
 
@@ -163,11 +169,13 @@ def early_flush(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     if seen.head_ahead_ns >= enough:
         return passed(head, **seen.metrics)
     if seen.layer_ahead_ns is not None and seen.layer_ahead_ns >= enough:
-        why = WHY_H2 if ctx.http2 else WHY_BUFFERING
+        why, remedy = (
+            (WHY_H2, REMEDY_H2) if ctx.http2 else (WHY_BUFFERING, REMEDY_BUFFERING)
+        )
         note = f" — {ctx.layer_note}" if ctx.layer_note else ""
         return measured(
             f"the {ctx.layer} layer held the response head: {seen.layer}, yet it "
-            f"reached the client {seen.head_at}, {seen.body}; {why}{note}; {REMEDY}",
+            f"reached the client {seen.head_at}, {seen.body}; {why}{note}; {remedy}",
             **seen.metrics,
         )
     if seen.layer:

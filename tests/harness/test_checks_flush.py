@@ -112,7 +112,9 @@ ROWS = [
         HTTP11,
         INFO,
         "likely nginx's proxy_buffering: while it is on, nginx sends the head only with "
-        "the first body bytes — nginx with proxy_buffering on holds any body",
+        "the first body bytes — nginx with proxy_buffering on holds any body that is "
+        "not chunked: the response has no `X-Accel-Buffering: no`; the proxy can have "
+        "it sent at once with X-Accel-Buffering: no",
         id="buffering-nginx-held-the-head",
     ),
     pytest.param(

@@ -32,6 +32,7 @@ PURE = (
     "harness.checks.model",
     "harness.checks.common",
     "harness.checks.hdr",
+    "harness.checks.flush",
     "harness.checks.frm",
     "harness.checks.lat",
     "harness.checks.end",

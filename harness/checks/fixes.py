@@ -40,7 +40,8 @@ FIXES: dict[str, Fix] = {
     ),
     "HDR-EARLY-FLUSH": _(
         "Send the response head as soon as the upstream connection is up, before the "
-        "first token.",
+        "first token; behind nginx's HTTP/2 before 1.23.0 the head waits for body "
+        "bytes, so send an SSE comment (`: ok`) with it.",
         "flush",
     ),
     "HDR-CACHE": _("Send `Cache-Control: no-cache, no-transform`.", "headers"),

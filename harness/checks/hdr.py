@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from harness.checks.common import MS, answer
+from harness.checks.common import answer
+from harness.checks.flush import early_flush
 from harness.checks.mime import extract
 from harness.checks.model import (
     Check,
@@ -88,36 +89,6 @@ def h2_no_conn_headers(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
         not bad,
         "no connection-specific fields over HTTP/2",
         f"HTTP/2 response carries {', '.join(bad)} (RFC 9113 §8.2.2; browsers reset the stream)",
-    )
-
-
-def early_flush(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
-    e = ev["early-flush"]
-    obs = e.obs
-    first = e.exchanges[-1].first_write_ns if e.exchanges else None
-    if obs.head_ns is None:
-        return failed(f"no response head at all: {answer(e)}")
-    if first is None:
-        return failed(
-            "upstream never wrote its first line, so early flushing cannot be judged"
-        )
-    delay = e.probe.header_delay_ms * MS
-    ahead_ms = (first - obs.head_ns) / MS
-    head_after_send_ms = (obs.head_ns - obs.sent_ns) / MS
-    # a negative lead means the head came after upstream's first token: say so
-    relation = (
-        f"{ahead_ms:.0f} ms before upstream's first token"
-        if ahead_ms >= 0
-        else f"{-ahead_ms:.0f} ms after upstream's first token"
-    )
-    return verdict(
-        first - obs.head_ns >= delay // 2,
-        f"headers arrived {relation}",
-        f"headers arrived {head_after_send_ms:.0f} ms after the request, "
-        f"{'only ' if ahead_ms >= 0 else ''}{relation} (upstream was silent for "
-        f"{e.probe.header_delay_ms} ms): likely the proxy holds its headers until "
-        "the first chunk",
-        head_after_send_ms=round(head_after_send_ms, 1),
     )
 
 
@@ -244,8 +215,10 @@ CHECKS = (
     Check(
         "HDR-EARLY-FLUSH",
         Level.SHOULD,
-        "response headers arrive well before the first token",
-        "runtimes that hold headers until the first body chunk",
+        "response headers arrive well before the first token (INFO when a layer held "
+        "a head the proxy had sent at once)",
+        "runtimes that hold headers until the first body chunk; nginx HTTP/2 before "
+        "1.23.0 (ticket #1743)",
         ("early-flush",),
         early_flush,
     ),

@@ -27,12 +27,19 @@ HOWTO: dict[str, tuple[str, str, str, str]] = {
     ),
     "flush": (
         "Return the `Response` at once and start the upstream read inside the "
-        "stream's `start()`/`pull()`; `export const dynamic = 'force-dynamic'`.",
+        "stream's `start()`/`pull()`; `export const dynamic = 'force-dynamic'`; "
+        "`controller.enqueue(enc.encode(': ok\\n\\n'))` first pushes the head through "
+        "a layer that waits for body bytes.",
         "Return the `StreamingResponse`/`EventSourceResponse` as soon as the upstream "
-        "connection is up; do not await the first chunk before returning.",
-        "Express: `res.flushHeaders()` right after `writeHead`; Hono: `streamSSE` "
-        "sends the head when the callback starts.",
-        "`proxy_buffering off;` (or honour `X-Accel-Buffering: no`).",
+        "connection is up; do not await the first chunk before returning; "
+        '`yield ": ok\\n\\n"` first pushes the head through a layer that waits for body '
+        "bytes.",
+        "Express: `res.flushHeaders()` right after `writeHead`, then "
+        "`res.write(': ok\\n\\n')` for a layer that waits for body bytes; Hono: "
+        "`streamSSE` sends the head when the callback starts.",
+        "`proxy_buffering off;` (or honour `X-Accel-Buffering: no`); with `http2` "
+        "before nginx 1.23.0 the head still waits for the first body bytes "
+        "(ticket #1743): upgrade, or have the proxy send a comment at once.",
     ),
     "framing": (
         "Per token `controller.enqueue(enc.encode(`data: ${JSON.stringify(obj)}"

@@ -14,6 +14,11 @@ says ``X-Accel-Buffering: no``. Hence ``nginx`` is nginx exactly as shipped (sto
 common keep-alive setup (``proxy_http_version 1.1``), where only close-delimited bodies
 are held.
 
+A response head nginx had at once still waits for the first body bytes with
+``proxy_buffering`` on, and over HTTP/2 before nginx 1.23.0 even with
+``X-Accel-Buffering: no`` (harness.checks.flush). Each response carries
+``$upstream_header_time`` so the judge can tell who held it.
+
 nginx runs in the foreground as a single process (``daemon off; master_process off;``),
 so it needs no privileges, never switches user, and everything it writes (pid, logs,
 temp files) lands inside its own directory under the caller's workdir.
@@ -33,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harness.checks.flush import LAYER_HEAD_FIELD
 from harness.deathsig import lifetime_hook
 from harness.errors import EnvironmentProblem
 from harness.layers.base import LayerHandle
@@ -171,6 +177,8 @@ def render_config(s: NginxSettings) -> str:
             ]
         ),
         f"    proxy_read_timeout {max(1, round(s.read_timeout_s * 1000))}ms;",
+        "    # when nginx had the proxy's head (HDR-EARLY-FLUSH: the layer's doing?)",
+        f"    add_header {LAYER_HEAD_FIELD} $upstream_header_time always;",
         "    # proxy_buffering: stock (on), default buffer sizes -- deliberately.",
         "}",
     ]

@@ -166,15 +166,15 @@ ROWS = [
         "HDR-EARLY-FLUSH",
         early(1, 1500),
         OK,
-        "headers arrived 1499 ms before",
+        "headers arrived 1 ms after the request, 1499 ms before upstream's first token",
         id="early",
     ),
     row(
         "HDR-EARLY-FLUSH",
         early(1495, 1500),
         NON_STRICT,
-        "only 5 ms before upstream's first token (upstream was silent for 1500 ms): "
-        "likely the proxy holds its headers",
+        "headers arrived 1495 ms after the request, 5 ms before upstream's first token "
+        "(upstream was silent for 1500 ms before it): likely the proxy holds its headers",
         id="early-held",
     ),
     row(
@@ -183,6 +183,13 @@ ROWS = [
         NON_STRICT,
         "headers arrived 1503 ms after the request, 3 ms after upstream's first token",
         id="early-after-first-token",
+    ),
+    row(
+        "HDR-EARLY-FLUSH",
+        early(1500, 1500),
+        NON_STRICT,
+        "1500 ms after the request, at the time of upstream's first token",
+        id="early-with-first-token",
     ),
     row(
         "HDR-EARLY-FLUSH",

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from harness.checks.flush import LAYER_HEAD_FIELD
 from harness.errors import EnvironmentProblem
 from harness.layers import nginx as nginx_layer, open_layer, parse_layer
 from harness.layers.nginx import NginxSettings, render_config
@@ -60,6 +61,14 @@ def test_config_keeps_stock_buffering_and_streams_upstream_over_http11(
     assert not re.search(r"^\s*proxy_buffer", text, re.MULTILINE)
     assert "daemon off;" in text
     assert "gzip" not in text
+
+
+def test_config_says_when_nginx_had_the_proxys_head(tmp_path: Path) -> None:
+    """HDR-EARLY-FLUSH tells the layer's hold from the proxy's by this field."""
+    for tls in (None, TlsFiles(tmp_path / "c", tmp_path / "s", tmp_path / "k")):
+        text = render_config(settings(tmp_path, tls=tls))
+        line = f"add_header {LAYER_HEAD_FIELD} $upstream_header_time always;"
+        assert line in text
 
 
 def test_config_http10_variant_is_nginx_as_shipped(tmp_path: Path) -> None:

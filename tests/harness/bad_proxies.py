@@ -5,6 +5,7 @@ crash         answers the first request with a stream, then the process dies
 endless       streams tokens and the completion event, then keeps the response open
               with a comment every 0.5 s, forever
 never-listen  never opens its port
+garbage       answers every request with random bytes (no HTTP at all), then closes
 It also spawns a grandchild (``sleep``) so tests can see the whole group is killed.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import subprocess
 import sys
 
@@ -29,6 +31,11 @@ async def serve(
     mode: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
 ) -> None:
     await reader.readuntil(b"\r\n\r\n")
+    if mode == "garbage":
+        writer.write(random.Random(7).randbytes(4096))
+        await writer.drain()
+        writer.close()
+        return
     if mode == "hang":
         await asyncio.sleep(3600)
     writer.write(HEAD + chunk(b'data: {"token": "Hello"}\n\n'))

@@ -58,12 +58,32 @@ def test_hanging_proxy_fails_in_bounded_time():
     took, report = timed_run("hang")
     outcomes = {r.check: r.outcome for r in report.results}
     assert outcomes["HDR-STATUS-200"] is Outcome.FAILED
-    assert outcomes["END-DONE"] is Outcome.FAILED
+    # nothing answered, so nothing is OK: the rest is BLOCKED by the status (or
+    # fails on its own, e.g. a 415 that never came)
+    assert Outcome.OK not in outcomes.values(), report.summary()
+    assert outcomes["END-DONE"] is Outcome.BLOCKED
     assert took < 120, took
     assert not leftovers("hang")
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_garbage_answers_get_no_ok_and_a_framing_selection_fails(tmp_path):
+    """Issue #9: a target that answers random bytes gets no OK from any check, and
+    --select of only framing and header checks exits 1, never 0."""
+    took, report = timed_run("garbage")
+    assert took < 120
+    outcomes = {r.check: r.outcome for r in report.results}
+    assert Outcome.OK not in outcomes.values(), report.summary()
+    assert outcomes["HDR-STATUS-200"] is Outcome.FAILED
+    blocked = {r.blocked_by for r in report.results if r.outcome is Outcome.BLOCKED}
+    assert blocked == {"HDR-STATUS-200"}
+    argv = ["run", "--proxy-cmd", cmd("garbage"), "--proxy-url", URL]
+    picks = ["--select", "FRM-*", "--select", "HDR-NO-*", "--report-dir", str(tmp_path)]
+    assert main([*argv, *picks]) == 1
+    assert not leftovers("garbage")
+
+
 def test_crashing_proxy_is_reported_and_reaped():
     took, report = timed_run("crash", select=("FRM-TOKEN-MAPPING", "REQ-TYPE-PARAMS"))
     failed = [r for r in report.results if r.outcome is Outcome.FAILED]

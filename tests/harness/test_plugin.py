@@ -67,11 +67,32 @@ def test_a_defect_fails_its_item_with_the_reason(suite):
         "--sse-env",
         f"PYTHONPATH={ROOT}",
         "--sse-select",
-        "REQ-415-WRONG-TYPE",
+        "REQ-415-*",
+        "-rs",
     )
-    result.assert_outcomes(failed=1)
+    # the knock-ons are skipped as BLOCKED (JUnit: skipped, with the reason)
+    result.assert_outcomes(failed=1, skipped=2)
     result.stdout.fnmatch_lines(
-        ["*FAILED REQ-415-WRONG-TYPE ?direct?: Content-Type: text/plain got*"]
+        [
+            "*FAILED REQ-415-WRONG-TYPE ?direct?: Content-Type: text/plain got*",
+            "*BLOCKED: blocked by REQ-415-WRONG-TYPE (FAILED)*",
+        ]
+    )
+    # deselect the root: the BLOCKED item carries its failure instead of passing
+    alone = run(
+        suite,
+        "--sse-proxy-cmd",
+        f"{CMD} --defect no-415",
+        "--sse-env",
+        f"PYTHONPATH={ROOT}",
+        "-k",
+        "ACCEPT-POST",
+    )
+    alone.assert_outcomes(failed=1)
+    alone.stdout.fnmatch_lines(
+        [
+            "*BLOCKED by REQ-415-WRONG-TYPE, not selected in this session, which is FAILED*"
+        ]
     )
 
 

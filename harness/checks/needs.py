@@ -139,7 +139,12 @@ NEEDS: dict[str, tuple[Need, ...]] = {
     "HDR-NO-COMPRESSION": (_stream("compress"),),
     # serving upstream's own media type is HDR-CONTENT-TYPE's finding first
     "HDR-NO-UPSTREAM-LEAK": (VALID_HEAD, knock(TYPE)),
-    "FRM-UTF8-VALID": (_stream("valid", "utf8"), knock(TYPE, "FRM-UTF8-SPLIT")),
+    # invalid bytes are its own finding whatever the type; a U+FFFD where upstream cut
+    # a character is FRM-UTF8-SPLIT's
+    "FRM-UTF8-VALID": (
+        _stream("valid", "utf8"),
+        knock("FRM-UTF8-SPLIT", when=replaced("utf8")),
+    ),
     # a character mangled is FRM-UTF8-SPLIT's finding, a line lost FRM-NDJSON-SPLIT's
     "FRM-UTF8-SPLIT": (
         _stream("utf8"),

@@ -3,7 +3,7 @@
 Same schema as the native engine, for an HTTP (SSE) design and a WebSocket design; the
 reference design's TTFT p50 agrees with the native engine's within max(2x, 20 ms); the
 WebSocket design streams through the Locust user too. One run per engine, shared by the
-tests. Slow: ~40 s (Locust starts per cell).
+tests. Slow: 22-36 s measured (Locust starts per cell).
 """
 
 from __future__ import annotations

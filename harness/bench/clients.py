@@ -136,11 +136,8 @@ async def ws_stream(
     sock = writer.get_extra_info("socket")
     if sock is not None:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    ws = WSConnection(ConnectionType.CLIENT)
-    host = f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
-    writer.write(ws.send(WsRequest(host=host, target=parts.path or "/")))
-    session = _WsSession(ws, json.dumps(body), dialect)
-    session.sent_ns = time.perf_counter_ns()
+    session = WsSession(url, body, dialect)
+    writer.write(session.start())
     deadline = time.monotonic() + limits.total_s
     try:
         while not session.finished:
@@ -153,23 +150,23 @@ async def ws_stream(
             except (TimeoutError, OSError) as exc:
                 session.error = f"{type(exc).__name__}: {exc}"
                 break
-            t_ns = time.perf_counter_ns()
-            session.wire += len(data)
-            if not data:
-                session.error = session.error or "connection closed"
-                break
-            ws.receive_data(data)
-            writer.write(session.handle(t_ns, ws.events()))
+            writer.write(session.receive(time.perf_counter_ns(), data))
     finally:
         writer.transport.abort()
-    if session.done and session.error == "connection closed":
-        session.error = ""
     return session.record(req)
 
 
-class _WsSession:
-    def __init__(self, ws: WSConnection, first: str, dialect: Dialect) -> None:
-        self.ws, self.first, self.dialect = ws, first, dialect
+class WsSession:
+    """One WebSocket exchange over wsproto, sans-IO: bytes in (stamped), bytes out.
+
+    The engines' read loops (asyncio here, gevent in :mod:`harness.bench.sync_client`)
+    only move bytes; the handshake, the one text message sent, message reassembly and
+    the dialect's reading of each message live here, once.
+    """
+
+    def __init__(self, url: str, body: dict[str, object], dialect: Dialect) -> None:
+        self.url, self.first, self.dialect = url, json.dumps(body), dialect
+        self.ws = WSConnection(ConnectionType.CLIENT)
         self.sent_ns = 0
         self.head_ns: int | None = None
         self.tokens: list[tuple[int, str]] = []
@@ -177,6 +174,24 @@ class _WsSession:
         self.error = ""
         self.wire = 0
         self.text = ""
+
+    def start(self) -> bytes:
+        """The opening handshake; the exchange counts as sent from here."""
+        parts = urlsplit(self.url)
+        host = f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
+        out = self.ws.send(WsRequest(host=host, target=parts.path or "/"))
+        self.sent_ns = time.perf_counter_ns()
+        return out
+
+    def receive(self, t_ns: int, data: bytes) -> bytes:
+        """Feed one read (``b""``: the peer closed); returns what to send back."""
+        self.wire += len(data)
+        if not data:
+            self.error = self.error or "connection closed"
+            self.finished = True
+            return b""
+        self.ws.receive_data(data)
+        return self.handle(t_ns, self.ws.events())
 
     def handle(self, t_ns: int, events: Iterable[object]) -> bytes:
         out = b""
@@ -203,7 +218,8 @@ class _WsSession:
         return out
 
     def record(self, req: str) -> StreamRecord:
+        error = "" if self.done and self.error == "connection closed" else self.error
         return StreamRecord(
             req, self.sent_ns, self.head_ns, tuple(self.tokens), self.done,
-            self.error, self.wire,
+            error, self.wire,
         )  # fmt: skip

@@ -1,7 +1,8 @@
 """The Locust engine: a real Locust master and N workers on loopback, headless.
 
 Each cell is one Locust run (``harness/bench/locust_user.py`` as the locustfile):
-``-u C`` users spawned at once, each running one observed stream. The per-read
+``-u C`` users spawned at once, each running one observed stream (SSE, NDJSON or
+WebSocket). The per-read
 timelines come back over Locust's master/worker messaging; the master writes them to a
 file this engine reads. Locust is imported only in those processes (it monkey-patches
 the standard library with gevent), never here.
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from harness.bench.metrics import StreamRecord
+from harness.bench.native import FLOOR
 from harness.errors import EnvironmentProblem
 from harness.processes import ManagedProcess, free_port
 
@@ -33,22 +35,23 @@ STARTUP_S = 60.0
 class LocustEngine:
     name = "locust"
 
-    def __init__(self, workers: int = 2) -> None:
+    def __init__(self, workers: int = 2, rt: bool = True) -> None:
         self.workers = max(1, workers)
+        self.rt, self.floor = rt, FLOOR
         self._dir = Path(tempfile.mkdtemp(prefix="sse-bench-locust-"))
         self._runs = 0
 
     def processes_for(self, streams: int) -> int:
         return self.workers
 
+    def realtime_for(self, streams: int) -> bool:
+        """Workers run real-time (if permitted) while each carries <= ``floor``."""
+        return self.rt and -(-streams // self.workers) <= self.floor
+
     def run(self, jobs: list[Job]) -> list[StreamRecord]:
         if not jobs:
             return []
         job = jobs[0]
-        if job.kind == "ws":
-            now = time.perf_counter_ns()
-            reason = "the Locust engine drives HTTP designs only (no WebSocket user)"
-            return [StreamRecord(j.req, now, None, (), False, reason, 0) for j in jobs]
         self._runs += 1
         out = self._dir / f"streams-{self._runs}.json"
         body = json.dumps(job.body).replace(job.req, REQ_PLACEHOLDER)
@@ -62,6 +65,7 @@ class LocustEngine:
             SSE_BENCH_STREAMS=str(len(jobs)),
             SSE_BENCH_OUT=str(out),
             SSE_BENCH_TOTAL_S=str(job.limits.total_s),
+            SSE_BENCH_REALTIME="1" if self.realtime_for(len(jobs)) else "0",
         )
         self._locust(env, len(jobs), job.limits.total_s)
         try:

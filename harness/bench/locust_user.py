@@ -1,6 +1,7 @@
 """The benchmark's observing client inside a Locust ``User`` (a locustfile).
 
-Each user runs one stream with the harness's sans-IO HTTP/1.1 session on a
+Each user runs one stream with the harness's sans-IO HTTP/1.1 session (or, for a
+WebSocket design, the native engine's :class:`~harness.bench.clients.WsSession`) on a
 gevent-cooperative socket (:mod:`harness.bench.sync_client`), stamping every read, then
 stops. Workers ship each stream's per-read timeline to the master with Locust's own
 messaging (``report_to_master`` -> ``worker_report``); the master writes them all to
@@ -20,10 +21,11 @@ hand, across machines (every process needs the same ``SSE_BENCH_*`` environment)
 Each worker measures TTFT and gaps on its own clock; lag against the mock's write times
 means something only where the mock shares the worker's host (one CLOCK_MONOTONIC).
 
-Environment: ``SSE_BENCH_URL``; ``SSE_BENCH_KIND`` (``sse`` or ``ndjson``);
-``SSE_BENCH_DIALECT`` (``seed``); ``SSE_BENCH_BODY`` (JSON, ``@@REQ@@`` replaced by a
-fresh request id); ``SSE_BENCH_TAG``; ``SSE_BENCH_STREAMS``; ``SSE_BENCH_OUT``;
-``SSE_BENCH_TOTAL_S``.
+Environment: ``SSE_BENCH_URL`` (``ws://…`` for a WebSocket design); ``SSE_BENCH_KIND``
+(``sse``, ``ndjson`` or ``ws``); ``SSE_BENCH_DIALECT`` (``seed``); ``SSE_BENCH_BODY``
+(JSON, ``@@REQ@@`` replaced by a fresh request id); ``SSE_BENCH_TAG``;
+``SSE_BENCH_STREAMS``; ``SSE_BENCH_OUT``; ``SSE_BENCH_TOTAL_S``; ``SSE_BENCH_REALTIME``
+(``1``: a worker runs under ``SCHED_RR`` when permitted, :mod:`harness.bench.realtime`).
 """
 
 from __future__ import annotations
@@ -31,16 +33,19 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import time
 from typing import Any
 
 import gevent
 import locust.runners
 from locust import User, events, task
 from locust.exception import StopUser
-from locust.runners import MasterRunner
+from locust.runners import MasterRunner, WorkerRunner
 
 from harness.bench.clients import http_request, ndjson_record, sse_record
-from harness.bench.sync_client import observe_sync
+from harness.bench.metrics import StreamRecord
+from harness.bench.realtime import CLIENT_PRIORITY, set_realtime
+from harness.bench.sync_client import observe_sync, ws_stream_sync
 from harness.client.loop import Limits
 from harness.probe.dialects import make_dialect
 
@@ -66,15 +71,11 @@ class StreamUser(User):
     def stream(self) -> None:
         tag = _env("TAG", "locust")
         req = f"{tag[:40]}-{secrets.token_hex(4)}"
-        body = json.loads(_env("BODY", DEFAULT_BODY).replace("@@REQ@@", req))
-        kind = _env("KIND", "sse")
-        accept = "application/x-ndjson" if kind == "ndjson" else "text/event-stream"
-        limits = Limits(idle_s=30.0, total_s=float(_env("TOTAL_S", "120")))
-        obs = observe_sync(http_request(_env("URL"), body, accept), limits)
-        if kind == "ndjson":
-            rec = ndjson_record(req, obs)
-        else:
-            rec = sse_record(req, obs, make_dialect(_env("DIALECT", "seed")))
+        try:
+            rec = _one_stream(req)
+        except Exception as exc:  # a bug here must not make the user spin
+            now = time.perf_counter_ns()
+            rec = StreamRecord(req, now, None, (), False, f"locust user: {exc}", 0)
         _finished.append(
             {
                 "req": rec.req,
@@ -96,6 +97,20 @@ class StreamUser(User):
             context={},
         )
         raise StopUser()
+
+
+def _one_stream(req: str) -> StreamRecord:
+    body = json.loads(_env("BODY", DEFAULT_BODY).replace("@@REQ@@", req))
+    kind, url = _env("KIND", "sse"), _env("URL")
+    limits = Limits(idle_s=30.0, total_s=float(_env("TOTAL_S", "120")))
+    if kind == "ndjson":
+        obs = observe_sync(http_request(url, body, "application/x-ndjson"), limits)
+        return ndjson_record(req, obs)
+    dialect = make_dialect(_env("DIALECT", "seed"))
+    if kind == "ws":
+        return ws_stream_sync(req, url, body, dialect, limits)
+    obs = observe_sync(http_request(url, body, "text/event-stream"), limits)
+    return sse_record(req, obs, dialect)
 
 
 @events.report_to_master.add_listener  # type: ignore[untyped-decorator]
@@ -129,6 +144,8 @@ _MASTER: list[MasterRunner] = []
 def _remember(environment: Any, **_: Any) -> None:
     if isinstance(environment.runner, MasterRunner):
         _MASTER.append(environment.runner)
+    if isinstance(environment.runner, WorkerRunner) and _env("REALTIME") == "1":
+        set_realtime(0, CLIENT_PRIORITY)  # else as before: normal priority
 
 
 def _master() -> MasterRunner | None:

@@ -3,7 +3,10 @@
 One asyncio process measures cleanly only up to some number of concurrent streams (the
 measurement floor, ``floor``); past it, the streams are spread over ``workers``
 processes (one per core by default) that all start at the same CLOCK_MONOTONIC instant,
-so their stamps compare with each other and with the mock's.
+so their stamps compare with each other and with the mock's. A process carrying at
+most ``floor`` streams runs its event loop under real-time scheduling when permitted
+(:mod:`harness.bench.realtime`: the lag tail on a shared machine was the client waiting
+for a core).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from harness.bench.clients import ndjson_stream, sse_stream, ws_stream
+from harness.bench.realtime import CLIENT_PRIORITY, realtime
 from harness.probe.dialects import make_dialect
 
 if TYPE_CHECKING:
@@ -62,18 +66,22 @@ async def _at(start_ns: int, job: Job) -> StreamRecord:
     return await run_job(job)
 
 
-async def run_jobs(jobs: list[Job], start_ns: int) -> list[StreamRecord]:
+async def run_jobs(
+    jobs: list[Job], start_ns: int, *, rt: bool = False
+) -> list[StreamRecord]:
     """Run ``jobs`` concurrently; the garbage collector waits until they are done
-    (a collection pauses every stream of the process at once: a stall in the data)."""
+    (a collection pauses every stream of the process at once: a stall in the data).
+    ``rt``: this thread under real-time scheduling meanwhile (when permitted)."""
     gc.disable()
     try:
-        return list(await asyncio.gather(*(_at(start_ns, job) for job in jobs)))
+        with realtime(CLIENT_PRIORITY, rt):
+            return list(await asyncio.gather(*(_at(start_ns, job) for job in jobs)))
     finally:
         gc.enable()
 
 
-def _worker_main(jobs: list[Job], start_ns: int) -> list[StreamRecord]:
-    return asyncio.run(run_jobs(jobs, start_ns))
+def _worker_main(jobs: list[Job], start_ns: int, rt: bool) -> list[StreamRecord]:
+    return asyncio.run(run_jobs(jobs, start_ns, rt=rt))
 
 
 def _warm() -> int:
@@ -88,9 +96,12 @@ def _ignore_sigint() -> None:
 class NativeEngine:
     name = "native"
 
-    def __init__(self, workers: int | None = None, floor: int = FLOOR) -> None:
+    def __init__(
+        self, workers: int | None = None, floor: int = FLOOR, rt: bool = True
+    ) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.floor = floor
+        self.rt = rt
         self._pool: ProcessPoolExecutor | None = None
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
@@ -106,13 +117,19 @@ class NativeEngine:
     def processes_for(self, streams: int) -> int:
         return 1 if streams <= self.floor else self.workers
 
+    def realtime_for(self, streams: int) -> bool:
+        """Whether the client processes of ``streams`` run real-time (if permitted):
+        only while each carries at most ``floor`` streams."""
+        return self.rt and -(-streams // self.processes_for(streams)) <= self.floor
+
     def run(self, jobs: list[Job]) -> list[StreamRecord]:
+        rt = self.realtime_for(len(jobs))
         if self.processes_for(len(jobs)) == 1:
-            return asyncio.run(run_jobs(jobs, time.perf_counter_ns()))
+            return asyncio.run(run_jobs(jobs, time.perf_counter_ns(), rt=rt))
         pool = self._ensure_pool()
         shares = [jobs[i :: self.workers] for i in range(self.workers)]
         start = time.perf_counter_ns() + START_AHEAD_NS
-        futures = [pool.submit(_worker_main, share, start) for share in shares]
+        futures = [pool.submit(_worker_main, share, start, rt) for share in shares]
         limit = max(j.limits.total_s for j in jobs) + 30
         return [rec for f in futures for rec in f.result(timeout=limit)]
 

@@ -6,7 +6,8 @@ Schema (issue 11): ``{"designs": [{"name", "cmd", "url", "dialect", "loc"}],
 "ttft_overhead_ms", "itl_added_ms", "tokens_per_read": {"mean", "max"},
 "bytes_per_token", "streams_through_layer", "proxy_cpu_s_per_stream",
 "proxy_peak_rss_mb"}]}``, plus a few more keys per row (``lag_ms``, ``icl_ms``,
-``first_write_lag_ms``, ``works``, ``streamed``, ``processes``) and run metadata.
+``first_write_lag_ms``, ``works``, ``streamed``, ``processes``, ``realtime``) and run
+metadata (``run.scheduling``: how the mock and the client processes were scheduled).
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ def row(result: BenchResult, cell: Cell) -> dict[str, Any]:
         "first_write_lag_ms": s.first_write_lag_ms.to_json(),
         "icl_ms": s.icl_ms.to_json(),
         "processes": cell.processes,
+        "realtime": cell.realtime,
         "error_examples": list(s.error_examples),
     }
 
@@ -109,6 +111,7 @@ def to_document(result: BenchResult) -> dict[str, Any]:
                 "streams": b.stats.streams,
                 "completed": b.stats.completed,
                 "processes": b.processes,
+                "realtime": b.realtime,
             }
             for b in result.baseline
         ],
@@ -128,6 +131,7 @@ def to_document(result: BenchResult) -> dict[str, Any]:
             "error": result.error,
             "failures": list(result.failures),
             "lag_note": lag_note(result.engine),
+            "scheduling": result.scheduling,
         },
     }
 

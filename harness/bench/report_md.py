@@ -166,7 +166,8 @@ def render(doc: dict[str, Any]) -> str:
         "",
         *rows_table(doc),
         "",
-        f"Lag: {run['lag_note']} TTFT overhead and ITL added are the design's "
+        f"Lag: {run['lag_note']} Scheduling: {run.get('scheduling') or 'normal'}. "
+        "TTFT overhead and ITL added are the design's "
         "percentile minus the baseline's at the same concurrency, measured in the same "
         "run. A layer passes a stream when every stream completed and ≥ 90 % of them "
         "delivered their first token before the mock wrote its last one.",

@@ -4,6 +4,8 @@ One mock for the whole run. At each concurrency the harness first reads the mock
 directly (the baseline: what the harness itself adds); then each design is started
 once, each layer opened in front of it, and each concurrency run as waves of streams.
 After each cell the mock's exchange log gives the write time of every token line.
+The mock and the client processes run under real-time scheduling while that keeps the
+measurement clean (:mod:`harness.bench.realtime`); ``scheduling`` says what applied.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from harness.bench.metrics import (
 from harness.bench.native import run_jobs
 from harness.bench.plan import BenchConfig, make_jobs
 from harness.bench.procstat import GroupSampler
+from harness.bench.realtime import mock_realtime, scheduling
 from harness.errors import HarnessError
 from harness.layers import open_layer, parse_layer
 from harness.target import TargetSpec, start_target
@@ -40,6 +43,13 @@ if TYPE_CHECKING:
 
 class Engine(Protocol):
     name: str
+    #: real-time scheduling wanted; streams a client process takes cleanly
+    rt: bool
+    floor: int
+
+    def processes_for(self, streams: int) -> int: ...
+
+    def realtime_for(self, streams: int) -> bool: ...
 
     def run(self, jobs: list[Job]) -> list[StreamRecord]: ...
 
@@ -57,6 +67,8 @@ class Cell:
     cpu_s: float | None = None
     peak_rss: int | None = None
     processes: int = 1
+    #: the mock and the client processes ran under real-time scheduling
+    realtime: bool = False
 
 
 @dataclass(slots=True)
@@ -72,6 +84,8 @@ class BenchResult:
     failures: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.time)
     duration_s: float = 0.0
+    #: how the instrument (mock, client processes) was scheduled, one line
+    scheduling: str = ""
 
 
 Progress = Callable[[str, int, int], None]
@@ -86,6 +100,7 @@ class Runner:
         self.result = BenchResult(config, engine.name)
         self.offsets: list[int | None] = []
         self.done = 0
+        self.rt_allowed = False
 
     @property
     def total(self) -> int:
@@ -107,6 +122,7 @@ class Runner:
 
     def _run(self, workdir: Path) -> None:
         with start_mock(workdir) as mock:
+            self._scheduling()
             for conc in self.config.concurrency:
                 self._baseline(mock, conc)
             for design in self.config.designs:
@@ -115,6 +131,15 @@ class Runner:
                 except HarnessError as exc:  # the others are still measured
                     self.result.failures.append(f"{design.name}: {exc}")
                     self.done = self._done_before(design)
+
+    def _scheduling(self) -> None:
+        allowed, self.result.scheduling = scheduling(self.engine.rt, self.engine.floor)
+        self.rt_allowed = allowed
+
+    def _instrument(self, mock: MockUpstream, conc: int) -> bool:
+        """The mock real-time for this cell when its clients are; whether they are."""
+        rt = self.rt_allowed and self.engine.realtime_for(conc)
+        return mock_realtime(mock.process.pid if mock.process else None, rt)
 
     def _done_before(self, design: Design) -> int:
         """Cells finished once ``design`` is over (its own counted as done)."""
@@ -169,6 +194,7 @@ class Runner:
     ) -> Cell:
         # warm-up: as many streams at once, answered at once, not measured (the
         # design's upstream connections, JIT, caches); then a clean exchange log
+        rt = self._instrument(mock, conc)
         warm = make_jobs(self.config, url, kind, dialect, conc, "warm", warm=True)
         if self.engine.name == "native":  # through the same worker processes
             self.engine.run(warm)
@@ -197,11 +223,10 @@ class Runner:
             self._learn_reference(records, exchanges)
         writes = {r.req: self._writes(exchanges.get(r.req)) for r in records if r.req}
         stats = cell_stats(records, self.result.reference, writes)
-        processes = getattr(self.engine, "processes_for", lambda n: 1)(conc)
         return Cell(
             design, layer, conc, stats, records, writes,
             sampler.cpu_s if pgid else None, sampler.peak_rss if pgid else None,
-            processes,
+            self.engine.processes_for(conc), rt,
         )  # fmt: skip
 
     def _more_time(self, started: float) -> bool:

@@ -3,18 +3,25 @@
 For engines that are not asyncio (Locust's users run on gevent, whose patched sockets
 make this loop cooperative). Same core as :mod:`harness.client.loop` — h11 session,
 Recorder, every ``recv`` stamped with ``perf_counter_ns`` the moment it returns — on a
-plain socket. HTTP/1.1 over TCP only.
+plain socket. HTTP/1.1 over TCP only; WebSocket over the native engine's
+:class:`~harness.bench.clients.WsSession`.
 """
 
 from __future__ import annotations
 
 import socket
 import time
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from harness.bench.clients import WsSession
+from harness.bench.metrics import StreamRecord
 from harness.client.loop import READ_SIZE, Limits
 from harness.client.observation import End, Observation, Request
 from harness.client.sessions import H1Session, Recorder
+
+if TYPE_CHECKING:
+    from harness.probe.dialects import Dialect
 
 
 def observe_sync(request: Request, limits: Limits) -> Observation:
@@ -53,3 +60,41 @@ def observe_sync(request: Request, limits: Limits) -> Observation:
                 return rec.finish(End.CLOSED, "connection closed")
     finally:
         sock.close()
+
+
+def ws_stream_sync(
+    req: str, url: str, body: dict[str, object], dialect: Dialect, limits: Limits
+) -> StreamRecord:
+    """:func:`harness.bench.clients.ws_stream` on a blocking socket: same session."""
+    parts = urlsplit(url)
+    sent_ns = time.perf_counter_ns()
+    try:
+        sock = socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or 80), timeout=limits.connect_s
+        )
+    except OSError as exc:
+        return StreamRecord(req, sent_ns, None, (), False, f"connect: {exc}", 0)
+    session = WsSession(url, body, dialect)
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.sendall(session.start())
+        deadline = time.monotonic() + limits.total_s
+        while not session.finished:
+            wait = min(limits.idle_s, deadline - time.monotonic())
+            if wait <= 0:
+                session.error = session.error or "timeout"
+                break
+            sock.settimeout(wait)
+            try:
+                data = sock.recv(READ_SIZE)
+            except OSError as exc:  # TimeoutError included
+                session.error = f"{type(exc).__name__}: {exc}"
+                break
+            out = session.receive(time.perf_counter_ns(), data)
+            if out:
+                sock.sendall(out)
+    except OSError as exc:
+        session.error = session.error or f"{type(exc).__name__}: {exc}"
+    finally:
+        sock.close()
+    return session.record(req)

@@ -56,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=50,
         help="native: streams one client process takes before spreading (50)",
     )
+    p.add_argument(
+        "--no-realtime",
+        dest="realtime",
+        action="store_false",
+        help="run the mock and the clients at normal priority (default: SCHED_RR "
+        "when permitted and a client process carries at most --floor streams)",
+    )
     p.add_argument("--report-dir", help="write bench.json, summary.md, report.html")
     return p
 
@@ -128,10 +135,10 @@ def _engine(args: argparse.Namespace) -> Engine:
     if args.engine == "locust":
         from harness.bench.locust_engine import LocustEngine
 
-        return LocustEngine(workers=args.workers or 2)
+        return LocustEngine(workers=args.workers or 2, rt=args.realtime)
     from harness.bench.native import NativeEngine
 
-    return NativeEngine(workers=args.workers, floor=args.floor)
+    return NativeEngine(workers=args.workers, floor=args.floor, rt=args.realtime)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -188,13 +188,9 @@ class SSEParser:
                 events.segment(region, offset + done, eol)
             else:  # no id line in a run: the last event ID string is the buffer
                 last_id = events.last_event_id = events.id_buffer
-                retry = events.retry
-                out, mark = events.out, len(events.out)
-                try:
-                    out += run_events(simple, offset + done, eol, last_id, retry)
-                except UnicodeDecodeError:  # not UTF-8: drop the run's events
-                    del out[mark:]  # and let the exact path report and replace
-                    events.segment(region, offset + done, eol)
+                run_events(
+                    simple, offset + done, eol, last_id, events.retry, events.out
+                )
         if run < len(lines):
             events.segment(lines[run:], offset + run, eol)  # the next event's start
 

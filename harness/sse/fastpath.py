@@ -1,4 +1,4 @@
-"""The parser's fast path: a run of one-line ``data:`` events at C speed.
+"""The parser's fast path: a run of one-line ``data:`` events, one split and a loop.
 
 Pure (standard library only). A *region* is complete lines, all ended by one ``nl``
 (b"\\n" or b"\\r\\n"), from where an event starts to just past a blank line. Split at

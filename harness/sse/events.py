@@ -15,9 +15,10 @@ from typing import ClassVar, Final, final
 # fields read-only at run time too. A frozen dataclass it builds through a Python call
 # (an argument tuple and dict per event); a NamedTuple stays a Python tuple subclass
 # (two allocations per event). Measured (callgrind, harness.bench.parser's stream):
-# 2,610 instructions per event compiled against 4,277 with the named tuples.
-# Loaded from the source they are ordinary slotted classes (mypy keeps them
-# immutable): 3.0x httpx-sse in one benchmark run here, the named tuples 3.3x.
+# 2,501 instructions per event compiled, 4,277 with the named tuples (httpx-sse:
+# 13,923). Loaded from the source they are ordinary slotted classes (mypy keeps them
+# immutable) built by a Python __init__: that fallback ran at 2.6-3.0x httpx-sse in
+# two benchmark runs, the named tuples at 3.3x.
 
 
 @final

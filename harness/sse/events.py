@@ -69,6 +69,11 @@ class Event:
     def __hash__(self) -> int:
         return hash(self._key())
 
+    def __reduce__(
+        self,
+    ) -> tuple[type[Event], tuple[str, str, str, int | None, int, int]]:
+        return Event, self._key()  # copy and pickle: a compiled class has no __dict__
+
     def __repr__(self) -> str:
         return (
             f"Event(type={self.type!r}, data={self.data!r}, "
@@ -95,6 +100,9 @@ class Comment:
 
     def __hash__(self) -> int:
         return hash((self.text, self.offset))
+
+    def __reduce__(self) -> tuple[type[Comment], tuple[str, int]]:
+        return Comment, (self.text, self.offset)
 
     def __repr__(self) -> str:
         return f"Comment(text={self.text!r}, offset={self.offset!r})"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 import subprocess
 import sys
 from collections import Counter
@@ -288,6 +290,8 @@ def test_events_are_immutable() -> None:
     assert event != ("message", "x", "", None, 4, 13)  # not a tuple
     assert comment == Comment(" c", 0)
     assert repr(comment) == "Comment(text=' c', offset=0)"
+    for item in (event, comment):
+        assert copy.deepcopy(item) == item == pickle.loads(pickle.dumps(item))
 
 
 # -- layering -------------------------------------------------------------------------

@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         for path in products():
             path.unlink(missing_ok=True)
         print(
-            f"[setup] mypyc build of harness.sse failed ({exc}): pure Python",
+            f"[setup] mypyc build of harness.sse failed ({str(exc)[:300]}): pure Python",
             file=sys.stderr,
         )
         return 1

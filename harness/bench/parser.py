@@ -22,7 +22,9 @@ out the time the process waited for a core (``--wall``: wall time instead). Each
 scored on the event-stream vectors of ``tests/harness/wpt_vectors.py`` (whole, and one
 byte at a time): the exact list of (type, data, last event id) or nothing. Prints
 Markdown tables. ``--parse-cmd``: instead, ``sse-harness parse`` end to end on two big
-streams (``harness.bench.parser_cmd``).
+streams (``harness.bench.parser_cmd``). The first line says which harness.sse ran:
+compiled with mypyc by ``.ci/setup``, or pure Python (no current build, or
+``SSE_HARNESS_PURE=1`` in the environment: the fallback's figures).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from typing import TYPE_CHECKING
 
 from harness.bench.parser_cmd import measure_parse, parse_table
 from harness.bench.parser_peers import BASELINE, PEERS, Peer, Triple
+from harness.sse import implementation
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -177,7 +180,7 @@ def table(size: int, rows: list[Row], vectors: int, chunk: int, repeat: int) -> 
     lines = [
         f"{size / 1e6:.2f} MB, {rows[0].events if rows else 0} events, {chunk}-byte "
         f"chunks, best of {repeat} ({_clock_name()}); "
-        f"Python {platform.python_version()}",
+        f"Python {platform.python_version()}; harness.sse {implementation.name()}",
         "",
         "Streaming (headline): each event counted, its data read, then dropped.",
         "",

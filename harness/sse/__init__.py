@@ -5,9 +5,18 @@ Lives here: the event records and lint codes (``events``), bytes into lines
 runs of one-line ``data:`` events (``fastpath``) and the parser that composes them
 (``parser``). Pure core: imports only the standard library and its own modules; no
 sockets, clocks or asyncio. Everything a caller needs is re-exported here.
+
+Those five modules are also compiled with mypyc by ``.ci/setup`` (the Python source
+stays the source of truth); ``implementation`` says which one runs and falls back to
+the source when the build is missing, stale, or ``SSE_HARNESS_PURE=1`` asks for it.
 """
 
 from __future__ import annotations
+
+from harness.sse import implementation as _implementation
+
+if _implementation.pure_wanted():
+    _implementation.load_pure()
 
 from harness.sse.parser import *  # noqa: F403
 from harness.sse.parser import __all__ as __all__

@@ -24,8 +24,6 @@ from harness.sse.events import (
     LINT_UNTERMINATED,
     Comment,
     Event,
-    new_comment,
-    new_event,
 )
 
 if TYPE_CHECKING:
@@ -98,7 +96,7 @@ class Interpreter:
             self._check_utf8(raw, offset)
         # "If the line starts with a U+003A COLON character (:) -> Ignore the line."
         if text[0] == ":":
-            self.out.append(new_comment(text[1:], offset))
+            self.out.append(Comment(text[1:], offset))
             return
         self._comments_only = False
         # "Collect the characters on the line before the first U+003A COLON character
@@ -165,7 +163,7 @@ class Interpreter:
             #    character, then remove the last character from the data buffer."
             # 5.-6. type "message" unless "the event type buffer has a value other than
             #    the empty string"; lastEventId is the last event ID string.
-            event = new_event(
+            event = Event(
                 self._type or "message",
                 "\n".join(self._data),
                 self.last_event_id,

@@ -10,7 +10,7 @@ complete lines, BOM, CR/LF/CRLF across chunks) hands segments of lines to this
 parser, which passes them to an ``Interpreter`` (``harness.sse.interpreter``: §9.2.6,
 fields into events), except for one private shortcut: where a segment holds whole
 events that are each one ``data:`` line (what LLM proxies send), ``harness.sse.
-fastpath`` turns the run into events at C speed. The two give the same events,
+fastpath`` turns the run into events in one loop. The two give the same events,
 findings and state; the tests check it on every vector and on generated streams.
 
 Offsets are byte offsets in the whole stream (a leading BOM counts). ``Event.end`` is
@@ -161,7 +161,7 @@ class SSEParser:
         return out
 
     def _segment(self, lines: bytes, offset: int, eol: bytes, count: int) -> None:
-        """The splitter's sink: whole runs of one-line data events at C speed."""
+        """The splitter's sink: whole runs of one-line data events in one loop."""
         events = self._events
         if eol == CR or not eol:  # a line alone, or a signal: nothing to run
             events.segment(lines, offset, eol)
@@ -188,13 +188,9 @@ class SSEParser:
                 events.segment(region, offset + done, eol)
             else:  # no id line in a run: the last event ID string is the buffer
                 last_id = events.last_event_id = events.id_buffer
-                retry = events.retry
-                out, mark = events.out, len(events.out)
-                try:
-                    out += run_events(simple, offset + done, eol, last_id, retry)
-                except UnicodeDecodeError:  # not UTF-8: drop the run's events
-                    del out[mark:]  # and let the exact path report and replace
-                    events.segment(region, offset + done, eol)
+                run_events(
+                    simple, offset + done, eol, last_id, events.retry, events.out
+                )
         if run < len(lines):
             events.segment(lines[run:], offset + run, eol)  # the next event's start
 

@@ -52,6 +52,11 @@ def streams(probe: str) -> Holds:
     return lambda ev: probe not in ev or streamed(ev[probe])
 
 
+def completed(probe: str) -> Holds:
+    """``probe``'s stream carried the dialect's completion event."""
+    return lambda ev: probe in ev and ev[probe].transcript.done is not None
+
+
 def completes(ev: Mapping[str, Evidence]) -> bool:
     """Some stream carried the dialect's completion event."""
     return any(e.transcript.done is not None for e in ev.values())

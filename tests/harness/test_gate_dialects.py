@@ -25,6 +25,5 @@ def test_openai_dialect_reads_chat_completion_chunks_and_done():
             select=CHECKS,
         )
     )
-    assert {r.check: r.outcome for r in report.results} == dict.fromkeys(
-        CHECKS, Outcome.OK
-    )
+    judged = {r.check: r.outcome for r in report.results if r.check in CHECKS}
+    assert judged == dict.fromkeys(CHECKS, Outcome.OK)

@@ -70,6 +70,7 @@ async def send_schedule(
     for _, task in background:  # a Ctrl-C landing in one is not "lost"
         task.add_done_callback(_retrieved)
     try:
+        await asyncio.sleep(0)  # the silences go out first
         await _in_order(schedule.alone, send, found)
         lanes = [
             asyncio.ensure_future(_in_order(lane, send, found))

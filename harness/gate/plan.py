@@ -113,7 +113,8 @@ class Schedule:
     alone: tuple[Sent, ...]
     #: lanes run side by side, each in order: one per layer with the rest of its probes,
     #: and one for every layer's malformed-request probes (REQ-*: they count upstream
-    #: requests without a marker, so no other layer's may arrive meanwhile)
+    #: requests without a marker, so no other layer's may arrive meanwhile); with one
+    #: layer, one lane (a probe after a crash still finds the proxy not running)
     lanes: tuple[tuple[Sent, ...], ...]
 
     def totals(self) -> dict[str, int]:
@@ -146,6 +147,8 @@ def schedule(
             else:
                 rest.append((layer, probe))
         own.append(tuple(rest))
+    if len(own) == 1:  # one layer: its requests follow its probes, as they always did
+        own, requests = [own[0] + tuple(requests)], []
     side = [_rotated(lane, k, len(own)) for k, lane in enumerate(own)]
     side = [lane for lane in (*side, tuple(requests)) if lane]
     return Schedule(tuple(background), tuple(alone), tuple(side))

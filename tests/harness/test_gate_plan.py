@@ -90,3 +90,12 @@ def test_schedule_sends_every_probe_of_every_layer_exactly_once():
     assert len(sent) == len(set(sent))
     totals = found.totals()
     assert totals["nginx"] == totals["h2"] == totals["direct"] - 2  # down, slow-reader
+
+
+def test_one_layer_sends_its_probes_one_at_a_time_in_one_lane():
+    found = _schedule(("direct",))
+    (lane,) = found.lanes
+    assert [p.name for _, p in lane][-1] == "get"  # the requests follow the rest
+    assert len(lane) + len(found.alone) + len(found.background) == len(
+        plans.probes_for(plans.every([], ["direct"]).layers[0][1])
+    )

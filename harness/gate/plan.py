@@ -1,7 +1,8 @@
 """What a gate run will do, decided before anything starts (pure).
 
 A plan is, per layer, the checks to judge there; from it follow the probes to send, in
-which lane each goes, and whether the client self-test (calibration) is needed at all.
+which lane each goes (``schedule``: what waits, what goes alone, what side by side),
+and whether the client self-test (calibration) is needed at all.
 The CLI plans every selected check on every layer; the pytest plugin plans exactly the
 check-by-layer items that survived ``-k``/``-m``/``--deselect``/``--lf``.
 """

@@ -1,9 +1,11 @@
-"""Run the gate: mock up, client self-test, proxy up, probes per layer, judges, results.
+"""Run the gate: mock up, client self-test, proxy up, layers up, probes, judges, results.
 
 The I/O orchestration of a whole run, as a thin loop over a Plan (harness.gate.plan):
-for each layer, open it, send its probes through a Prober, judge (harness.gate.judge).
-One event loop for the whole run. Everything it starts (mock, proxy, nginx) is a managed
-process group stopped on exit, Ctrl-C or SIGTERM; every wait is bounded.
+open every layer, send every layer's probes through its Prober as plan.schedule says
+(harness.gate.layered: timed probes alone, the rest side by side), judge each layer
+(harness.gate.judge). One event loop for the whole run. Everything it starts (mock,
+proxy, nginx) is a managed process group stopped on exit, Ctrl-C or SIGTERM; every
+wait is bounded.
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ def prober(
 
 @dataclass
 class _Gate:
-    """A run in progress: the mock and the proxy are up; layers come and go."""
+    """A run in progress: the mock and the proxy are up; the layers open together."""
 
     config: RunConfig
     workdir: Path

@@ -1,9 +1,11 @@
-"""Run the gate: mock up, client self-test, proxy up, probes per layer, judges, results.
+"""Run the gate: mock up, client self-test, proxy up, layers up, probes, judges, results.
 
 The I/O orchestration of a whole run, as a thin loop over a Plan (harness.gate.plan):
-for each layer, open it, send its probes through a Prober, judge (harness.gate.judge).
-One event loop for the whole run. Everything it starts (mock, proxy, nginx) is a managed
-process group stopped on exit, Ctrl-C or SIGTERM; every wait is bounded.
+open every layer, send every layer's probes through its Prober as plan.schedule says
+(harness.gate.layered: timed probes alone, the rest side by side), judge each layer
+(harness.gate.judge). One event loop for the whole run. Everything it starts (mock,
+proxy, nginx) is a managed process group stopped on exit, Ctrl-C or SIGTERM; every
+wait is bounded.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from harness.gate import plan as plans
 from harness.gate.calibrate import calibrate
 from harness.gate.config import RunConfig
 from harness.gate.judge import judge_layer
-from harness.gate.progress import Progress, Silent, tick
+from harness.gate.layered import send_schedule
+from harness.gate.progress import Progress, Silent
 from harness.gate.workdir import run_workdir
 from harness.layers import LayerHandle, open_layer, parse_layer
 from harness.probe.catalog import PROBES, Probe
@@ -36,7 +39,6 @@ from harness.upstream.mock import MockUpstream, start_mock
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from harness.checks import Check
 
 #: with --layer nginx the proxy must keep the connection alive: nginx's read timeout
 #: sits this far above the heartbeat budget (IDLE-HEARTBEAT, docs/checks.md)
@@ -92,15 +94,9 @@ def prober(
     return Prober(target, mock, layer=name, idle_s=config.idle_s)
 
 
-def _retrieved(task: asyncio.Future[Evidence]) -> None:
-    """Mark a background probe's exception as seen (KeyboardInterrupt on Ctrl-C)."""
-    if not task.cancelled():
-        task.exception()
-
-
 @dataclass
 class _Gate:
-    """A run in progress: the mock and the proxy are up; layers come and go."""
+    """A run in progress: the mock and the proxy are up; the layers open together."""
 
     config: RunConfig
     workdir: Path
@@ -115,31 +111,40 @@ class _Gate:
     #: the proxy's own response head (a layer's note says what the proxy controls)
     direct_headers: dict[str, str] = field(default_factory=dict)
 
-    async def layer(self, name: str, checks: tuple[Check, ...]) -> None:
-        spec = parse_layer(name)
-        workdir = self.workdir / name.replace(":", "_")
-        workdir.mkdir(exist_ok=True)
+    async def layers(self, plan: plans.Plan) -> None:
+        """Open every layer of ``plan``, send its probes as scheduled, judge them."""
         c = self.config
-        self.progress.phase(f"starting layer {name}")
-        with open_layer(
-            spec,
-            self.proxy.port,
-            workdir=workdir,
-            read_timeout_s=c.heartbeat_s + READ_TIMEOUT_MARGIN_S,
-            http2=c.http2,
-            ca_path=Path(c.ca_path) if c.ca_path else None,
-        ) as layer:
-            if spec.facts.nginx_holds and not self.direct_headers:
+        with ExitStack() as stack:
+            handles: dict[str, LayerHandle] = {}
+            for name, _ in plan.layers:
+                self.progress.phase(f"starting layer {name}")
+                workdir = self.workdir / name.replace(":", "_")
+                workdir.mkdir(exist_ok=True)
+                handles[name] = stack.enter_context(
+                    open_layer(
+                        parse_layer(name),
+                        self.proxy.port,
+                        workdir=workdir,
+                        read_timeout_s=c.heartbeat_s + READ_TIMEOUT_MARGIN_S,
+                        http2=c.http2,
+                        ca_path=Path(c.ca_path) if c.ca_path else None,
+                    )
+                )
+            found = await self.probe(handles, plan)
+            for name, layer in handles.items():
+                for key, text in layer.logs().items():
+                    self.logs[f"{name}/{key}"] = text[-LOG_TAIL["layer"] :]
+        for name, layer in handles.items():
+            if layer.identity and "valid" in found[name]:
+                self.direct_headers = dict(found[name]["valid"].obs.headers)
+        for name, checks in plan.layers:
+            layer = handles[name]
+            if layer.spec.facts.nginx_holds and not self.direct_headers:
                 await self.peek_headers()
-            evidence = await self.probe(layer, plans.probes_for(checks))
-            for key, text in layer.logs().items():
-                self.logs[f"{name}/{key}"] = text[-LOG_TAIL["layer"] :]
-        if layer.identity and "valid" in evidence:
-            self.direct_headers = dict(evidence["valid"].obs.headers)
-        self.results += judge_layer(checks, evidence, self.context(layer))
-        self.evidence[name] = evidence
+            self.results += judge_layer(checks, found[name], self.context(layer))
+            self.evidence[name] = found[name]
         if not self.proxy.alive():
-            self.notes.append(f"the proxy exited during the {name} layer run")
+            self.notes.append("the proxy exited during the run")
 
     def context(self, layer: LayerHandle) -> Context:
         c, p99 = self.config, self.baseline.get("lag_p99_ms")
@@ -157,41 +162,30 @@ class _Gate:
         )
 
     async def probe(
-        self, layer: LayerHandle, probes: list[Probe]
-    ) -> dict[str, Evidence]:
-        lanes = plans.lanes(
-            probes, direct=layer.identity, restartable=bool(self.config.proxy_cmd)
+        self, handles: Mapping[str, LayerHandle], plan: plans.Plan
+    ) -> dict[str, dict[str, Evidence]]:
+        """Every layer's probes at once, as plans.schedule decides (gate.layered)."""
+        schedule = plans.schedule(
+            [
+                (name, plans.probes_for(checks), handles[name].identity)
+                for name, checks in plan.layers
+            ],
+            restartable=bool(self.config.proxy_cmd),
         )
-        send = prober(self.config, self.proxy, self.mock, layer=layer)
-        total = (
-            len(lanes.background) + len(lanes.sequential) + len(lanes.second_instance)
-        )
-        show = self.progress
-        show.step(layer.name, 0, total)
-        silence_ends = time.monotonic() + self.config.idle_s
-        background = {
-            p.name: asyncio.ensure_future(send.perform(p)) for p in lanes.background
+        senders = {
+            name: prober(self.config, self.proxy, self.mock, layer=layer)
+            for name, layer in handles.items()
         }
-        for task in background.values():  # a Ctrl-C landing in one is not "lost"
-            task.add_done_callback(_retrieved)
-        found: dict[str, Evidence] = {}
-        for probe in lanes.sequential:
-            found[probe.name] = await send.perform(probe)
-            show.step(layer.name, len(found), total)
-        for probe in lanes.second_instance:
-            found[probe.name] = await self.probe_down(probe)
-            show.step(layer.name, len(found), total)
-        if background:
-            left = max(0.0, silence_ends - time.monotonic())
-            text = f"layer {layer.name}: upstream silence"
-            countdown = asyncio.ensure_future(tick(show, text, left))
-            try:
-                for name, task in background.items():
-                    found[name] = await task
-            finally:
-                countdown.cancel()
-        show.step(layer.name, total, total)
-        return found
+
+        async def send(layer: str, probe: Probe) -> Evidence:
+            if probe.upstream_down:
+                return await self.probe_down(probe)
+            return await senders[layer].perform(probe)
+
+        found = await send_schedule(
+            schedule, send, progress=self.progress, idle_s=self.config.idle_s
+        )
+        return {name: found.get(name, {}) for name in handles}
 
     async def probe_down(self, probe: Probe) -> Evidence:
         """A second instance of the proxy whose upstream is a port nothing listens on."""
@@ -242,8 +236,7 @@ async def _run(
         )
         notes = noisy_note(baseline)
         gate = _Gate(config, workdir, mock, proxy, baseline, progress, notes=notes)
-        for name, checks in plan.layers:
-            await gate.layer(name, checks)
+        await gate.layers(plan)
         gate.logs["proxy"] = proxy.output()[-LOG_TAIL["proxy"] :]
         gate.logs["mock"] = mock.output()[-LOG_TAIL["mock"] :]
     return gate

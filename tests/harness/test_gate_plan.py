@@ -55,3 +55,59 @@ def test_a_missing_probe_makes_the_check_unimplemented_with_the_reason():
     assert [r.outcome for r in results] == [Outcome.UNIMPLEMENTED] * 2
     assert "needs --proxy-cmd" in results[0].detail
     assert "probes not run on this layer: valid" in results[1].detail
+
+
+def _schedule(layers: tuple[str, ...] = ("direct", "nginx")) -> plans.Schedule:
+    probes = plans.probes_for(plans.every([], layers).layers[0][1])
+    chosen = [(layer, probes, layer == "direct") for layer in layers]
+    return plans.schedule(chosen, restartable=True)
+
+
+def test_schedule_starts_every_layers_silences_and_sends_timed_probes_alone():
+    found = _schedule()
+    assert found.background == tuple(
+        (layer, PROBES[name])
+        for layer in ("direct", "nginx")
+        for name in ("idle", "idle-mid")
+    )
+    # LAT-* and CANCEL-* probes: one at a time, one layer after the other
+    alone = [(layer, p.name) for layer, p in found.alone]
+    timed = ["lat", "sizes", "cancel-mid", "cancel-before"]
+    assert alone == [(layer, n) for layer in ("direct", "nginx") for n in timed]
+
+
+def test_schedule_runs_a_lane_per_layer_and_one_for_every_malformed_request():
+    found = _schedule()
+    direct, nginx, requests = found.lanes
+    assert {layer for layer, _ in direct} == {"direct"}
+    assert {layer for layer, _ in nginx} == {"nginx"}
+    # the proxy with a dead upstream and the slow reader: direct only, once
+    assert sorted(p.name for _, p in direct if p.direct_only) == ["down", "slow-reader"]
+    assert not any(p.direct_only for _, p in nginx)
+    # REQ-* count requests reaching upstream without a marker: never side by side
+    assert {p.request for _, p in requests} != {"valid"}
+    assert all(p.request == "valid" for _, p in (*direct, *nginx))
+    assert [layer for layer, _ in requests] == sorted(
+        (layer for layer, _ in requests), key=("direct", "nginx").index
+    )
+
+
+def test_schedule_sends_every_probe_of_every_layer_exactly_once():
+    found = _schedule(("direct", "nginx", "h2"))
+    sent = [
+        (layer, p.name)
+        for lane in (found.background, found.alone, *found.lanes)
+        for layer, p in lane
+    ]
+    assert len(sent) == len(set(sent))
+    totals = found.totals()
+    assert totals["nginx"] == totals["h2"] == totals["direct"] - 2  # down, slow-reader
+
+
+def test_one_layer_sends_its_probes_one_at_a_time_in_one_lane():
+    found = _schedule(("direct",))
+    (lane,) = found.lanes
+    assert [p.name for _, p in lane][-1] == "get"  # the requests follow the rest
+    assert len(lane) + len(found.alone) + len(found.background) == len(
+        plans.probes_for(plans.every([], ["direct"]).layers[0][1])
+    )

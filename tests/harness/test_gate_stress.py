@@ -70,15 +70,19 @@ def test_correct_proxies_never_flake_under_load(proxy):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("defect", "checks"),
+    ("defect", "wanted"),
     [
-        ("buffer-all", ("LAT-FIRST-TOKEN", "LAT-NO-BATCHING")),
-        ("no-abort", ("CANCEL-MID-STREAM", "CANCEL-BEFORE-FIRST-TOKEN")),
+        # the knock-on is BLOCKED by the root every time, never OK
+        ("buffer-all", {"LAT-FIRST-TOKEN": "FAILED", "LAT-NO-BATCHING": "BLOCKED"}),
+        (
+            "no-abort",
+            {"CANCEL-MID-STREAM": "FAILED", "CANCEL-BEFORE-FIRST-TOKEN": "FAILED"},
+        ),
     ],
 )
-def test_broken_variants_fail_every_time_under_load(defect, checks):
+def test_broken_variants_fail_every_time_under_load(defect, wanted):
     with busy_cores():
         for run in range(3):
-            report = gate(f"{PYTHON_PROXY} --defect {defect}", select=checks)
-            got = {check: outcome(report, check) for check in checks}
-            assert set(got.values()) == {Outcome.FAILED}, f"run {run + 1}: {got}"
+            report = gate(f"{PYTHON_PROXY} --defect {defect}", select=tuple(wanted))
+            got = {check: outcome(report, check).value for check in wanted}
+            assert got == wanted, f"run {run + 1}: {got}"

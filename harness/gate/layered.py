@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 __all__ = ["send_schedule"]
 
+#: how long the silence probes get to be sent and answered before the first timed probe
+SETTLE_S = 1.0
+
 
 def _retrieved(task: asyncio.Future[Evidence] | asyncio.Future[None]) -> None:
     """Mark a task's exception as seen (KeyboardInterrupt on Ctrl-C)."""
@@ -70,7 +73,10 @@ async def send_schedule(
     for _, task in background:  # a Ctrl-C landing in one is not "lost"
         task.add_done_callback(_retrieved)
     try:
-        await asyncio.sleep(0)  # the silences go out first
+        if background and schedule.alone:
+            # the silences go out first, and their requests (through TLS and nginx,
+            # up to a dozen at once) are answered before anything is finely timed
+            await asyncio.sleep(min(SETTLE_S, idle_s / 3))
         await _in_order(schedule.alone, send, found)
         lanes = [
             asyncio.ensure_future(_in_order(lane, send, found))

@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 MISSED = (Outcome.FAILED, Outcome.NON_STRICT)
 
 
-def _verdict(check: Check, evidence: Mapping[str, Evidence], ctx: Context) -> Verdict:
-    missing = [p for p in check.probes if p not in evidence]
+def _verdict(
+    check: Check, evidence: Mapping[str, Evidence], ctx: Context, missing: list[str]
+) -> Verdict:
     if "down" in missing:
         return unimplemented(
             "needs --proxy-cmd (a second instance with a dead upstream)"
@@ -124,9 +125,10 @@ def judge_layer(
     for check in checks:
         if not check.applies(ctx):
             continue
-        if any(p not in evidence for p in check.probes):
+        missing = [p for p in check.probes if p not in evidence]
+        if missing:
             unprobed.add(check.id)
-        found = _verdict(check, evidence, ctx)
+        found = _verdict(check, evidence, ctx, missing)
         outcome = decide(check, found)
         own[check.id] = Result(
             check.id,

@@ -119,18 +119,13 @@ def test_no_415_blocks_the_accept_post_and_the_missing_type_knock_on():
         "wrong-type": streamed("wrong-type"),
         "missing-type": streamed("missing-type"),
     }
-    checks = [
-        BY_ID[c]
-        for c in (
-            "HDR-STATUS-200",
-            "REQ-415-WRONG-TYPE",
-            "REQ-415-ACCEPT-POST",
-            "REQ-415-MISSING-TYPE",
-        )
-    ]
-    got = {
-        r.check: (r.outcome, r.blocked_by) for r in judge_layer(checks, ev, context())
-    }
+    got = blocking(
+        ev,
+        "HDR-STATUS-200",
+        "REQ-415-WRONG-TYPE",
+        "REQ-415-ACCEPT-POST",
+        "REQ-415-MISSING-TYPE",
+    )
     assert got["REQ-415-WRONG-TYPE"] == (Outcome.FAILED, "")
     assert got["REQ-415-ACCEPT-POST"] == (Outcome.BLOCKED, "REQ-415-WRONG-TYPE")
     assert got["REQ-415-MISSING-TYPE"] == (Outcome.BLOCKED, "REQ-415-WRONG-TYPE")
@@ -139,24 +134,25 @@ def test_no_415_blocks_the_accept_post_and_the_missing_type_knock_on():
 def test_tokens_the_dialect_cannot_read_block_the_timing_at_the_mapping():
     unreadable = b'data: {"text": "Hel"}\n\ndata: {"text": "lo"}\n\n'
     ev = {name: raw(name, unreadable) for name in ("valid", "lat", "type-params")}
-    checks = [
-        BY_ID[c]
-        for c in (
-            "HDR-STATUS-200",
-            "HDR-CONTENT-TYPE",
-            "FRM-TOKEN-MAPPING",
-            "LAT-FIRST-TOKEN",
-            "LAT-NO-BATCHING",
-            "REQ-TYPE-PARAMS",
-        )
-    ]
-    got = {
-        r.check: (r.outcome, r.blocked_by) for r in judge_layer(checks, ev, context())
-    }
+    got = blocking(
+        ev,
+        "HDR-STATUS-200",
+        "HDR-CONTENT-TYPE",
+        "FRM-TOKEN-MAPPING",
+        "LAT-FIRST-TOKEN",
+        "LAT-NO-BATCHING",
+        "REQ-TYPE-PARAMS",
+    )
     assert got["FRM-TOKEN-MAPPING"] == (Outcome.FAILED, "")
     assert got["LAT-FIRST-TOKEN"] == (Outcome.BLOCKED, "FRM-TOKEN-MAPPING")
     assert got["LAT-NO-BATCHING"] == (Outcome.BLOCKED, "FRM-TOKEN-MAPPING")
     assert got["REQ-TYPE-PARAMS"] == (Outcome.OK, "")
+
+
+def blocking(ev: Mapping[str, Evidence], *ids: str) -> dict[str, tuple[Outcome, str]]:
+    """Outcome and blocked_by of checks ``ids`` judged together on ``ev``."""
+    results = judge_layer([BY_ID[c] for c in ids], ev, context())
+    return {r.check: (r.outcome, r.blocked_by) for r in results}
 
 
 def _fake(check_id: str, level: Level, ok: bool) -> Check:

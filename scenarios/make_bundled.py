@@ -1,6 +1,6 @@
 """Regenerate the bundled scenarios: ``python scenarios/make_bundled.py``.
 
-Lines are written as Go's encoding/json writes them (mock_ollama.gojson: struct key
+Lines are written as Go's encoding/json writes them (mock_ollama.go.json: struct key
 order, ``\\u003c`` for ``<``, raw UTF-8 otherwise) so that replays are byte-faithful.
 The files are committed; this script only documents how they were made.
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mock_ollama.gojson import dumps
+from mock_ollama.go.json import dumps
 
 HERE = Path(__file__).resolve().parent
 

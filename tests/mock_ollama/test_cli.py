@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from mock_ollama.cli import main
-from mock_ollama.launch import running_mock, serve_argv, wait_for_port
+from mock_ollama.launch import running_mock
+from mock_ollama.port_file import serve_argv, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

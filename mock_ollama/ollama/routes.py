@@ -11,7 +11,6 @@ the ASGI shell (``server.app``) in place and by ``server.offload`` in a worker p
 
 from __future__ import annotations
 
-import email.utils
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -91,13 +90,39 @@ def _model_route(path: str) -> Handler | None:
     return handler
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+
+
+def http_date(t: float) -> str:
+    """RFC 9110 5.6.7 IMF-fixdate, as net/http writes Date:
+    ``day-name "," SP date1 SP time-of-day SP GMT`` (``Sun, 06 Nov 1994 08:49:37 GMT``).
+    """
+    g = time.gmtime(t)
+    return (
+        f"{_DAYS[g.tm_wday]}, {g.tm_mday:02d} {_MONTHS[g.tm_mon - 1]} {g.tm_year:04d} "
+        f"{g.tm_hour:02d}:{g.tm_min:02d}:{g.tm_sec:02d} GMT"
+    )
+
+
 def now() -> Now:
     """The wall clock, rendered for Date headers and created_at."""
     t = time.time()
     stamp = datetime.fromtimestamp(t, UTC).isoformat(timespec="microseconds")
-    return Now(
-        email.utils.formatdate(t, usegmt=True), stamp.replace("+00:00", "Z"), int(t)
-    )
+    return Now(http_date(t), stamp.replace("+00:00", "Z"), int(t))
 
 
 def route(config: MockConfig, method: str, path: str, body: bytes) -> Routed:

@@ -31,9 +31,12 @@ from pathlib import Path
 from mock_ollama.go.json import dumps
 from mock_ollama.launch import running_mock
 from mock_ollama.port_file import LaunchError
+from mock_ollama.scenario.marker import Marker
+from mock_ollama.scenario.policies import Policies, parse_timing
 
 LINES = 100
 PERIOD_MS = 20
+_POLICIES = Policies(timing=parse_timing(f"fixed:{PERIOD_MS}"))
 
 
 def make_scenario(path: Path, lines: int = LINES) -> None:
@@ -81,7 +84,7 @@ async def _stream(port: int, req: str) -> list[tuple[int, bytes]]:
     transport, reader = await loop.create_connection(
         lambda: _Reader(done), "127.0.0.1", port
     )
-    prompt = f"[[mock: timing=fixed:{PERIOD_MS} req={req}]]"
+    prompt = str(Marker(policies=_POLICIES, req=req))
     body = json.dumps(
         {"model": "bench", "messages": [{"role": "user", "content": prompt}]}
     )

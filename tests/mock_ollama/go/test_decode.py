@@ -1,3 +1,5 @@
+"""Binding a body like Ollama's ``ShouldBindJSON``: Go's errors, its depth limit, no exception."""
+
 from __future__ import annotations
 
 import json

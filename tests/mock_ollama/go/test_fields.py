@@ -1,3 +1,5 @@
+"""Every endpoint that binds JSON has its Go struct's field types."""
+
 from __future__ import annotations
 
 from mock_ollama.go.fields import REQUEST_FIELDS

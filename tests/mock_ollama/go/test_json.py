@@ -1,3 +1,5 @@
+"""Go's encoder: escaping, float formatting, and output that reads back as the same JSON."""
+
 from __future__ import annotations
 
 import json

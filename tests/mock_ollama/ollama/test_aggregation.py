@@ -1,3 +1,5 @@
+"""``stream: false``: the lines of a scenario folded into one answer, as Ollama does."""
+
 from __future__ import annotations
 
 import json

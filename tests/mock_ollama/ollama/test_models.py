@@ -1,3 +1,5 @@
+"""The catalogue answers (tags, show, ps, version): what clients require, the same every run."""
+
 from __future__ import annotations
 
 import json

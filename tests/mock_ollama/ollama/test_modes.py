@@ -28,7 +28,7 @@ NOW = Now("Thu, 01 Jan 2026 00:00:00 GMT", "2026-01-01T00:00:00Z", 0)
         ("reject-415", "application/json", "as-is"),
     ],
 )
-def test_decide(mode, accept, want):
+def test_each_mode_decides_by_the_accept_header(mode, accept, want):
     assert decide(mode, "POST", "/api/generate", accept) == want
 
 
@@ -57,7 +57,7 @@ async def test_sse_on_accept_wraps_each_line():
 
 
 @pytest.mark.anyio
-async def test_reject_modes():
+async def test_reject_modes_refuse_sse_accepts_and_serve_ndjson():
     r = await _post("reject-415", "text/event-stream")
     assert r.status_code == 415 and r.headers["accept-post"] == "application/x-ndjson"
     r = await _post("reject-406", "text/event-stream")
@@ -66,7 +66,7 @@ async def test_reject_modes():
     assert ok.status_code == 200
 
 
-def test_apply_keeps_non_stream_answers():
+def test_whole_answers_pass_every_mode_unchanged():
     from mock_ollama.ollama.answers import json_answer
     from mock_ollama.ollama.steps import answer
 

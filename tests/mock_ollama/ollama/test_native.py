@@ -1,3 +1,5 @@
+"""The native endpoints (``/api/*``): streams, loads, pulls, embeddings and their errors."""
+
 from __future__ import annotations
 
 import json

@@ -1,3 +1,5 @@
+"""The OpenAI-compatible shapes: both SSE layouts, tool calls, reasoning, errors, completions."""
+
 from __future__ import annotations
 
 import json
@@ -25,7 +27,7 @@ def test_layout_switches_at_v0_32_6() -> None:
     assert layout_for("0.1.32") == "legacy"
 
 
-def test_current_layout() -> None:
+def test_current_layout_sends_role_once_and_usage_before_done() -> None:
     rec = BUNDLED["qwen-chat"]
     sse, _ = to_sse(rec, "chat", "current", include_usage=True, seed=1)
     assert len(sse.lines) == len(rec.lines)
@@ -48,7 +50,7 @@ def test_current_layout() -> None:
     assert ids.pop().startswith("chatcmpl-")
 
 
-def test_legacy_layout() -> None:
+def test_legacy_layout_repeats_the_role_and_finishes_on_the_last_delta() -> None:
     rec = BUNDLED["qwen-chat"]
     sse, _ = to_sse(rec, "chat", "legacy")
     deltas = [_frames(g)[0]["choices"][0] for g in sse.lines]

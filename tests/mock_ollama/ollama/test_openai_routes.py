@@ -1,3 +1,5 @@
+"""The ``/v1/*`` endpoints: a native scenario served as SSE, faults as OpenAI error objects."""
+
 from __future__ import annotations
 
 import json

@@ -1,3 +1,5 @@
+"""The steps every endpoint shares: Go's headers, binding, the marker, the first error line."""
+
 from __future__ import annotations
 
 import json

@@ -1,3 +1,5 @@
+"""The exchange log: a bounded ring, a bounded write record, filtering and clearing."""
+
 from __future__ import annotations
 
 from mock_ollama.replay.exchange_log import ExchangeLog

@@ -1,3 +1,5 @@
+"""Recording + policies -> writes: bytes kept, time never backwards, every fault and fragmenter."""
+
 from __future__ import annotations
 
 import itertools
@@ -107,7 +109,7 @@ def test_times_never_go_backwards(
 
 @settings(deadline=None)
 @given(recording_keys, timings, fragments, seeds)
-def test_deterministic(
+def test_the_same_seed_gives_the_same_schedule(
     key: RecordingKey, timing: Timing, fragment: Fragment, seed: int
 ) -> None:
     rec = _rec(key)
@@ -123,7 +125,7 @@ def test_recorded_timing_follows_created_at() -> None:
     assert [w.data for w in s.writes] == list(rec.lines)
 
 
-def test_scale_fixed_zero() -> None:
+def test_scale_fixed_and_zero_timings_set_each_writes_time() -> None:
     rec = BUNDLED["qwen-chat"]
     scaled = build_schedule(rec, Timing("scale", 0.5), Fragment("line"))
     assert [w.at_ns for w in scaled.writes] == [round(o * 0.5) for o in rec.offsets_ns]

@@ -1,3 +1,5 @@
+"""Sidecars: defaults from the first line, problems named by key and line, one-file scenarios."""
+
 from __future__ import annotations
 
 from pathlib import Path

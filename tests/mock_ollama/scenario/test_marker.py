@@ -1,3 +1,5 @@
+"""The ``[[mock: ...]]`` grammar: round trips, last marker wins, every bad marker named."""
+
 from __future__ import annotations
 
 import contextlib
@@ -12,7 +14,7 @@ from mock_ollama.scenario.policies import Fault, Fragment, Policies, Timing
 from tests.mock_ollama.scenario.test_policies import faults, fragments, timings
 
 
-def test_contract_example() -> None:
+def test_the_documented_example_parses_to_every_field() -> None:
     body = (
         b'{"prompt": "hi [[mock: scenario=NAME fragment=bytes:1 timing=fixed:50 '
         b'fault=error-at:3 req=ab12]]"}'
@@ -66,7 +68,7 @@ def test_faults_repeat_and_keep_order() -> None:
         ("scenario=a scenario=b", "given twice"),
     ],
 )
-def test_bad_markers(inner: str, fragment: str) -> None:
+def test_bad_markers_name_the_problem(inner: str, fragment: str) -> None:
     with pytest.raises(MarkerError) as info:
         parse_marker(inner)
     assert fragment in str(info.value)
@@ -103,7 +105,7 @@ def test_any_inner_text_parses_or_raises_marker_error(inner: str) -> None:
         parse_marker(inner)
 
 
-def test_repeat_key():
+def test_repeat_is_a_bounded_positive_count():
     from mock_ollama.errors import MarkerError
     from mock_ollama.scenario.marker import parse_marker
 

@@ -1,3 +1,5 @@
+"""Timing, fragment and fault grammars: round trips and one clear PolicyError for bad text."""
+
 from __future__ import annotations
 
 import contextlib

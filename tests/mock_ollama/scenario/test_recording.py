@@ -1,3 +1,5 @@
+"""Recordings: line splitting, validation with file and line, endpoint inference, repeats."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -134,7 +136,7 @@ def test_invalid_utf8_is_reported(tmp_path: Path) -> None:
         load_scenario(path)
 
 
-def test_missing_file(tmp_path: Path) -> None:
+def test_a_missing_file_is_a_scenario_error(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="no such file"):
         load_scenario(tmp_path / "absent.ndjson")
 

@@ -1,3 +1,5 @@
+"""created_at to nanosecond offsets: exact, monotonic, tolerant of unstamped lines."""
+
 from __future__ import annotations
 
 import calendar

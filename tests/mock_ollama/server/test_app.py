@@ -1,3 +1,5 @@
+"""The ASGI app over HTTP: every route answers as Ollama and gin do, markers pick the replay."""
+
 from __future__ import annotations
 
 import json
@@ -20,7 +22,9 @@ def _chat(prompt: str, **extra: Any) -> dict[str, Any]:
     }
 
 
-def test_root_version_tags_ps(client: httpx.Client) -> None:
+def test_root_version_and_catalogue_answer_like_a_running_ollama(
+    client: httpx.Client,
+) -> None:
     r = client.get("/")
     assert (r.status_code, r.text) == (200, "Ollama is running")
     assert r.headers["content-type"] == "text/plain; charset=utf-8"
@@ -112,7 +116,7 @@ def test_marker_picks_scenario_policies_and_req(client: httpx.Client) -> None:
         ("scenario=tool-call fault=error-at:9", 400, None),
     ],
 )
-def test_marker_faults_and_errors(
+def test_marker_faults_and_bad_markers_answer_json_errors(
     client: httpx.Client, marker: str, status: int, body: dict[str, str] | None
 ) -> None:
     r = client.post("/api/chat", json=_chat(f"[[mock: {marker}]]"))
@@ -148,7 +152,7 @@ def test_error_line_mid_stream_keeps_status_200(client: httpx.Client) -> None:
         ("GET", "/api/chat/", 404, "404 page not found", None),
     ],
 )
-def test_gin_404_and_405(
+def test_unknown_paths_and_wrong_methods_get_gins_plain_pages(
     client: httpx.Client,
     method: str,
     path: str,
@@ -179,7 +183,7 @@ def test_gin_404_and_405(
         ),
     ],
 )
-def test_native_errors(
+def test_unbindable_chat_bodies_get_ollamas_error_object(
     client: httpx.Client, body: bytes, status: int, error: str
 ) -> None:
     r = client.post("/api/chat", content=body, headers={"Content-Type": "text/plain"})
@@ -197,7 +201,9 @@ def test_empty_messages_only_load_the_model(client: httpx.Client) -> None:
     )
 
 
-def test_show_embed_pull(client: httpx.Client) -> None:
+def test_show_embed_and_pull_serve_known_models_and_refuse_others(
+    client: httpx.Client,
+) -> None:
     assert "model_info" in client.post("/api/show", json={"model": "qwen2.5:7b"}).json()
     missing = client.post("/api/show", json={"model": "nope"})
     assert (missing.status_code, missing.json()) == (
@@ -221,7 +227,9 @@ def test_show_embed_pull(client: httpx.Client) -> None:
     ).json() == {"status": "success"}
 
 
-def test_openai_stream_and_errors(client: httpx.Client) -> None:
+def test_openai_routes_stream_sse_and_refuse_as_openai_objects(
+    client: httpx.Client,
+) -> None:
     body = {**_chat("[[mock: scenario=qwen-chat]]"), "stream": True}
     r = client.post("/v1/chat/completions", json=body)
     assert r.headers["content-type"] == "text/event-stream"

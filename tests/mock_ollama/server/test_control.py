@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 CHAT = {"model": "qwen2.5:7b", "messages": [{"role": "user", "content": "hi"}]}
 
 
-def test_control_endpoint(client: httpx.Client) -> None:
+def test_control_reports_health_lists_and_clears_exchanges(
+    client: httpx.Client,
+) -> None:
     assert client.get("/_mock/health").json() == {"ok": True}
     client.get("/")
     assert client.get("/_mock/exchanges").json()
@@ -76,7 +78,7 @@ def test_loopback_hosts_are_served(client: httpx.Client) -> None:
         assert r.status_code == 200
 
 
-def test_host_rules() -> None:
+def test_only_loopback_host_headers_count_as_loopback() -> None:
     assert host_is_loopback("[::1]:80", 80)
     assert host_is_loopback("localhost", 80)
     assert host_is_loopback("localhost:9", None)

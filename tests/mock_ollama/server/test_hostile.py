@@ -30,7 +30,7 @@ def _chat(prompt: str, **extra: object) -> dict[str, object]:
     return {"model": "qwen2.5:7b", "messages": [{"role": "user", "content": prompt}]}
 
 
-def test_huge_bodies(client: httpx.Client) -> None:
+def test_huge_bodies_are_bound_like_go_truncated_or_whole(client: httpx.Client) -> None:
     pad = "a" * (8 << 20)
     r = client.post("/api/chat", content=b'{"model":"x","pad":"' + pad.encode())
     assert (r.status_code, r.json()) == (400, {"error": "unexpected EOF"})

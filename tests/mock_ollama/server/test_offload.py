@@ -1,3 +1,5 @@
+"""Big or deeply nested bodies are routed in a worker process, answering as the loop would."""
+
 from __future__ import annotations
 
 import asyncio
@@ -6,7 +8,7 @@ import types
 from typing import TYPE_CHECKING
 
 from mock_ollama.ollama.config import MockConfig
-from mock_ollama.server.app import route
+from mock_ollama.ollama.routes import route
 from mock_ollama.server.offload import BIG_BYTES, Offloader
 
 if TYPE_CHECKING:

@@ -1,3 +1,5 @@
+"""The served mock on the wire: loopback, Ollama's head bytes, reads timed and split as planned."""
+
 from __future__ import annotations
 
 import logging

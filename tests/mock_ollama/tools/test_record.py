@@ -1,3 +1,5 @@
+"""``mock-ollama record``: a pass-through that saves scenarios atomically and never drops one."""
+
 from __future__ import annotations
 
 import logging

@@ -16,9 +16,9 @@ _MESSAGE_ORDER = ("role", "content", "thinking", "images", "tool_calls", "tool_n
 def aggregate(lines: list[bytes], endpoint: str) -> Answer:
     """What Ollama answers for ``stream: false`` given the lines it would have streamed.
 
-    "the server concatenates message.content/thinking (and response for generate),
-    collects all tool_calls and logprobs, and keeps the final chunk's metrics" (1.2);
-    an error chunk gives ``c.JSON(500, {"error": msg})``.
+    Ollama's handlers (server/routes.go) concatenate message.content/thinking (and
+    response for generate), collect all tool_calls and logprobs, and keep the final
+    chunk's metrics; an error chunk gives ``c.JSON(500, {"error": msg})``.
     """
     objects = [json.loads(line) for line in lines if line.strip()]
     for obj in objects:

@@ -40,12 +40,13 @@ def error_answer(status: int, message: str) -> Answer:
 
 
 def not_found_model(model: str) -> Answer:
-    """404 ``model 'NAME' not found`` - NAME echoed exactly as sent (1.5)."""
+    """404 ``model 'NAME' not found`` - NAME echoed exactly as sent (server/routes.go)."""
     return error_answer(404, f"model '{model}' not found")
 
 
-#: gin's own answers (1.5): "Unknown path: 404 text/plain, body 404 page not found";
-#: "Wrong method: 405 text/plain, body 405 method not allowed, with an Allow: header".
+#: gin's own answers (gin.go, default404Body and default405Body): an unknown path is
+#: 404 text/plain ``404 page not found``; a wrong method is 405 text/plain
+#: ``405 method not allowed`` with an ``Allow`` header.
 PAGE_NOT_FOUND = Answer(404, TEXT_TYPE, b"404 page not found")
 
 

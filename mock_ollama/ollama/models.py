@@ -41,7 +41,7 @@ MODIFIED_AT = "2025-07-29T10:12:33.484939118+02:00"
 
 
 def tags(models: list[str]) -> Answer:
-    """GET /api/tags: ``{"models": [...]}`` (1.4)."""
+    """GET /api/tags: ``{"models": [...]}`` (Ollama's docs/api.md)."""
     return json_answer(
         {
             "models": [
@@ -60,7 +60,8 @@ def tags(models: list[str]) -> Answer:
 
 
 def ps(models: list[str], expires_at: str) -> Answer:
-    """GET /api/ps: the tags keys plus expires_at, size_vram, context_length (1.4)."""
+    """GET /api/ps: the tags keys plus expires_at, size_vram, context_length
+    (Ollama's docs/api.md)."""
     return json_answer(
         {
             "models": [
@@ -118,7 +119,7 @@ def version(number: str) -> Answer:
 
 
 def embed(model: str, inputs: list[str]) -> Answer:
-    """POST /api/embed: deterministic unit-ish vectors, one per input (1.4)."""
+    """POST /api/embed: deterministic unit-ish vectors, one per input (Ollama's docs/api.md)."""
     vectors = []
     for text in inputs:
         seed = hashlib.sha256(text.encode()).digest()
@@ -135,7 +136,7 @@ def embed(model: str, inputs: list[str]) -> Answer:
 
 
 def pull_lines(model: str) -> list[bytes]:
-    """The /api/pull progress stream, in Ollama's order (1.4)."""
+    """The /api/pull progress stream, in Ollama's order (Ollama's docs/api.md)."""
     digest = _digest(model)
     total = _size(model)
     steps: list[dict[str, Any]] = [{"status": "pulling manifest"}]

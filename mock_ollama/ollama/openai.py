@@ -243,7 +243,8 @@ def to_completion(lines: list[bytes], kind: Kind, *, seed: int = 0) -> Answer:
 
 
 def error(status: int, message: str) -> Answer:
-    """``{"error": {"message", "type", "param": null, "code": null}}`` (1.7)."""
+    """``{"error": {"message", "type", "param": null, "code": null}}``
+    (Ollama's openai/openai.go)."""
     kind = {400: "invalid_request_error", 404: "not_found_error"}.get(
         status, "api_error"
     )

@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 End = Literal["complete", "cut", "stall"]
 
 DEFAULT_GAP_NS = 1_000_000
-#: what Ollama appends when generation fails after the stream started (1.5, "Error
-#: mid-stream"); the text is one real runner failure.
+#: what Ollama appends when generation fails after the stream started (server/routes.go
+#: sends ``gin.H{"error": ...}`` down the stream's channel); the text is one real
+#: runner failure.
 NATIVE_ERROR_LINE = (
     b'{"error":"an error was encountered while running the model: unexpected EOF"}\n'
 )

@@ -1,4 +1,10 @@
-"""A raw-socket HTTP/1.1 client that stamps every read (for wire-level tests)."""
+"""A raw-socket HTTP/1.1 client that stamps every read (for test_serve's wire checks).
+
+Not ``harness.client``: these tests assert the bytes themselves - the response head
+exactly as Ollama writes it, the chunked framing inside each read, a missing
+terminator after a cut - which an HTTP parser (h11) normalises or decodes away. It is
+also an oracle independent of the client the gate uses to judge proxies.
+"""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from starlette.applications import Starlette
 from mock_ollama.ollama import modes
 from mock_ollama.ollama.config import MockConfig
 from mock_ollama.ollama.routes import body_too_large, now, route
-from mock_ollama.ollama.steps import Routed, answer
+from mock_ollama.ollama.steps import answer
 from mock_ollama.replay.exchange_log import ExchangeLog
 from mock_ollama.replay.writer import play
 from mock_ollama.server.control import control
@@ -62,7 +62,7 @@ class MockOllama:
         elif self.offloader.wants(body):  # parsed in a worker process
             routed = await self.offloader.route(method, path, body)
         else:
-            routed = self.route(method, path, body)
+            routed = route(self.config, method, path, body)
         if self.upstream_mode != "ollama":  # what-if modes (mock_ollama.ollama.modes)
             accept = dict(scope["headers"]).get(b"accept", b"").decode("latin-1")
             routed = modes.apply(
@@ -73,10 +73,6 @@ class MockOllama:
             await play(routed.schedule, receive, send, ex, head_only=method == "HEAD")
         except Exception as exc:  # a bug, never bad input: one line, no traceback
             log.error("mock-ollama: internal error on %s %s: %r", method, path, exc)
-
-    def route(self, method: str, path: str, body: bytes) -> Routed:
-        """Pick the handler like gin (``ollama.routes``), in place."""
-        return route(self.config, method, path, body)
 
 
 class MockApp(Starlette):

@@ -22,14 +22,19 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, NoReturn
 
 from mock_ollama import __version__
-from mock_ollama.catalog import BUNDLED_DIR, load_bundled, load_dir, resolve
-from mock_ollama.config import DEFAULT_MAX_BODY, MockConfig
 from mock_ollama.errors import MockOllamaError
-from mock_ollama.exchange_log import DEFAULT_CAPACITY
-from mock_ollama.models import DEFAULT_VERSION
-from mock_ollama.parent_watch import ENV
-from mock_ollama.policies import Policies, parse_fault, parse_fragment, parse_timing
-from mock_ollama.server import DEFAULT_HOST, DEFAULT_PORT
+from mock_ollama.ollama.config import DEFAULT_MAX_BODY, MockConfig
+from mock_ollama.ollama.models import DEFAULT_VERSION
+from mock_ollama.replay.exchange_log import DEFAULT_CAPACITY
+from mock_ollama.scenario.catalog import BUNDLED_DIR, load_bundled, load_dir, resolve
+from mock_ollama.scenario.policies import (
+    Policies,
+    parse_fault,
+    parse_fragment,
+    parse_timing,
+)
+from mock_ollama.server.parent_watch import ENV
+from mock_ollama.server.serve import DEFAULT_HOST, DEFAULT_PORT
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -147,7 +152,7 @@ def _add_serve(serve: argparse.ArgumentParser) -> None:
         "--upstream-mode",
         choices=["ollama", "sse-on-accept", "reject-415", "reject-406"],
         default="ollama",
-        help="what-if answers to Accept (mock_ollama.upstream_modes; default ollama)",
+        help="what-if answers to Accept (mock_ollama.ollama.modes; default ollama)",
     )
 
 
@@ -215,8 +220,8 @@ def _check_faults(config: MockConfig) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from mock_ollama.app import create_app
-    from mock_ollama.server import serve_forever
+    from mock_ollama.server.app import create_app
+    from mock_ollama.server.serve import serve_forever
 
     app = create_app(_config(args), args.upstream_mode)
     listen = (args.host, args.port, args.port_file, _say, args.parent_pid)
@@ -226,8 +231,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _record(args: argparse.Namespace) -> int:
-    from mock_ollama.recorder import check_out, check_upstream, create_recorder
-    from mock_ollama.server import serve_forever
+    from mock_ollama.server.serve import serve_forever
+    from mock_ollama.tools.record import check_out, check_upstream, create_recorder
 
     check_upstream(args.upstream)
     check_out(args.out)

@@ -1,7 +1,7 @@
 """Run ``mock-ollama serve`` as a child process for a ``with`` block.
 
 ``running_mock`` is "start the mock, wait for its port file" (``mock_ollama.port_file``)
-for callers without their own process manager - ``python -m mock_ollama.bench`` and
+for callers without their own process manager - ``python -m mock_ollama.tools.bench`` and
 the tests: a new session, told our pid (``--parent-pid``), killed as a group on the
 way out.
 """
@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING
 
 from mock_ollama.port_file import (
     START_TIMEOUT_S,
-    LaunchError,
-    read_port,
     serve_argv,
     wait_for_port,
 )
@@ -25,15 +23,6 @@ from mock_ollama.port_file import (
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
     from pathlib import Path
-
-__all__ = [
-    "START_TIMEOUT_S",
-    "LaunchError",
-    "read_port",
-    "running_mock",
-    "serve_argv",
-    "wait_for_port",
-]
 
 
 @contextlib.contextmanager

@@ -1,23 +1,24 @@
 """Regenerate the bundled scenarios: ``python scenarios/make_bundled.py``.
 
-Lines are written as Go's encoding/json writes them (mock_ollama.gojson: struct key
+Lines are written as Go's encoding/json writes them (mock_ollama.go.json: struct key
 order, ``\\u003c`` for ``<``, raw UTF-8 otherwise) so that replays are byte-faithful.
-The files are committed; this script only documents how they were made.
+The files are committed; this script only documents how they were made. It imports
+``mock_ollama``, so run it with the project installed (``bash .ci/setup`` makes
+``.venv``): ``.venv/bin/python scenarios/make_bundled.py``. Each scenario has its
+builder; ``BUILDERS`` lists them all.
 """
 
 from __future__ import annotations
 
 import random
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from mock_ollama.gojson import dumps
+from mock_ollama.go.json import dumps
 
 HERE = Path(__file__).resolve().parent
+QWEN = "qwen2.5:7b"
 
 
 def stamp(t: datetime) -> str:
@@ -88,7 +89,7 @@ def simple_chat(
     write(name, lines, toml)
 
 
-# --- seed-deepseek: the upstream issue's transcript (seeds/000) ------------------------
+# --- seed-deepseek: the transcript of the upstream issue (ollama#4788) ----------------
 
 SEED_HEAD = [
     ("2025-07-30T09:45:03.537758Z", "\n\n"),
@@ -170,12 +171,11 @@ endpoint = "/api/chat"
     )
 
 
-def main() -> None:
-    seed_deepseek()
-    qwen = "qwen2.5:7b"
+def qwen_chat() -> None:
+    """qwen2.5:7b on /api/chat: 22 short tokens."""
     simple_chat(
         "qwen-chat",
-        qwen,
+        QWEN,
         "2025-08-02T14:03:11.204518Z",
         [
             "Server",
@@ -205,7 +205,10 @@ def main() -> None:
         'description = "qwen2.5:7b on /api/chat: 22 short tokens ~72 ms apart."\n',
         seed=11,
     )
-    # /api/generate, short (the default for generate requests)
+
+
+def qwen_generate() -> None:
+    """/api/generate, short (the default for generate requests)."""
     times = timeline("2025-08-02T14:05:40.01772Z", cadence(12, 65.0, 5))
     toks = [
         "The",
@@ -220,12 +223,12 @@ def main() -> None:
         ".",
     ]
     gen = [
-        {"model": qwen, "created_at": t, "response": tok, "done": False}
+        {"model": QWEN, "created_at": t, "response": tok, "done": False}
         for t, tok in zip(times, toks, strict=False)
     ]
     gen.append(
         {
-            "model": qwen,
+            "model": QWEN,
             "created_at": times[len(toks)],
             "response": "",
             "done": True,
@@ -285,7 +288,10 @@ def main() -> None:
         'description = "qwen2.5:7b on /api/generate: 10 tokens, then done with a short'
         ' context array."\n',
     )
-    # /api/generate whose final line carries a context array over 128 KiB
+
+
+def generate_long_context() -> None:
+    """/api/generate whose final line carries a context array over 128 KiB."""
     times = timeline("2025-08-02T14:07:02.5Z", cadence(16, 60.0, 9))
     toks = [
         "Once",
@@ -305,13 +311,13 @@ def main() -> None:
         ".",
     ]
     long = [
-        {"model": qwen, "created_at": t, "response": tok, "done": False}
+        {"model": QWEN, "created_at": t, "response": tok, "done": False}
         for t, tok in zip(times, toks, strict=False)
     ]
     context = [(i * 7919) % 151_000 + 100 for i in range(24_000)]
     long.append(
         {
-            "model": qwen,
+            "model": QWEN,
             "created_at": times[len(toks)],
             "response": "",
             "done": True,
@@ -331,9 +337,13 @@ def main() -> None:
         'description = "/api/generate whose final line carries a 24000-token context'
         ' array (a single line over 128 KiB)."\n',
     )
+
+
+def multilingual() -> None:
+    """Multi-byte UTF-8, combining marks, RTL, ZWJ and flag sequences."""
     simple_chat(
         "multilingual",
-        qwen,
+        QWEN,
         "2025-08-02T14:09:15.3315Z",
         [
             "Héllo",
@@ -364,7 +374,10 @@ def main() -> None:
         ' RTL (Arabic, Hebrew with niqqud and RLM), ZWJ and flag sequences."\n',
         seed=3,
     )
-    # tool call: arrives whole, arguments an object
+
+
+def tool_call() -> None:
+    """A tool call: arrives whole, arguments an object."""
     times = timeline("2025-08-02T14:11:21.81Z", [412.5, 1.25])
     call = {
         "id": "call_k3j4h5g6",
@@ -377,13 +390,16 @@ def main() -> None:
     write(
         "tool-call",
         [
-            chat(qwen, times[0], "", tool_calls=[call]),
-            chat_done(qwen, times[1], 24) | {"created_at": times[1]},
+            chat(QWEN, times[0], "", tool_calls=[call]),
+            chat_done(QWEN, times[1], 24) | {"created_at": times[1]},
         ],
         'description = "qwen2.5:7b calling get_weather: one whole tool call (arguments'
         ' an object), then done."\n',
     )
-    # thinking: message.thinking tokens, then content
+
+
+def thinking() -> None:
+    """Message.thinking tokens, then content."""
     think = [
         "Okay",
         ",",
@@ -416,9 +432,13 @@ def main() -> None:
         lines,
         'description = "qwen3:8b with think: message.thinking tokens, then content."\n',
     )
+
+
+def injection() -> None:
+    """Tokens that break naive SSE framing."""
     simple_chat(
         "injection",
-        qwen,
+        QWEN,
         "2025-08-02T14:15:44.7Z",
         [
             "Line",
@@ -448,9 +468,13 @@ def main() -> None:
         ' U+2028/9 (all JSON-escaped in the NDJSON)."\n',
         seed=21,
     )
+
+
+def error_mid_stream() -> None:
+    """Ollama's error line mid-stream, no done line."""
     times = timeline("2025-08-02T14:17:09.5Z", cadence(7, 70.0, 8))
     lines = [
-        chat(qwen, t, tok)
+        chat(QWEN, t, tok)
         for t, tok in zip(
             times,
             ["The", " answer", " is", " coming", " in", " a", " moment"],
@@ -467,12 +491,12 @@ def main() -> None:
         ' (status stays 200) and the end of the stream (no done line)."\n',
     )
 
-    gate_scenarios()
+
+# --- scenarios the gate's probes need beyond the recorded-looking ones ---------------
 
 
-def gate_scenarios() -> None:
-    """Scenarios the gate's probes need beyond the recorded-looking ones."""
-    qwen = "qwen2.5:7b"
+def long_line() -> None:
+    """One token that is a single ~150 KiB line (FRM-LONG-LINE)."""
     rng = random.Random(11)
     words = [
         "lorem",
@@ -491,7 +515,7 @@ def gate_scenarios() -> None:
         big.append(rng.choice(words) + " ")
     simple_chat(
         "long-line",
-        qwen,
+        QWEN,
         "2025-08-02T14:20:01.5Z",
         ["Here", " is", " a", "".join(big) + "é北🌍 end", " and", " more", "."],
         60.0,
@@ -499,6 +523,10 @@ def gate_scenarios() -> None:
         ' (FRM-LONG-LINE)."\n',
         seed=3,
     )
+
+
+def size_sweep() -> None:
+    """One token per size, 1 B to 1 MiB (LAT-SIZE-SWEEP)."""
     sizes = [
         1,
         1023,
@@ -524,7 +552,7 @@ def gate_scenarios() -> None:
     ]
     simple_chat(
         "size-sweep",
-        qwen,
+        QWEN,
         "2025-08-02T14:25:01.5Z",
         tokens,
         150.0,
@@ -532,6 +560,27 @@ def gate_scenarios() -> None:
         ' 1/4/8/16 KiB (LAT-SIZE-SWEEP)."\n',
         seed=4,
     )
+
+
+#: every bundled scenario, in the order the files were first written
+BUILDERS = (
+    seed_deepseek,
+    qwen_chat,
+    qwen_generate,
+    generate_long_context,
+    multilingual,
+    tool_call,
+    thinking,
+    injection,
+    error_mid_stream,
+    long_line,
+    size_sweep,
+)
+
+
+def main() -> None:
+    for build in BUILDERS:
+        build()
 
 
 if __name__ == "__main__":

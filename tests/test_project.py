@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import subprocess
 import sys
 from functools import cache
@@ -66,31 +67,37 @@ PURE = (
     "harness.clients.verdict",
     "harness.clients.drivers",
     "harness.clients.stream",
+    # the mock's pure rooms: go, scenario and ollama whole; replay's pure modules
     "mock_ollama",
     "mock_ollama.errors",
-    "mock_ollama.config",
-    "mock_ollama.recording",
-    "mock_ollama.timestamps",
-    "mock_ollama.annotation",
-    "mock_ollama.schedule",
-    "mock_ollama.policies",
-    "mock_ollama.marker",
-    "mock_ollama.catalog",
-    "mock_ollama.gojson",
-    "mock_ollama.godecode",
-    "mock_ollama.goscanner",
-    "mock_ollama.exchange_log",
     "mock_ollama.port_file",
-    "mock_ollama.responses",
-    "mock_ollama.error_answers",
-    "mock_ollama.request_fields",
-    "mock_ollama.models",
-    "mock_ollama.aggregation",
-    "mock_ollama.endpoints",
-    "mock_ollama.native_endpoints",
-    "mock_ollama.openai",
-    "mock_ollama.openai_endpoints",
-    "mock_ollama.upstream_modes",
+    "mock_ollama.go",
+    "mock_ollama.go.json",
+    "mock_ollama.go.scanner",
+    "mock_ollama.go.decode",
+    "mock_ollama.go.fields",
+    "mock_ollama.scenario",
+    "mock_ollama.scenario.recording",
+    "mock_ollama.scenario.annotation",
+    "mock_ollama.scenario.timestamps",
+    "mock_ollama.scenario.catalog",
+    "mock_ollama.scenario.policies",
+    "mock_ollama.scenario.marker",
+    "mock_ollama.replay",
+    "mock_ollama.replay.schedule",
+    "mock_ollama.replay.exchange_log",
+    "mock_ollama.replay.asgi",
+    "mock_ollama.ollama",
+    "mock_ollama.ollama.routes",
+    "mock_ollama.ollama.steps",
+    "mock_ollama.ollama.native",
+    "mock_ollama.ollama.aggregation",
+    "mock_ollama.ollama.openai",
+    "mock_ollama.ollama.openai_routes",
+    "mock_ollama.ollama.models",
+    "mock_ollama.ollama.config",
+    "mock_ollama.ollama.answers",
+    "mock_ollama.ollama.modes",
 )
 #: sans-IO but not stdlib-only: protocol state machines from well-kept libraries
 SANS_IO = {"harness.client.sessions": ("h11", "h2", "hpack", "hyperframe")}
@@ -102,6 +109,12 @@ IO_STDLIB = ("asyncio", "socket", "ssl", "selectors", "subprocess")
 #: and under TYPE_CHECKING count too: a pure module that names an I/O shell's type
 #: in a signature depends on that shell's vocabulary just the same.
 ENTRY_POINTS = ("harness.cli", "harness.pytest_plugin", "harness.suite")
+_MOCK_CORE = (
+    "mock_ollama.errors",
+    "mock_ollama.go",
+    "mock_ollama.scenario",
+    "mock_ollama.replay",
+)
 ROOMS: dict[str, tuple[str, ...]] = {
     "harness": (),
     "harness.errors": (),
@@ -121,17 +134,41 @@ ROOMS: dict[str, tuple[str, ...]] = {
         "harness.upstream",
     ),  # real client libraries
     "harness.gate": ("harness",),  # every room below the entry points
-    "mock_ollama": (),
     "proxies": (),  # reference proxies stand alone: no harness, no mock
     **{entry: ("harness", "mock_ollama") for entry in ENTRY_POINTS},
+    # the mock (mock_ollama/__init__.py draws it): pure go, scenario and ollama at
+    # the bottom, replay's writer, the server and the tools above, the CLI on top
+    "mock_ollama": (),  # the package itself: __version__
+    "mock_ollama.errors": (),  # the one exception base
+    "mock_ollama.go": (),
+    "mock_ollama.scenario": ("mock_ollama.errors",),
+    "mock_ollama.replay": ("mock_ollama.errors", "mock_ollama.scenario"),
+    "mock_ollama.ollama": (*_MOCK_CORE,),
+    "mock_ollama.server": (*_MOCK_CORE, "mock_ollama.ollama"),
+    "mock_ollama.port_file": ("mock_ollama.errors",),
+    "mock_ollama.launch": ("mock_ollama.errors", "mock_ollama.port_file"),
+    "mock_ollama.tools": (*_MOCK_CORE, "mock_ollama.port_file", "mock_ollama.launch"),
+    "mock_ollama.cli": ("mock_ollama",),  # the mock's entry point: all of the mock
+    "mock_ollama.__main__": ("mock_ollama.cli",),
 }
-#: modules over LINE_LIMIT lines while others split them; remove an entry once it fits
+#: entry points nothing below imports, unless a room names one exactly in its arrows
+MOCK_ENTRY_POINTS = ("mock_ollama.cli", "mock_ollama.__main__")
+#: packages whose top is a room of its own (its __init__) above named rooms
+ROOMED_PACKAGES = ("harness", "mock_ollama")
+#: packages whose rooms may also use any module of PURE, besides their arrows
+PURE_FOR_ALL = ("harness",)
+#: no module is longer; TOO_LONG lists those over it while another branch splits them
 LINE_LIMIT = 300
 TOO_LONG = {
     "harness/layers/nginx.py",
 }
-#: at most this many modules directly in harness/, besides the subpackages
+#: at most this many modules directly in a roomed package, besides the subpackages
 FLAT_LIMIT = 10
+#: the one module that writes the mock's routing marker (everyone else builds a Marker)
+MARKER_OWNER = "mock_ollama.scenario.marker"
+MARKER_TEXT = "[[mock:"
+#: a marker being written: the opening and a first key=value (prose writes "[[mock: …]]")
+MARKER_WRITTEN = re.compile(r"\[\[mock:\s*[\w-]+=")
 
 
 def _module_name(path: Path) -> str:
@@ -153,8 +190,14 @@ def _imports(name: str) -> set[str]:
     """The project modules ``name`` imports, as written in its source."""
     path = _sources()[name]
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    return _imports_in(path.read_text(encoding="utf-8"), package)
+
+
+def _imports_in(source: str, package: str) -> set[str]:
+    """Every import statement of ``source`` anywhere in it: at the top, inside
+    functions, under ``if TYPE_CHECKING`` (relative ones resolved from ``package``)."""
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -247,20 +290,105 @@ def _allowed(module: str, dep: str) -> bool:
         return True  # entry points sit on top and may import anything
     if any(_within(dep, entry) for entry in ENTRY_POINTS):
         return False  # nothing below them imports an entry point
-    if module.split(".")[0] != "harness" and dep.split(".")[0] != module.split(".")[0]:
+    if dep in MOCK_ENTRY_POINTS and dep not in ROOMS[room]:
+        return False
+    package = module.split(".")[0]
+    if package != "harness" and dep.split(".")[0] != package:
         return False  # the mock and the proxies never import the harness
-    if module in PURE:
-        return dep in PURE or dep in _parents(PURE)  # pure imports pure only
+    if module in PURE and not (dep in PURE or dep in _parents(PURE)):
+        return False  # pure imports pure only
     return (
-        dep in PURE  # everything may use the pure core
-        or (room != "harness" and _within(dep, room))
+        (dep in PURE and package in PURE_FOR_ALL)
+        or (room not in ROOMED_PACKAGES and _within(dep, room))
         or any(_within(dep, ok) for ok in ROOMS[room])
     )
 
 
 def test_every_module_has_a_room():
-    homeless = [n for n in _sources() if _room(n) == "harness" and n != "harness"]
+    homeless = [n for n in _sources() if _room(n) in ROOMED_PACKAGES and n != _room(n)]
     assert not homeless, f"add {homeless} to ROOMS"
+
+
+def _room_graph(package: str) -> dict[str, set[str]]:
+    """Room -> the other rooms of ``package`` its modules import."""
+    graph: dict[str, set[str]] = {}
+    for name in _sources():
+        if name.split(".")[0] == package:
+            deps = {_room(d) for d in _imports(name) if d.split(".")[0] == package}
+            graph.setdefault(_room(name), set()).update(deps - {_room(name)})
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One cycle of ``graph`` as a path (first == last), or [] if it has none (DFS)."""
+    done: set[str] = set()
+    path: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        if node in path:
+            return [*path[path.index(node) :], node]
+        if node in done:
+            return []
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if found := visit(nxt):
+                return found
+        path.pop()
+        done.add(node)
+        return []
+
+    for start in sorted(graph):
+        if found := visit(start):
+            return found
+    return []
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_rooms_import_each_other_without_cycles(package):
+    cycle = _cycle(_room_graph(package))
+    assert not cycle, f"rooms import each other: {' -> '.join(cycle)}"
+
+
+def test_the_mock_modules_import_each_other_without_cycles():
+    graph = {
+        name: {d for d in _imports(name) if d.startswith("mock_ollama.")} - {name}
+        for name in _sources()
+        if name.startswith("mock_ollama.")
+    }
+    cycle = _cycle(graph)
+    assert not cycle, f"modules import each other: {' -> '.join(cycle)}"
+
+
+@pytest.mark.parametrize(
+    ("graph", "cycle"),
+    [
+        ({"a": {"b"}, "b": {"c"}, "c": set()}, []),
+        ({"a": {"b", "c"}, "b": {"c"}, "c": set()}, []),
+        ({"a": {"b"}, "b": {"a"}}, ["a", "b", "a"]),
+        ({"a": {"b"}, "b": {"c"}, "c": {"b"}}, ["b", "c", "b"]),
+        ({"a": {"a"}}, ["a", "a"]),
+    ],
+)
+def test_the_cycle_search_finds_a_cycle_and_only_a_cycle(graph, cycle):
+    assert _cycle(graph) == cycle
+
+
+def test_imports_inside_functions_and_type_checking_count():
+    source = (
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from mock_ollama.ollama.config import MockConfig\n"
+        "def f():\n"
+        "    from mock_ollama.server import app\n"
+        "    import mock_ollama.tools.bench\n"
+        "from . import steps\n"
+    )
+    assert _imports_in(source, "mock_ollama.ollama") == {
+        "mock_ollama.ollama.config",
+        "mock_ollama.server.app",
+        "mock_ollama.tools.bench",
+        "mock_ollama.ollama.steps",
+    }
 
 
 @pytest.mark.parametrize("module", sorted(_sources()))
@@ -279,12 +407,35 @@ def test_arrows_point_down(module):
         ("harness.upstream.mock", "harness.layers"),
         ("harness.gate.run", "harness.cli.main"),
         ("harness.gate.run", "harness.pytest_plugin"),
-        ("mock_ollama.marker", "mock_ollama.app"),
-        ("mock_ollama.app", "harness.sse"),
+        ("mock_ollama.scenario.marker", "mock_ollama.server.app"),
+        ("mock_ollama.server.app", "harness.sse"),
+        ("mock_ollama.scenario.marker", "mock_ollama.ollama.steps"),
+        ("mock_ollama.go.decode", "mock_ollama.scenario.policies"),
+        ("mock_ollama.replay.schedule", "mock_ollama.ollama.config"),
+        ("mock_ollama.ollama.routes", "mock_ollama.server.offload"),
+        ("mock_ollama.ollama.routes", "mock_ollama.replay.writer"),
+        ("mock_ollama.server.app", "mock_ollama.tools.record"),
+        ("mock_ollama.tools.bench", "mock_ollama.cli"),
+        ("mock_ollama.scenario.catalog", "mock_ollama.launch"),
     ],
 )
 def test_an_upward_arrow_is_refused(module, dep):
     assert not _allowed(module, dep)
+
+
+@pytest.mark.parametrize(
+    ("module", "dep"),
+    [
+        ("mock_ollama.server.offload", "mock_ollama.ollama.routes"),
+        ("mock_ollama.ollama.steps", "mock_ollama.replay.schedule"),
+        ("mock_ollama.tools.bench", "mock_ollama.launch"),
+        ("mock_ollama.__main__", "mock_ollama.cli"),
+        ("mock_ollama.cli", "mock_ollama.tools.record"),
+        ("harness.probe.catalog", "mock_ollama.scenario.marker"),
+    ],
+)
+def test_a_downward_arrow_is_allowed(module, dep):
+    assert _allowed(module, dep)
 
 
 def test_the_architecture_page_names_every_room():
@@ -292,7 +443,7 @@ def test_the_architecture_page_names_every_room():
     rooms = {
         _room(name)
         for name in _sources()
-        if name.startswith("harness.") and _room(name)
+        if name.split(".")[0] in ROOMED_PACKAGES and _room(name) not in PACKAGES
     }
     missing = sorted(r for r in rooms if f"`{r.replace('.', '/')}" not in page)
     assert not missing, f"docs/architecture.md does not describe {missing}"
@@ -309,9 +460,78 @@ def test_modules_stay_small():
     assert not fitting, f"{sorted(fitting)} fit now: drop them from TOO_LONG"
 
 
-def test_harness_has_few_flat_modules():
-    flat = sorted(p.name for p in (ROOT / "harness").glob("*.py"))
+@pytest.mark.parametrize("package", ROOMED_PACKAGES)
+def test_packages_have_few_flat_modules(package):
+    flat = sorted(p.name for p in (ROOT / package).glob("*.py"))
     assert len(flat) <= FLAT_LIMIT, flat
+
+
+def _room_packages() -> list[str]:
+    """Every room that is a directory (``__init__.py``) inside a roomed package."""
+    return sorted(
+        name
+        for name, path in _sources().items()
+        if path.name == "__init__.py" and name not in PACKAGES and _room(name) == name
+    )
+
+
+@pytest.mark.parametrize("room", _room_packages())
+def test_each_room_docstring_names_its_modules(room):
+    path = _sources()[room]
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    modules = sorted(
+        p.stem if p.suffix else p.name
+        for p in path.parent.iterdir()
+        if (p.suffix == ".py" and p.stem != "__init__")
+        or (p.is_dir() and (p / "__init__.py").exists())
+    )
+    unnamed = [m for m in modules if not re.search(rf"\b{re.escape(m)}\b", doc)]
+    assert not unnamed, f"{path.relative_to(ROOT)}'s docstring does not name {unnamed}"
+
+
+def _literal_texts(tree: ast.AST) -> list[tuple[int, str]]:
+    """The string literals of a module that are not docstrings, with their lines."""
+    docs = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(
+            node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+        )
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docs
+    ]
+
+
+def test_only_the_marker_module_writes_the_marker():
+    """The marker grammar has one owner: the others build a ``Marker`` (docs may quote
+    the text; code may not write it)."""
+    writers = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for name, path in _sources().items()
+        if name != MARKER_OWNER
+        for line, text in _literal_texts(ast.parse(path.read_text(encoding="utf-8")))
+        if MARKER_WRITTEN.search(text)
+    ]
+    assert not writers, f"{MARKER_TEXT} written outside {MARKER_OWNER}: {writers}"
+
+
+def test_the_marker_search_sees_f_strings_but_not_docstrings_or_prose():
+    source = '''"""Doc: [[mock: req=x]]."""
+def f(req):
+    """[[mock: scenario=NAME]]"""
+    HELP = "the prompt's `[[mock: …]]` marker"
+    return f"[[mock: req={req}]]", "[[mock:timing=zero]]"
+'''
+    texts = _literal_texts(ast.parse(source))
+    assert [line for line, t in texts if MARKER_WRITTEN.search(t)] == [5, 5]
 
 
 def _tool(name: str) -> list[str]:

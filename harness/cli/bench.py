@@ -79,7 +79,7 @@ def _concurrency(text: str) -> tuple[int, ...]:
 
 def _check_scenario(name: str | None) -> None:
     """The marker reaches the mock's bundled scenarios only (by name, never a path)."""
-    from mock_ollama.catalog import bundled_names
+    from mock_ollama.scenario.catalog import bundled_names
 
     known = bundled_names()
     if name is not None and name not in known:

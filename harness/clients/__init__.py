@@ -12,7 +12,7 @@ as a managed process, driven over CDP by Playwright, pages in ``page/``) and the
 orchestration (``run``).
 
 Imports: ``model``, ``verdict``, ``drivers`` and ``stream`` are pure (standard library, plus
-``harness.sse``/``harness.probe.dialects`` types and ``mock_ollama.gojson`` for the
+``harness.sse``/``harness.probe.dialects`` types and ``mock_ollama.go.json`` for the
 scenario bytes); the I/O modules may import ``harness.processes``, ``harness.target``,
 ``harness.upstream`` and the client libraries. Nothing here imports ``harness.cli``.
 """

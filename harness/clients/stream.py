@@ -14,7 +14,7 @@ import json
 
 from harness.probe.expected import content_of
 from harness.probe.scenarios import scenario_lines
-from mock_ollama.gojson import dumps
+from mock_ollama.go.json import dumps
 
 __all__ = [
     "CHAT_NAME",

@@ -72,7 +72,7 @@ def scenario_path(option: str, path: str | Path) -> Path:
     if found.suffix not in SCENARIO_SUFFIXES:
         raise _fail(option, path, f"not {kind}")
     from mock_ollama.errors import MockOllamaError
-    from mock_ollama.recording import load_scenario
+    from mock_ollama.scenario.recording import load_scenario
 
     try:
         load_scenario(found)

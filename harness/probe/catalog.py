@@ -11,8 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mock_ollama.marker import Marker
-from mock_ollama.policies import Policies, parse_fault, parse_fragment, parse_timing
+from mock_ollama.scenario.marker import Marker
+from mock_ollama.scenario.policies import (
+    Policies,
+    parse_fault,
+    parse_fragment,
+    parse_timing,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +53,7 @@ class Probe:
     extra_marker: tuple[tuple[str, str], ...] = field(default=())
 
     def marker(self, req: str, idle_ms: int) -> str:
-        """The routing marker's text, rendered by its owner (mock_ollama.marker)."""
+        """The routing marker's text, rendered by its owner (mock_ollama.scenario.marker)."""
         delay = idle_ms if self.idle else self.header_delay_ms
         faults = [*self.faults]
         if self.idle and self.idle_before_line is not None:

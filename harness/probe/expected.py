@@ -11,7 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from harness.checks.model import Expected
-from mock_ollama.policies import parse_fault
+from mock_ollama.scenario.policies import parse_fault
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

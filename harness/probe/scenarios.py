@@ -9,10 +9,10 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from mock_ollama.catalog import load_bundled, resolve
+from mock_ollama.scenario.catalog import load_bundled, resolve
 
 if TYPE_CHECKING:
-    from mock_ollama.recording import Recording
+    from mock_ollama.scenario.recording import Recording
 
 
 @functools.cache

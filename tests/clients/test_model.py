@@ -144,7 +144,7 @@ def test_node_result_line_survives_u2028_and_garbage():
         "harness.clients.drivers",
         "harness.clients.stream",
         "harness.clients.verdict",
-        "mock_ollama.upstream_modes",
+        "mock_ollama.ollama.modes",
     ],
 )
 def test_pure_modules_import_no_io(module):

@@ -10,7 +10,7 @@ import trustme
 
 from harness.errors import UsageError
 from harness.gate import validate as v
-from mock_ollama.catalog import BUNDLED_DIR
+from mock_ollama.scenario.catalog import BUNDLED_DIR
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
-from mock_ollama.app import create_app
-from mock_ollama.config import MockConfig
-from mock_ollama.policies import Policies, Timing
-from mock_ollama.server import serve_in_thread
+from mock_ollama.ollama.config import MockConfig
+from mock_ollama.scenario.policies import Policies, Timing
+from mock_ollama.server.app import create_app
+from mock_ollama.server.serve import serve_in_thread
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -1,3 +1,5 @@
+"""``mock-ollama`` as a command: port file, exit 2 on bad input, parent death, closed pipes."""
+
 from __future__ import annotations
 
 import os
@@ -10,7 +12,8 @@ import httpx
 import pytest
 
 from mock_ollama.cli import main
-from mock_ollama.launch import running_mock, serve_argv, wait_for_port
+from mock_ollama.launch import running_mock
+from mock_ollama.port_file import serve_argv, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,7 +22,9 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
-def test_serve_subprocess_with_port_file(tmp_path: Path) -> None:
+def test_serve_writes_its_port_file_and_answers_with_the_given_policies(
+    tmp_path: Path,
+) -> None:
     extra = ("--any-model", "--timing", "zero", "--fragment", "bytes:64")
     with running_mock(
         tmp_path / "port", *extra, env=_env(), stderr=subprocess.PIPE

@@ -33,7 +33,7 @@ def client(url: str) -> Iterator[ollama.Client]:
         yield c
 
 
-def test_python_client_chat_and_generate(client: ollama.Client) -> None:
+def test_the_python_client_streams_chat_and_generate(client: ollama.Client) -> None:
     messages = [{"role": "user", "content": PROMPT}]
     parts = list(client.chat(model="deepseek-r1:1.5b", messages=messages, stream=True))
     text = "".join(str(p.message.content or "") for p in parts)
@@ -55,7 +55,7 @@ def test_python_client_chat_and_generate(client: ollama.Client) -> None:
     assert single.context
 
 
-def test_python_client_catalogue(client: ollama.Client) -> None:
+def test_the_python_client_reads_the_catalogue_routes(client: ollama.Client) -> None:
     assert "qwen2.5:7b" in [m.model for m in client.list().models]
     assert client.show("qwen2.5:7b").modelinfo
     assert client.ps().models
@@ -64,7 +64,7 @@ def test_python_client_catalogue(client: ollama.Client) -> None:
     assert statuses[-1] == "success"
 
 
-def test_python_client_errors(client: ollama.Client) -> None:
+def test_the_python_client_raises_ollamas_errors(client: ollama.Client) -> None:
     with pytest.raises(ollama.ResponseError) as missing:
         client.chat(model="no-such-model", messages=[{"role": "user", "content": "x"}])
     assert missing.value.status_code == 404
@@ -85,7 +85,7 @@ def _node_modules_ready() -> bool:
 
 
 @pytest.mark.needs_node
-def test_npm_client(url: str) -> None:
+def test_the_npm_client_streams_and_reads_the_catalogue(url: str) -> None:
     node = require_tool("node")
     if not _node_modules_ready():
         hint = "run `npm ci` in tests/node (the CI setup does)"

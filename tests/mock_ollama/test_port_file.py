@@ -1,3 +1,5 @@
+"""The port file: its contents, the bounded wait for it, the serve command line."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

@@ -1,0 +1,1 @@
+"""Tests of ``mock_ollama.go``: Go's encoding/json, to the byte."""

@@ -1,0 +1,1 @@
+"""Tests of ``mock_ollama.ollama``: Ollama's endpoints without a server."""

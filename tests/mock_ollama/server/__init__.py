@@ -1,0 +1,1 @@
+"""Tests of ``mock_ollama.server``: the running mock over real sockets."""

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from harness.checks.model import Outcome
 from harness.gate import timeline
+from harness.gate.html_notes import notes
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -190,6 +191,7 @@ def _details(cell: Cell, nested: Iterable[Cell] = ()) -> str:
         f'<p>{escape(cell.requirement)} <span class="muted">'
         f"(source: {escape(cell.source)})</span></p>",
         f"<p><b>Detail:</b> {escape(cell.detail)}</p>",
+        *notes(cell.check, cell.known),
     ]
     if cell.blocked_by:
         body.append(

@@ -16,6 +16,18 @@ from harness.gate.adoption_options import ADOPTION
 from harness.gate.option_record import PARSE, Kind, Option
 from harness.probe.dialects import DEFAULT, DIALECTS
 
+__all__ = [
+    "BY_DEST",
+    "OPTIONS",
+    "PARSE",
+    "PLUGIN_OPTIONS",
+    "Kind",
+    "Option",
+    "add_to_argparse",
+    "add_to_pytest",
+    "plugin_values",
+]
+
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Collection

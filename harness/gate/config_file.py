@@ -60,7 +60,7 @@ def find(config: str | None, cwd: Path) -> tuple[str, Path, dict[str, Any]] | No
         doc = _read(path, f"--config {config}")
         if path.name == PYPROJECT:
             doc = doc.get("tool", {}).get("sse-harness", {})
-        return config, path.parent, doc
+        return f"--config {config}", path.parent, doc
     path = cwd / PYPROJECT
     if not path.is_file():
         return None
@@ -99,8 +99,12 @@ def values_of(table: Mapping[str, Any], where: str, base: Path) -> dict[str, Any
             value = str(base / value)
         try:
             option.check(value)
-        except UsageError as exc:
-            raise UsageError(f"{where}: {key}: {exc}") from None
+        except UsageError as exc:  # "--NAME VALUE: problem" -> "NAME = VALUE: problem"
+            text = str(exc)
+            head, _, problem = text.partition(": ")
+            if not head.startswith(option.cli):
+                problem = text
+            raise UsageError(f"{where}: {key} = {raw!r}: {problem}") from None
         values[option.dest] = value
     return values
 
@@ -129,7 +133,29 @@ def merged(
         return values
     where, base, table = found
     given = given_on_command_line(run_argv)
-    for dest, value in values_of(table, where, base).items():
-        if dest not in given:
-            values[dest] = value
+    taken = {
+        dest: value
+        for dest, value in values_of(table, where, base).items()
+        if dest not in given
+    }
+    values.update(taken)
+    _check_together(values, taken, where)
     return values
+
+
+def _check_together(
+    values: Mapping[str, Any], taken: Mapping[str, Any], where: str
+) -> None:
+    """What only the whole configuration can tell (a layer, a header, the proxy
+    command's program): an error about a value from the file names the file too."""
+    from harness.gate.config import config_from
+
+    try:
+        config_from(values)
+    except UsageError as exc:
+        text = str(exc)
+        for dest in taken:
+            option = BY_KEY[dest.replace("_", "-")]
+            if text.startswith(option.cli):
+                raise UsageError(f"{where}: {option.name}: {text}") from None
+        raise

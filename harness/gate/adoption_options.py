@@ -26,12 +26,18 @@ def _baseline(option: str, value: str) -> None:
 
 
 def _output_file(option: str, value: str) -> None:
-    """A file we can write: its directory exists, and it is not a directory."""
+    """A file we can write: not a directory, and its directory exists or can be made
+    (as for --report-dir: harness.gate.files.preflight)."""
+    from harness.gate.files import preflight
+
     path = Path(value)
     if path.is_dir():
         raise UsageError(f"{option} {value}: is a directory, not a file")
-    if not path.parent.is_dir():
-        raise UsageError(f"{option} {value}: no such directory {path.parent}")
+    try:
+        preflight(path.parent)
+    except UsageError as exc:
+        problem = str(exc).partition(": ")[2]
+        raise UsageError(f"{option} {value}: {problem}") from None
 
 
 ADOPTION: tuple[Option, ...] = (

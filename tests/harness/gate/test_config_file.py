@@ -106,7 +106,10 @@ def test_config_file_errors_are_one_line_and_exit_2(
     assert main(["run"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert "pyproject.toml [tool.sse-harness]: layer: --layer: unknown layer 'squid'" in err
+    assert (
+        "pyproject.toml [tool.sse-harness]: layer: --layer: unknown layer 'squid'"
+        in err
+    )
 
 
 def test_a_pyproject_only_project_is_gated_by_a_bare_run(tmp_path: Path):

@@ -15,6 +15,7 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,10 +55,11 @@ class Ran:
     reports: Path
 
     @property
-    def doc(self) -> dict:  # type: ignore[type-arg]
-        return json.loads((self.reports / "report.json").read_text())
+    def doc(self) -> dict[str, Any]:
+        found: dict[str, Any] = json.loads((self.reports / "report.json").read_text())
+        return found
 
-    def result(self, check: str) -> dict:  # type: ignore[type-arg]
+    def result(self, check: str) -> dict[str, Any]:
         return next(r for r in self.doc["results"] if r["check"] == check)
 
 
@@ -106,7 +108,7 @@ def reference(tmp: Path) -> tuple[Ran, Ran]:
     return gate(tmp / "ref1", REFERENCE), gate(tmp / "ref2", REFERENCE)
 
 
-def test_two_known_must_failures_do_not_fail_the_run(two_known: Ran):
+def test_two_known_must_failures_do_not_fail_the_run(two_known: Ran) -> None:
     assert two_known.status == 0, two_known.out + two_known.err
     for check in (WRONG_TYPE, ERROR_LINE):
         assert two_known.result(check)["outcome"] == "FAILED"
@@ -125,7 +127,7 @@ def test_two_known_must_failures_do_not_fail_the_run(two_known: Ran):
     assert "**✅ passed**" in summary and "(known: the API gateway" in summary
     html = (two_known.reports / "report.html").read_text()
     assert "Known failure</b>" in html and "acme/proxy#42" in html
-    assert '<b>Seen:</b> with Ollama not running' not in html  # not selected here
+    assert "<b>Seen:</b> with Ollama not running" not in html  # not selected here
     assert html.count("<b>Seen:</b>") >= 6
     badge = json.loads((two_known.reports / "badge.json").read_text())
     assert badge == {
@@ -139,7 +141,7 @@ def test_two_known_must_failures_do_not_fail_the_run(two_known: Ran):
     assert 'type="known"' in junit and 'failures="0"' in junit
 
 
-def test_a_fixed_known_failure_is_stale_and_a_new_one_fails(one_fixed: Ran):
+def test_a_fixed_known_failure_is_stale_and_a_new_one_fails(one_fixed: Ran) -> None:
     assert one_fixed.status == 1, one_fixed.out + one_fixed.err
     assert f"FAILED        {AFTER_DONE}" in one_fixed.out
     assert f"KNOWN         {WRONG_TYPE}" in one_fixed.out
@@ -158,7 +160,7 @@ def test_a_fixed_known_failure_is_stale_and_a_new_one_fails(one_fixed: Ran):
 
 def test_diff_of_a_passing_and_a_failing_run_names_the_regression(
     reference: tuple[Ran, Ran], one_fixed: Ran, capsys: pytest.CaptureFixture[str]
-):
+) -> None:
     passing, _ = reference
     assert passing.status == 0, passing.out + passing.err
     assert main(["diff", str(passing.reports), str(one_fixed.reports)]) == 1
@@ -173,7 +175,7 @@ def test_diff_of_a_passing_and_a_failing_run_names_the_regression(
 
 def test_two_passing_runs_differ_by_noise_only(
     reference: tuple[Ran, Ran], capsys: pytest.CaptureFixture[str]
-):
+) -> None:
     first, second = reference
     assert first.status == second.status == 0
     status = main(["diff", "--json", str(first.reports), str(second.reports)])
@@ -186,7 +188,7 @@ def test_two_passing_runs_differ_by_noise_only(
 
 def test_a_baseline_fails_the_run_on_regressions_only(
     tmp: Path, two_known: Ran, reference: tuple[Ran, Ran]
-):
+) -> None:
     cmd = broken("swallow-error")
     same = gate(
         tmp / "same", cmd, "--baseline", str(two_known.reports), select=ERROR_LINE

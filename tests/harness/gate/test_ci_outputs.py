@@ -28,7 +28,7 @@ RESULTS = [
 KNOWN = {("END-DONE", "nginx"): {"reason": "nginx 1.18 on the old host", "link": "#9"}}
 
 
-def test_junit_has_the_plugins_cases_and_verdicts():
+def test_junit_has_the_plugins_cases_and_verdicts() -> None:
     root = ET.fromstring(to_junit(RESULTS, known=KNOWN, duration_s=1.5))
     (suite,) = root.findall("testsuite")
     cases = {c.get("name"): c for c in suite.findall("testcase")}
@@ -51,7 +51,7 @@ def test_junit_has_the_plugins_cases_and_verdicts():
     assert strict is not None and strict.get("failures") == "3"
 
 
-def test_one_badge_per_family_in_the_shields_endpoint_schema():
+def test_one_badge_per_family_in_the_shields_endpoint_schema() -> None:
     files = documents(RESULTS, KNOWN)
     assert tuple(files) == NAMES
     assert tuple(dict.fromkeys(c.id.split("-")[0] for c in CATALOGUE)) == FAMILIES

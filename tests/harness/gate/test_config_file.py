@@ -22,12 +22,14 @@ PROXY = f"{sys.executable} -m proxies.starlette_proxy --port {{port}} --upstream
 URL = "http://127.0.0.1:{port}/api/v1/complete"
 
 
-def test_every_run_option_but_config_has_a_key_spelled_as_its_long_option():
+def test_every_run_option_but_config_has_a_key_spelled_as_its_long_option() -> None:
     assert set(BY_KEY) == {o.name for o in OPTIONS} - {"config"}
     assert all(o.cli == f"--{key}" for key, o in BY_KEY.items())
 
 
-def test_values_are_typed_checked_and_paths_are_relative_to_the_file(tmp_path: Path):
+def test_values_are_typed_checked_and_paths_are_relative_to_the_file(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "src").mkdir()
     table = {
         "proxy-cmd": "./serve {port}",
@@ -60,13 +62,15 @@ def test_values_are_typed_checked_and_paths_are_relative_to_the_file(tmp_path: P
         ({"cwd": "missing"}, "cwd = 'missing': no such directory"),
     ],
 )
-def test_a_bad_key_or_value_names_the_file_and_the_key(tmp_path: Path, table, needle):
+def test_a_bad_key_or_value_names_the_file_and_the_key(
+    tmp_path: Path, table: dict[str, object], needle: str
+) -> None:
     with pytest.raises(UsageError) as caught:
         values_of(table, "conf.toml", tmp_path)
     assert str(caught.value).startswith("conf.toml: ") and needle in str(caught.value)
 
 
-def test_the_command_line_wins_key_by_key(tmp_path: Path):
+def test_the_command_line_wins_key_by_key(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
         '[tool.sse-harness]\ndialect = "openai"\nlayer = ["nginx"]\nstrict = true\n'
     )
@@ -87,7 +91,7 @@ def test_the_command_line_wins_key_by_key(tmp_path: Path):
     }
 
 
-def test_without_a_table_or_a_pyproject_nothing_changes(tmp_path: Path):
+def test_without_a_table_or_a_pyproject_nothing_changes(tmp_path: Path) -> None:
     cli = {"dialect": "token-json", "config": None}
     assert merged(cli, [], tmp_path) == cli
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
@@ -96,7 +100,7 @@ def test_without_a_table_or_a_pyproject_nothing_changes(tmp_path: Path):
 
 def test_config_file_errors_are_one_line_and_exit_2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-):
+) -> None:
     (tmp_path / "gate.toml").write_text('layer = ["squid"]\nbogus = 1\n')
     monkeypatch.chdir(tmp_path)
     assert main(["run", "--config", "gate.toml"]) == 2
@@ -112,7 +116,7 @@ def test_config_file_errors_are_one_line_and_exit_2(
     )
 
 
-def test_a_pyproject_only_project_is_gated_by_a_bare_run(tmp_path: Path):
+def test_a_pyproject_only_project_is_gated_by_a_bare_run(tmp_path: Path) -> None:
     reports = tmp_path / "gate-reports"
     (tmp_path / "pyproject.toml").write_text(
         f"""[project]

@@ -31,7 +31,7 @@ def report(
     }
 
 
-def test_new_fixed_and_changed():
+def test_new_fixed_and_changed() -> None:
     old = report(
         ("A", "OK", {}), ("B", "FAILED", {}), ("C", "FAILED", {}), ("D", "OK", {})
     )
@@ -59,7 +59,7 @@ def test_new_fixed_and_changed():
     )
 
 
-def test_a_real_slowdown_is_a_timing_move_and_noise_is_not():
+def test_a_real_slowdown_is_a_timing_move_and_noise_is_not() -> None:
     fast = {"lag_p50_ms": 3.0, "lag_p99_ms": 6.0, "first_token_lag_ms": 4.0}
     jitter = {"lag_p50_ms": 9.0, "lag_p99_ms": 40.0, "first_token_lag_ms": 90.0}
     slow = {"lag_p50_ms": 800.0, "lag_p99_ms": 900.0, "first_token_lag_ms": 1500.0}

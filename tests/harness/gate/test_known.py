@@ -50,7 +50,7 @@ def test_links_are_urls_or_issue_references(link):
     assert found.link == link
 
 
-def test_load_reads_toml_and_names_a_broken_file(tmp_path: Path):
+def test_load_reads_toml_and_names_a_broken_file(tmp_path: Path) -> None:
     good = tmp_path / "known.toml"
     good.write_text('[[known]]\ncheck = "lat-*"\nreason = "r"\nlink = "#1"\n')
     assert load(good).entries == (Known("lat-*", None, "r", "#1"),)
@@ -64,7 +64,7 @@ def test_load_reads_toml_and_names_a_broken_file(tmp_path: Path):
         parse({"extra": 1}, "f")
 
 
-def test_marks_failures_by_glob_and_layer_and_finds_the_stale_ones():
+def test_marks_failures_by_glob_and_layer_and_finds_the_stale_ones() -> None:
     entries = (
         Known("LAT-*", "nginx", "nginx buffers", "#1"),
         Known("HDR-CACHE", None, "cdn", "#2"),
@@ -84,7 +84,7 @@ def test_marks_failures_by_glob_and_layer_and_finds_the_stale_ones():
     assert found.stale == (entries[2],)
 
 
-def test_exit_status_ignores_known_failures_and_strict_known_fails_on_stale():
+def test_exit_status_ignores_known_failures_and_strict_known_fails_on_stale() -> None:
     known = KnownFile(
         "k.toml", (Known("LAT-*", None, "r", "#1"), Known("REQ-*", None, "r", "#2"))
     )

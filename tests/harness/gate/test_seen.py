@@ -13,11 +13,11 @@ from harness.cli import main
 LINK = re.compile(r"https://github\.com/[\w.-]+/[\w.-]+/(issues|pull)/\d+")
 
 
-def test_every_check_has_an_entry_and_nothing_else_does():
+def test_every_check_has_an_entry_and_nothing_else_does() -> None:
     assert set(SEEN) == {c.id for c in CATALOGUE}
 
 
-def test_every_case_is_an_account_and_a_github_issue_or_pull_request():
+def test_every_case_is_an_account_and_a_github_issue_or_pull_request() -> None:
     for check, cases in SEEN.items():
         for case in cases:
             assert LINK.fullmatch(case.link), (check, case.link)

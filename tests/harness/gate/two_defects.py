@@ -30,7 +30,7 @@ def combined(names: list[str]) -> defects.Behaviour:
 
 def main() -> int:
     behaviour = combined(sys.argv[1].split(","))
-    app.behaviour_for = lambda defect: behaviour  # type: ignore[assignment]
+    app.behaviour_for = lambda defect: behaviour  # type: ignore[attr-defined]
     return proxy.main(sys.argv[2:])
 
 

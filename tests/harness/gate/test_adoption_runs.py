@@ -127,6 +127,7 @@ def test_two_known_must_failures_do_not_fail_the_run(two_known: Ran) -> None:
     assert "**✅ passed**" in summary and "(known: the API gateway" in summary
     html = (two_known.reports / "report.html").read_text()
     assert "Known failure</b>" in html and "acme/proxy#42" in html
+    assert '<b class="verdict-passed">passed</b>' in html
     assert "<b>Seen:</b> with Ollama not running" not in html  # not selected here
     assert html.count("<b>Seen:</b>") >= 6
     badge = json.loads((two_known.reports / "badge.json").read_text())

@@ -3,7 +3,9 @@
 The JSON schema (also in README.md, "Gate your own proxy"):
 ``{"harness": {...}, "target": {...}, "results": [{check, layer, level, outcome,
 detail, metrics, requirement, source, fix, blocked_by, doc}], "summary": {OUTCOME: count}}``
-plus ``baseline``, ``notes``, ``layers`` and ``logs``. ``fix``: what to change
+plus ``baseline``, ``notes``, ``layers`` and ``logs``; a result known to fail carries
+``"known": {"reason", "link"}``, and the run ``known_failures`` and ``baseline_diff``
+(harness.gate.adopt, docs/ci.md). ``fix``: what to change
 (FAILED and NON-STRICT only); ``doc``: the check's section of docs/checks.md.
 ``report.html`` (the matrix with every cell's evidence) is rendered by
 harness.gate.html from harness.gate.cells.

@@ -4,7 +4,8 @@
 #
 # Inputs arrive as INPUT_* environment variables (action.yml maps them):
 #   INPUT_PROXY_CMD, INPUT_PROXY_URL, INPUT_DIALECT  the gate's --proxy-cmd, --proxy-url, --dialect
-#   INPUT_LAYERS          layers, separated by spaces, commas or newlines (default direct)
+#   INPUT_LAYERS          layers, separated by spaces, commas or newlines (default: the
+#                         project's layer key, else direct)
 #   INPUT_STRICT          "true": NON-STRICT fails too
 #   INPUT_KNOWN_FAILURES  a known-failures TOML file (docs/ci.md#known-failures)
 #   INPUT_BASELINE        an earlier report.json or report directory: fail on regressions only
@@ -23,13 +24,16 @@ log() { echo "sse-harness action: $*" >&2; }
 
 if [[ "${INPUT_INSTALL:-true}" == "true" ]]; then
   log "installing sse-harness from ${action_dir}"
-  "$python" -m pip install --quiet "$action_dir" || exit 2
+  if ! "$python" -m pip install --quiet "$action_dir"; then
+    [[ -n "${GITHUB_OUTPUT:-}" ]] && echo "exit-status=2" >>"$GITHUB_OUTPUT"
+    exit 2
+  fi
 fi
 
 args=(run --report-dir "$report_dir" --junit "$report_dir/junit.xml")
 needs_nginx=false
 set -f  # a layer is a word, never a file pattern
-layers=${INPUT_LAYERS:-direct}
+layers=${INPUT_LAYERS:-}  # none given: the project's layer key, else direct
 for layer in ${layers//,/ }; do
   args+=(--layer "$layer")
   case "$layer" in nginx* | h2) needs_nginx=true ;; esac

@@ -50,6 +50,7 @@ PURE = (
     "harness.checks.doc",
     "harness.checks.seen",
     "harness.checks.seen_cases",
+    "harness.checks.seen_end",
     "harness.gate.html_notes",
     "harness.gate.badges",
     "harness.gate.junit",

@@ -8,7 +8,11 @@ and docs/checks.md then say. A link is only ever one that was found, never made 
 
 from __future__ import annotations
 
-from harness.checks.seen_cases import SEEN, Seen
+from harness.checks import seen_cases, seen_end
+from harness.checks.seen_cases import Seen
+
+#: every check's cases (the two tables hold disjoint families)
+SEEN: dict[str, tuple[Seen, ...]] = {**seen_cases.SEEN, **seen_end.SEEN}
 
 __all__ = ["NONE_KNOWN", "SEEN", "Seen", "seen_line", "seen_of"]
 

@@ -1,6 +1,7 @@
-"""The table of where each check's failure was seen in the wild (harness.checks.seen
-reads it): check id -> its cases, ``()`` when none is known. Every link was found in
-a public issue, pull request or article; none is made up."""
+"""Where the failures of the HDR, FRM and LAT checks were seen in the wild
+(harness.checks.seen joins it with harness.checks.seen_end): check id -> its cases,
+``()`` when none is known. Every link was found in a public issue, pull request or
+article; none is made up."""
 
 from __future__ import annotations
 
@@ -154,7 +155,13 @@ SEEN: dict[str, tuple[Seen, ...]] = {
             GH + "nestjs/nest/pull/16686",
         ),
     ),
-    "FRM-TERMINATED": (),
+    "FRM-TERMINATED": (
+        Seen(
+            "a gateway closed the stream right after the last data: line, without the blank line; "
+            "the final event with finish_reason was lost",
+            GH + "openai/openai-node/issues/2725",
+        ),
+    ),
     "FRM-FIELDS": (),
     "FRM-LF-ONLY": (
         Seen(
@@ -164,7 +171,17 @@ SEEN: dict[str, tuple[Seen, ...]] = {
         ),
     ),
     "FRM-NO-BOM": (),
-    "FRM-LONG-LINE": (),
+    "FRM-LONG-LINE": (
+        Seen(
+            "a service relaying a chatbot's SSE failed with 'Chunk too big' on one data: line over"
+            " 128 KB",
+            GH + "ansible/ansible-ai-connect-service/issues/2000",
+        ),
+        Seen(
+            "aiohttp's line reader refused JSON-lines longer than 128 KB: 'Line is too long'",
+            GH + "aio-libs/aiohttp/issues/4453",
+        ),
+    ),
     "LAT-FIRST-TOKEN": (
         Seen(
             "useChat streamed locally but not behind nginx in Docker",
@@ -192,99 +209,4 @@ SEEN: dict[str, tuple[Seen, ...]] = {
         ),
     ),
     "LAT-OVERHEAD": (),
-    "END-DONE": (),
-    "END-UPSTREAM-ERROR-LINE": (
-        Seen(
-            "LiteLLM swallowed an Ollama streaming error and gave clients an empty 200",
-            GH + "BerriAI/litellm/pull/1750",
-        ),
-    ),
-    "END-UPSTREAM-TRUNCATED": (),
-    "END-TRUNCATED-EXPLICIT": (),
-    "END-NOTHING-AFTER-DONE": (),
-    "END-UPSTREAM-STATUS": (
-        Seen(
-            "LiteLLM swallowed the error when Ollama could not load a model: "
-            "clients got an empty 200",
-            GH + "BerriAI/litellm/pull/1750",
-        ),
-    ),
-    "END-UPSTREAM-DOWN": (
-        Seen(
-            "with Ollama not running, LiteLLM's async stream ended without an error",
-            GH + "BerriAI/litellm/issues/8868",
-        ),
-    ),
-    "END-UPSTREAM-DOWN-STATUS": (),
-    "END-GARBAGE": (),
-    "CANCEL-MID-STREAM": (
-        Seen(
-            "LiteLLM kept the upstream request running after the client disconnected",
-            GH + "BerriAI/litellm/issues/13774",
-        ),
-        Seen(
-            "request.signal was never aborted on the Vercel Node runtime",
-            GH + "vercel/next.js/issues/77786",
-        ),
-    ),
-    "CANCEL-BEFORE-FIRST-TOKEN": (
-        Seen(
-            "LiteLLM did not cancel upstream when the client left before the "
-            "first token",
-            GH + "BerriAI/litellm/pull/31499",
-        ),
-    ),
-    "CANCEL-SLOW-READER": (
-        Seen(
-            "a client that stopped reading left the server generating until its "
-            "send hung",
-            GH + "sysid/sse-starlette/issues/89",
-        ),
-        Seen(
-            "sse-starlette's ping to a frozen client blocked forever; it now uses "
-            "a send timeout",
-            GH + "sysid/sse-starlette/pull/208",
-        ),
-    ),
-    "REQ-415-WRONG-TYPE": (),
-    "REQ-415-ACCEPT-POST": (),
-    "REQ-415-MISSING-TYPE": (),
-    "REQ-TYPE-PARAMS": (),
-    "REQ-400-MALFORMED": (),
-    "REQ-406-ACCEPT": (),
-    "REQ-ERROR-BODY": (),
-    "REQ-METHOD": (),
-    "IDLE-HEARTBEAT": (
-        Seen(
-            "EventSource behind Cloudflare ended with a 524 after 100 s of silence",
-            GH + "burningmantech/ranger-ims-server/issues/1364",
-        ),
-        Seen(
-            "a gateway's keep-alive pings never reached the client while the "
-            "model thought: Cloudflare 524",
-            GH + "QuantumNous/new-api/issues/971",
-        ),
-    ),
-    "IDLE-HEARTBEAT-MID": (
-        Seen(
-            "minutes of silence while a tool call was withheld mid-stream made "
-            "clients with idle timeouts abort and retry",
-            GH + "antirez/ds4/pull/1006",
-        ),
-        Seen(
-            "remote clients dropped a turn during a silent pause mid-stream",
-            GH + "NousResearch/hermes-agent/pull/112207",
-        ),
-    ),
-    "IDLE-HEARTBEAT-INVISIBLE": (
-        Seen(
-            "a server turned its SSE keep-alives off because OpenAI's client did "
-            "not handle them",
-            GH + "ai-dynamo/dynamo/pull/408",
-        ),
-        Seen(
-            "fetch-event-source fired onmessage for comment-only blocks",
-            GH + "Azure/fetch-event-source/issues/15",
-        ),
-    ),
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from harness.checks import CATALOGUE
+from harness.checks import CATALOGUE, seen_cases, seen_end
 from harness.checks.doc import render_markdown
 from harness.checks.seen import NONE_KNOWN, SEEN, seen_line
 from harness.cli import main
@@ -15,6 +15,7 @@ LINK = re.compile(r"https://github\.com/[\w.-]+/[\w.-]+/(issues|pull)/\d+")
 
 def test_every_check_has_an_entry_and_nothing_else_does() -> None:
     assert set(SEEN) == {c.id for c in CATALOGUE}
+    assert not set(seen_cases.SEEN) & set(seen_end.SEEN)
 
 
 def test_every_case_is_an_account_and_a_github_issue_or_pull_request() -> None:

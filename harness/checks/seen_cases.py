@@ -162,7 +162,17 @@ SEEN: dict[str, tuple[Seen, ...]] = {
             GH + "openai/openai-node/issues/2725",
         ),
     ),
-    "FRM-FIELDS": (),
+    "FRM-FIELDS": (
+        Seen(
+            "a proxy forwarded a backend's error body without a data: prefix; every SSE "
+            "parser dropped it and the stream just ended",
+            GH + "lemonade-sdk/lemonade/pull/2975",
+        ),
+        Seen(
+            "an error frame written as bare JSON parsed as an unknown field and was discarded",
+            GH + "stacklok/mecatl/pull/878",
+        ),
+    ),
     "FRM-LF-ONLY": (
         Seen(
             "sse-starlette's default CRLF line endings broke a generated client "

@@ -59,6 +59,11 @@ SEEN: dict[str, tuple[Seen, ...]] = {
             "clients got an empty 200",
             GH + "BerriAI/litellm/pull/1750",
         ),
+        Seen(
+            "a proxy forwarded a backend's error status as a 200 event stream the client "
+            "saw end empty",
+            GH + "lemonade-sdk/lemonade/pull/2975",
+        ),
     ),
     "END-UPSTREAM-DOWN": (
         Seen(
@@ -126,7 +131,12 @@ SEEN: dict[str, tuple[Seen, ...]] = {
             GH + "directus/v8-archive/issues/196",
         ),
     ),
-    "REQ-TYPE-PARAMS": (),
+    "REQ-TYPE-PARAMS": (
+        Seen(
+            "Content-Type: application/json; charset=utf-8 (OkHttp's default) got 415",
+            GH + "aws/chalice/issues/306",
+        ),
+    ),
     "REQ-400-MALFORMED": (
         Seen(
             "an API gateway answered an invalid JSON payload with 500 instead of 400",

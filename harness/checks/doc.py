@@ -1,7 +1,8 @@
 """The catalogue as Markdown (pure): ``sse-harness checks --markdown``, ``docs/checks.md``.
 
 One section per check: its id, level, requirement, what the harness sends to judge it
-(the probes, each with its upstream behaviour) and the source of the requirement.
+(the probes, each with its upstream behaviour), the source of the requirement and where
+its failure was seen in the wild (harness.checks.seen).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 from harness.checks.fixes import FIXES
 from harness.checks.howto import HOWTO, STACKS
 from harness.checks.needs import needs_of
+from harness.checks.seen import NONE_KNOWN, seen_of
 from harness.probe.catalog import PROBES, Probe
 
 if TYPE_CHECKING:
@@ -69,11 +71,28 @@ def _section(check: Check) -> str:
             "- **Sent:**",
             *sent,
             f"- **Source:** {check.source}",
+            f"- **Seen:** {_seen(check.id)}",
             *_needs(check.id),
             *_fix(check.id),
             "",
         ]
     )
+
+
+def _seen(check_id: str) -> str:
+    """Where this failure happened in the wild, each case a Markdown link."""
+    cases = seen_of(check_id)
+    if not cases:
+        return NONE_KNOWN
+    return "; ".join(f"{c.what} ([{_short(c.link)}]({c.link}))" for c in cases)
+
+
+def _short(link: str) -> str:
+    """``owner/repo#12`` for a GitHub issue or pull request link, else the link."""
+    parts = link.removeprefix("https://github.com/").split("/")
+    if link.startswith("https://github.com/") and len(parts) == 4:
+        return f"{parts[0]}/{parts[1]}#{parts[3]}"
+    return link
 
 
 def _needs(check_id: str) -> list[str]:

@@ -49,10 +49,11 @@ def add_client_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from harness.gate.adoption_options import NAMES
     from harness.gate.options import add_to_argparse
 
     p = _Parser(prog="sse-harness clients", description=__doc__)
-    add_to_argparse(p, exclude=("strict", "report-dir", "quiet"))
+    add_to_argparse(p, exclude=("strict", "report-dir", "quiet", *NAMES))
     p.add_argument(
         "--get",
         action="store_true",

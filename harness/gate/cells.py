@@ -89,6 +89,8 @@ class Cell:
     #: the checks on this layer BLOCKED by this one's failure
     blocks: tuple[str, ...]
     evidence: tuple[Shown, ...]
+    #: a known failure (harness.gate.known): its reason and link
+    known: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +168,9 @@ def shown(ev: Evidence) -> Shown:
 
 
 def cells_of(
-    results: Sequence[Result], evidence: Mapping[str, Mapping[str, Evidence]]
+    results: Sequence[Result],
+    evidence: Mapping[str, Mapping[str, Evidence]],
+    known: Mapping[tuple[str, str], Mapping[str, str]] | None = None,
 ) -> tuple[Cell, ...]:
     """One Cell per result, with the evidence of the check's probes on its layer
     (each probe's evidence cut once per layer)."""
@@ -204,9 +208,14 @@ def cells_of(
                 blocked_by=r.blocked_by,
                 blocks=tuple(blocks.get((r.check, r.layer), ())),
                 evidence=tuple(s for s in seen if s is not None),
+                known=_known((known or {}).get((r.check, r.layer))),
             )
         )
     return tuple(found)
+
+
+def _known(mark: Mapping[str, str] | None) -> tuple[str, str] | None:
+    return (mark["reason"], mark["link"]) if mark else None
 
 
 def rows(results: Sequence[Result]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -229,6 +238,7 @@ def page(
     baseline: Mapping[str, float] | None = None,
     notes: Sequence[str] = (),
     logs: Mapping[str, str] | None = None,
+    known: Mapping[tuple[str, str], Mapping[str, str]] | None = None,
 ) -> Page:
     """Everything report.html shows of a run."""
     checks, layers = rows(results)
@@ -241,7 +251,7 @@ def page(
         target=target,
         layers=layers,
         checks=checks,
-        cells=cells_of(results, evidence),
+        cells=cells_of(results, evidence, known),
         summary={o.value: counts[o.value] for o in Outcome if o.value in counts},
         baseline=dict(baseline or {}),
         notes=tuple(notes),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from harness.checks.model import Outcome
 from harness.gate import timeline
+from harness.gate.html_notes import notes
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -190,6 +191,7 @@ def _details(cell: Cell, nested: Iterable[Cell] = ()) -> str:
         f'<p>{escape(cell.requirement)} <span class="muted">'
         f"(source: {escape(cell.source)})</span></p>",
         f"<p><b>Detail:</b> {escape(cell.detail)}</p>",
+        *notes(cell.check, cell.known),
     ]
     if cell.blocked_by:
         body.append(
@@ -243,7 +245,7 @@ def _layer(page: Page, layer: str) -> str:
 
 def render(page: Page) -> str:
     """The whole report.html of ``page``."""
-    failed = page.summary.get(Outcome.FAILED.value, 0)
+    failed = sum(c.outcome is Outcome.FAILED and c.known is None for c in page.cells)
     verdict = "FAILED" if failed else "passed"
     counts = " ".join(
         f'<span class="badge {_css(Outcome(k))}">{escape(k)}: {v}</span>'

@@ -9,32 +9,30 @@ values into one RunConfig through ``harness.gate.config.config_from``.
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from harness.errors import UsageError
 from harness.gate import validate
+from harness.gate.adoption_options import ADOPTION
+from harness.gate.option_record import PARSE, Kind, Option
 from harness.probe.dialects import DEFAULT, DIALECTS
+
+__all__ = [
+    "BY_DEST",
+    "OPTIONS",
+    "PARSE",
+    "PLUGIN_OPTIONS",
+    "Kind",
+    "Option",
+    "add_to_argparse",
+    "add_to_pytest",
+    "plugin_values",
+]
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Callable, Collection
+    from collections.abc import Collection
 
     import pytest
-
-
-class Kind(enum.Enum):
-    STR = "str"
-    INT = "int"
-    FLOAT = "float"
-    FLAG = "flag"
-    #: repeatable; in an ini file one value a line
-    LIST = "list"
-
-
-#: how a value of each kind reads from text (ini files, and argparse's ``type``)
-PARSE: dict[Kind, Any] = {Kind.INT: int, Kind.FLOAT: float}
 
 
 def _seconds(option: str, value: float) -> float:
@@ -54,56 +52,6 @@ def _report_dir(option: str, value: str) -> None:
     from harness.gate.files import preflight
 
     preflight(Path(value))
-
-
-@dataclass(frozen=True, slots=True)
-class Option:
-    name: str
-    kind: Kind
-    default: Any
-    help: str
-    metavar: str | None = None
-    #: the ini key when it is not ``sse_<dest>`` (plural names of list options)
-    ini_key: str = ""
-    #: ``check(option, value)`` raises a UsageError naming the option (config_from)
-    check_value: Callable[[str, Any], object] | None = None
-    #: False: ``sse-harness run`` only (pytest has its own, e.g. ``-q`` and capture)
-    plugin: bool = True
-
-    @property
-    def dest(self) -> str:
-        return self.name.replace("-", "_")
-
-    @property
-    def cli(self) -> str:
-        return f"--{self.name}"
-
-    @property
-    def flag(self) -> str:
-        """The pytest option: every one is prefixed, so no other plugin collides."""
-        return f"--sse-{self.name}"
-
-    @property
-    def ini(self) -> str:
-        return self.ini_key or f"sse_{self.dest}"
-
-    def check(self, value: Any) -> None:
-        """Raise a UsageError naming the option when ``value`` is not acceptable."""
-        if self.check_value is not None and value not in (None, [], ()):
-            self.check_value(self.cli, value)
-
-    def from_text(self, value: Any, where: str) -> Any:
-        """A plugin value (str, bool or list of lines) as the option's type; ``where``
-        names it in the error (``--sse-mock-port``, ``ini sse_mock_port =``)."""
-        if value in (None, "", []):
-            return None
-        parse = PARSE.get(self.kind)
-        if parse is None:
-            return list(value) if self.kind is Kind.LIST else value
-        try:
-            return parse(value)
-        except ValueError:
-            raise UsageError(f"{where} {value!r}: expected {self.kind.value}") from None
 
 
 _DIALECT_HELP = " | ".join((*DIALECTS, "module:function"))
@@ -211,6 +159,7 @@ OPTIONS: tuple[Option, ...] = (
         None,
         "CA bundle for an https proxy URL",
         check_value=validate.pem_certificate,
+        path=True,
     ),
     Option(
         "cwd",
@@ -218,6 +167,7 @@ OPTIONS: tuple[Option, ...] = (
         None,
         "working directory of the proxy command",
         check_value=validate.existing_dir,
+        path=True,
     ),
     Option("strict", Kind.FLAG, False, "NON-STRICT outcomes fail too"),
     Option(
@@ -231,9 +181,11 @@ OPTIONS: tuple[Option, ...] = (
         "report-dir",
         Kind.STR,
         None,
-        "write report.json, summary.md and report.html here",
+        "write report.json, summary.md, report.html and badge*.json here",
         check_value=_report_dir,
+        path=True,
     ),
+    *ADOPTION,
 )
 BY_DEST = {option.dest: option for option in OPTIONS}
 #: the options the pytest plugin offers (``--sse-NAME``, ini ``sse_NAME``)

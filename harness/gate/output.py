@@ -15,13 +15,14 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from harness import __version__
-from harness.gate import cells, html, report
+from harness.gate import badges, cells, diff_md, html, report
 from harness.gate.files import Stamp, write_atomic
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from pathlib import Path
 
+    from harness.gate.adopt import Adopted
     from harness.gate.config import RunConfig
     from harness.gate.run import RunReport
 
@@ -42,11 +43,22 @@ def stamp(started: float, argv: Sequence[str] | None = None) -> Stamp:
 
 
 def documents(
-    found: RunReport, exit_status: int | None = None, run: Stamp | None = None
+    found: RunReport,
+    exit_status: int | None = None,
+    run: Stamp | None = None,
+    adopted: Adopted | None = None,
 ) -> dict[str, str]:
-    """The files of a finished run by name: ``report.json``, ``summary.md`` and
-    ``report.html``."""
+    """The files of a finished run by name: ``report.json``, ``summary.md``,
+    ``report.html`` and the badges (harness.gate.badges); ``adopted`` adds the known
+    failures and the baseline comparison (harness.gate.adopt)."""
     c = found.config
+    known = adopted.known if adopted else {}
+    notes = (*found.notes, *(adopted.notes if adopted else ()))
+    compared = ""
+    if adopted is not None and adopted.diff is not None:
+        compared = "\n" + diff_md.to_markdown(
+            adopted.diff, old=adopted.baseline, new="this run"
+        )
     stamp_of = run or Stamp.of(found.started_at, found.duration_s, __version__, ())
     title = f"sse-harness {__version__}: {c.proxy_cmd or c.proxy_url}"
     return {
@@ -61,14 +73,18 @@ def documents(
             duration_s=found.duration_s,
             exit_status=exit_status,
             run=stamp_of.to_json(),
+            known=known,
+            extra=adopted.to_json() if adopted else None,
         ),
         "summary.md": report.to_markdown(
             found.results,
             title=title,
-            notes=found.notes,
+            notes=notes,
             baseline=found.baseline,
             stamp=stamp_of.line(),
-        ),
+            known=known,
+        )
+        + compared,
         "report.html": html.render(
             cells.page(
                 found.results,
@@ -79,10 +95,12 @@ def documents(
                 ),
                 stamp=_stamp_text(stamp_of),
                 baseline=found.baseline,
-                notes=found.notes,
+                notes=notes,
                 logs=found.logs,
+                known=known,
             )
         ),
+        **badges.documents(found.results, known),
     }
 
 
@@ -98,10 +116,11 @@ def write_reports(
     found: RunReport,
     exit_status: int | None = None,
     run: Stamp | None = None,
+    adopted: Adopted | None = None,
 ) -> list[Path]:
-    """``report.json``, ``summary.md`` and ``report.html`` of a finished run, in
-    ``directory``."""
-    files = documents(found, exit_status, run)
+    """``report.json``, ``summary.md``, ``report.html`` and the badges of a finished
+    run, in ``directory``."""
+    files = documents(found, exit_status, run, adopted)
     return [write_atomic(directory / name, text) for name, text in files.items()]
 
 
@@ -116,3 +135,18 @@ def write_error_report(
     stamped = run.to_json() if run else None
     text = report.error_json(target, error, exit_status, time.time(), stamped)
     return write_atomic(directory / "report.json", text)
+
+
+def write_junit(
+    path: Path, found: RunReport, strict: bool, adopted: Adopted | None = None
+) -> Path:
+    """The run as JUnit XML (harness.gate.junit) at ``path``."""
+    from harness.gate.junit import to_junit
+
+    text = to_junit(
+        found.results,
+        strict=strict,
+        known=adopted.known if adopted else None,
+        duration_s=found.duration_s,
+    )
+    return write_atomic(path, text)

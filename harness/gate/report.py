@@ -3,7 +3,9 @@
 The JSON schema (also in README.md, "Gate your own proxy"):
 ``{"harness": {...}, "target": {...}, "results": [{check, layer, level, outcome,
 detail, metrics, requirement, source, fix, blocked_by, doc}], "summary": {OUTCOME: count}}``
-plus ``baseline``, ``notes``, ``layers`` and ``logs``. ``fix``: what to change
+plus ``baseline``, ``notes``, ``layers`` and ``logs``; a result known to fail carries
+``"known": {"reason", "link"}``, and the run ``known_failures`` and ``baseline_diff``
+(harness.gate.adopt, docs/ci.md). ``fix``: what to change
 (FAILED and NON-STRICT only); ``doc``: the check's section of docs/checks.md.
 ``report.html`` (the matrix with every cell's evidence) is rendered by
 harness.gate.html from harness.gate.cells.
@@ -20,6 +22,7 @@ from harness.checks.model import Outcome, Result
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+
 
 MARK = {
     Outcome.OK: "OK",
@@ -50,8 +53,13 @@ def to_json(
     duration_s: float | None = None,
     exit_status: int | None = None,
     run: Mapping[str, Any] | None = None,
+    known: Mapping[tuple[str, str], Mapping[str, str]] | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> str:
-    """``report.json``; ``run`` is the stamp (start, duration, version, argv)."""
+    """``report.json``; ``run`` is the stamp (start, duration, version, argv);
+    ``known`` marks results known to fail (``"known": {"reason", "link"}``);
+    ``extra`` adds top-level keys (``known_failures``, ``baseline_diff``)."""
+    marks = known or {}
     doc: dict[str, Any] = {
         "harness": {"version": version},
         "target": dict(target),
@@ -69,6 +77,11 @@ def to_json(
                 "fix": r.fix,
                 "blocked_by": r.blocked_by,
                 "doc": anchor(r.check),
+                **(
+                    {"known": dict(marks[(r.check, r.layer)])}
+                    if (r.check, r.layer) in marks
+                    else {}
+                ),
             }
             for r in results
         ],
@@ -82,6 +95,7 @@ def to_json(
         doc["exit_status"] = exit_status
     if run:
         doc["run"] = dict(run)
+    doc.update(extra or {})
     if logs:
         doc["logs"] = dict(logs)
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
@@ -113,13 +127,19 @@ def to_markdown(
     notes: Sequence[str] = (),
     baseline: Mapping[str, float] | None = None,
     stamp: str = "",
+    known: Mapping[tuple[str, str], Mapping[str, str]] | None = None,
 ) -> str:
     """A summary fit for a CI job summary: verdict line, matrix, then every failure
     with the checks it BLOCKED beneath it;
     ``stamp`` (when, how long, which harness, which command) under the title."""
     counts = summary(results)
-    failed = counts.get("FAILED", 0)
+    marks = known or {}
+    failed = sum(
+        r.outcome is Outcome.FAILED and (r.check, r.layer) not in marks for r in results
+    )
     verdict = "❌ FAILED" if failed else "✅ passed"
+    if marks:
+        counts["known"] = len(marks)
     lines = [
         f"# {title}",
         "",
@@ -145,9 +165,12 @@ def to_markdown(
     if problems:
         lines += ["", "## Findings", ""]
         for r, blocked in problems:
+            mark = marks.get((r.check, r.layer))
             lines.append(
-                f"- **[{r.check}]({anchor(r.check)})** [{r.layer}] {r.outcome.value}: "
-                f"{_md(r.detail)}" + (f" **Fix:** {_md(r.fix)}" if r.fix else "")
+                f"- **[{r.check}]({anchor(r.check)})** [{r.layer}] {r.outcome.value}"
+                + (f" (known: {_md(mark['reason'])}, {mark['link']})" if mark else "")
+                + f": {_md(r.detail)}"
+                + (f" **Fix:** {_md(r.fix)}" if r.fix else "")
             )
             if blocked:
                 lines.append(
@@ -178,19 +201,29 @@ def blocked_under(results: Sequence[Result]) -> list[tuple[Result, list[Result]]
     ]
 
 
-def _line(r: Result, width: int, indent: str = "") -> str:
-    head = f"{indent}{r.outcome.value:<13} {r.check:<26} {r.layer:<10}"
+def _line(r: Result, width: int, indent: str = "", known: bool = False) -> str:
+    shown = "KNOWN" if known else r.outcome.value
+    head = f"{indent}{shown:<13} {r.check:<26} {r.layer:<10}"
     room = max(20, width - len(indent))
     detail = r.detail if len(r.detail) <= room else r.detail[: room - 1] + "…"
     return f"{head} {detail}"
 
 
-def to_terminal(results: Sequence[Result], *, width: int = 100) -> str:
+def to_terminal(
+    results: Sequence[Result],
+    *,
+    width: int = 100,
+    known: Mapping[tuple[str, str], Mapping[str, str]] | None = None,
+) -> str:
     """One line per check and layer, failures with their reason; a BLOCKED check is
-    shown under the check that blocked it."""
-    out = []
+    shown under the check that blocked it; a known failure as KNOWN, with its reason
+    and link beneath."""
+    out, marks = [], known or {}
     for r, blocked in blocked_under(results):
-        out.append(_line(r, width))
+        mark = marks.get((r.check, r.layer))
+        out.append(_line(r, width, known=mark is not None))
+        if mark is not None:
+            out.append(f"  known {r.outcome.value}: {mark['reason']} ({mark['link']})")
         out += [_line(b, width, "  └ ") for b in blocked]
     return "\n".join(out)
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from harness.checks.model import Outcome
-from harness.gate import cells, html as gate_html, output, timeline
+from harness.gate import badges, cells, html as gate_html, output, timeline
 from harness.gate.files import REPORT_NAMES
 from harness.gate.html import cell_id, visible
 
@@ -205,7 +205,9 @@ def test_report_html_is_written_and_cleared_with_the_other_reports(
 ) -> None:
     assert "report.html" in REPORT_NAMES
     written = output.write_reports(tmp_path, failing_report(), 1)
-    assert [p.name for p in written] == ["report.json", "summary.md", "report.html"]
+    names = [p.name for p in written]
+    assert names[:3] == ["report.json", "summary.md", "report.html"]
+    assert tuple(names[3:]) == badges.NAMES
     assert (tmp_path / "report.html").read_text().startswith("<!DOCTYPE html>")
 
 

@@ -53,6 +53,11 @@ BAD: dict[str, tuple[str, ...]] = {
     "strict": (FLAG_VALUE,),
     "quiet": (FLAG_VALUE,),
     "report-dir": ("{tmp}/file", "{tmp}/file/sub", "/proc/sse-harness-no"),
+    "config": ("{tmp}/missing.toml", "{tmp}", "{tmp}/file"),
+    "known-failures": ("{tmp}/missing.toml", "{tmp}", "{tmp}/file"),
+    "strict-known": (FLAG_VALUE,),
+    "baseline": ("{tmp}/missing.json", "{tmp}", "{tmp}/file"),
+    "junit": ("{tmp}", "{tmp}/file/junit.xml", "/proc/sse-harness-no/junit.xml"),
 }
 
 

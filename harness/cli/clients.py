@@ -20,6 +20,7 @@ from mock_ollama.errors import MockOllamaError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from harness.clients.run import ClientRun
     from harness.gate.run import RunConfig
 
 
@@ -46,6 +47,25 @@ def add_client_options(p: argparse.ArgumentParser) -> None:
         help="seconds each client may take to read the stream (default 15)",
     )
     p.add_argument("--report-dir", help="write clients.json and summary.md here")
+    p.add_argument(
+        "--chromium",
+        metavar="PATH",
+        help="the browser for the chromium-* clients (default: $SSE_HARNESS_CHROMIUM, "
+        "else chromium, chromium-browser, google-chrome on PATH)",
+    )
+
+
+def ready_run(
+    args: argparse.Namespace, run: ClientRun
+) -> tuple[ClientRun, tuple[str, ...]]:
+    """The clients this machine can run (before anything starts); a note on stderr
+    for each left out."""
+    from harness.clients.ready import ready
+
+    found, notes = ready(run, explicit=bool(args.client), chromium=args.chromium)
+    for note in notes:
+        print(f"sse-harness: {note}", file=sys.stderr)
+    return found, notes
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,6 +123,7 @@ def _run(args: argparse.Namespace) -> int:
         token_key=config.token_key,
         done_key=config.done_key,
     )
+    run, notes = ready_run(args, run)
     spec = TargetSpec(
         cmd=config.proxy_cmd,
         url=config.proxy_url,
@@ -116,7 +137,7 @@ def _run(args: argparse.Namespace) -> int:
         clients_workdir() as workdir,
         mock_for_clients(workdir, port=config.mock_port) as mock,
         start_target(spec, mock.base_url, workdir=workdir) as proxy,
-        maybe_browser(run.clients, workdir) as browser,
+        maybe_browser(run, workdir) as browser,
     ):
         for name in config.layers:
             layer_dir = workdir / name.replace(":", "_")
@@ -134,7 +155,7 @@ def _run(args: argparse.Namespace) -> int:
                 )
                 streams.append(stream)
                 cells += read_stream(stream, run, workdir, browser=browser, layer=name)
-    found = matrix(streams[:1], cells)
+    found = matrix(streams[:1], cells, notes)
     print(to_terminal(found))
     if args.report_dir:
         paths = write_matrix(found, Path(args.report_dir), "Client compatibility")

@@ -119,7 +119,10 @@ ROOMS: dict[str, tuple[str, ...]] = {
     "harness.clients": (
         "harness.processes",
         "harness.upstream",
+        "harness.install",
     ),  # real client libraries
+    # the cache, Node projects installed on first use, the doctor's pieces
+    "harness.install": ("harness.processes", "harness.deathsig", "harness.layers"),
     "harness.gate": ("harness",),  # every room below the entry points
     "mock_ollama": (),
     "proxies": (),  # reference proxies stand alone: no harness, no mock

@@ -109,6 +109,7 @@ def _run(args: argparse.Namespace) -> int:
         to_terminal,
         write_matrix,
     )
+    from harness.install.pieces import require_layers
     from harness.layers import open_layer, parse_layer
     from harness.target import TargetSpec, start_target
 
@@ -124,6 +125,7 @@ def _run(args: argparse.Namespace) -> int:
         done_key=config.done_key,
     )
     run, notes = ready_run(args, run)
+    require_layers(config.layers)
     spec = TargetSpec(
         cmd=config.proxy_cmd,
         url=config.proxy_url,

@@ -22,7 +22,7 @@ from harness.errors import EnvironmentProblem
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["PIECES", "Found", "Piece", "missing_line", "require"]
+__all__ = ["LAYER_NEEDS", "PIECES", "Found", "Piece", "missing_line", "require", "require_layers"]
 
 #: nginx fixed the HTTP/2 head waiting for the first body bytes in 1.23.0
 #: (docs/checks.md#hdr-early-flush, trac ticket #1743)
@@ -181,3 +181,19 @@ def require(name: str) -> None:
     found = piece.detect()
     if not found.ok:
         raise EnvironmentProblem(missing_line(piece, found))
+
+
+#: the pieces a ``--layer`` kind needs (kinds not named here need none)
+LAYER_NEEDS: dict[str, tuple[str, ...]] = {
+    "nginx": ("nginx",),
+    "nginx-gzip": ("nginx",),
+    "nginx-http11": ("nginx",),
+    "h2": ("nginx",),
+}
+
+
+def require_layers(layers: tuple[str, ...]) -> None:
+    """:func:`require` every piece the ``--layer`` values need."""
+    for layer in layers:
+        for name in LAYER_NEEDS.get(layer.partition(":")[0], ()):
+            require(name)

@@ -22,7 +22,15 @@ from harness.errors import EnvironmentProblem
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["LAYER_NEEDS", "PIECES", "Found", "Piece", "missing_line", "require", "require_layers"]
+__all__ = [
+    "LAYER_NEEDS",
+    "PIECES",
+    "Found",
+    "Piece",
+    "missing_line",
+    "require",
+    "require_layers",
+]
 
 #: nginx fixed the HTTP/2 head waiting for the first body bytes in 1.23.0
 #: (docs/checks.md#hdr-early-flush, trac ticket #1743)

@@ -25,14 +25,20 @@ TIMEOUT_S = 900
 
 
 def _build(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "build", "--no-isolation", *args],
-        cwd=cwd,
-        env=env,
-        check=True,
-        timeout=TIMEOUT_S,
-        stdout=subprocess.DEVNULL,
-    )
+    """``python -m build``; its output only when it fails (setuptools is chatty)."""
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "build", "--no-isolation", *args],
+            cwd=cwd,
+            env=env,
+            check=True,
+            timeout=TIMEOUT_S,
+            capture_output=True,
+            text=True,
+        )
+    except subprocess.CalledProcessError as exc:
+        sys.stderr.write((exc.stdout or "")[-3000:] + (exc.stderr or "")[-3000:])
+        raise
 
 
 def main(argv: list[str] | None = None) -> int:

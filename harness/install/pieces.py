@@ -168,7 +168,8 @@ PIECES: tuple[Piece, ...] = (
     Piece(
         "fast parser",
         _parser,
-        "nothing: the pure-Python parser gives the same events at about half the speed",
+        "only the speed-up: the pure-Python parser gives the same events at about "
+        "half the speed",
         "install the platform wheel (built by .ci/build_wheel.py) for this platform",
     ),
 )

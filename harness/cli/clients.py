@@ -3,8 +3,11 @@
 Same target options as ``run``; ``--client NAME`` (repeatable, default every client
 that fits the target), ``--get`` (the target also serves ``GET URL?prompt=…``, so the
 browser's EventSource can read it), ``--report-dir DIR`` → ``clients.json`` and
-``summary.md``. Exit status 0 when every cell is green, 1 when one is red, 2 for a
-usage or environment error.
+``summary.md``, ``--chromium PATH`` (the browser of the chromium-* clients). The Node
+drivers are installed into the cache on first use (docs/install.md); a client that
+cannot run here (no node, no Chromium, a missing library) is left out with one line
+naming the fix, or, when named with ``--client``, is an environment error. Exit status
+0 when every cell is green, 1 when one is red, 2 for a usage or environment error.
 """
 
 from __future__ import annotations

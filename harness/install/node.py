@@ -101,16 +101,18 @@ def prepared(project: NodeProject) -> Path:
             dest = target / path.relative_to(project.source)
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, dest)
-        _step(project, target, NPM_CI, "npm ci")
+        _step(project, target, NPM_CI, "npm ci", "npm-ci.log")
         if project.build:
-            _step(project, target, project.build, " ".join(project.build))
+            _step(project, target, project.build, "the build", "build.log")
         (target / STAMP).write_text(digest(project) + "\n")
         progress(f"{project.what} ready in {time.monotonic() - started:.0f} s")
     return target
 
 
-def _step(project: NodeProject, target: Path, argv: tuple[str, ...], name: str) -> None:
-    log = target / f"{argv[0]}-{argv[1]}.log"
+def _step(
+    project: NodeProject, target: Path, argv: tuple[str, ...], name: str, log_name: str
+) -> None:
+    log = target / log_name
     env = {
         **os.environ,
         "NEXT_TELEMETRY_DISABLED": "1",

@@ -3,10 +3,12 @@
 A family of drivers needs pieces of the installation (``harness.install.pieces``):
 the Python drivers their libraries (the ``[clients]`` extra), the Node drivers
 ``node`` and their packages (installed into the cache on first use), the browser
-clients a Chromium, Playwright and the Node drivers' fetch-event-source. When the
-user named no client, a family that cannot run is left out with one note naming what
-is missing and the fix; when the user named one of its clients, that note is an
-EnvironmentProblem (exit status 2): no red cell ever stands for a missing piece.
+clients a Chromium, Playwright and the Node drivers' fetch-event-source. The Node
+drivers missing (no node or npm, or their install failed) is an EnvironmentProblem
+(exit status 2) naming what is missing and the fix: the other clients run when the
+user names them. A browser or a Python library missing leaves those clients out with
+one note naming the fix when the user named no client, and is an EnvironmentProblem
+when the user named one of them. No red cell ever stands for a missing piece.
 """
 
 from __future__ import annotations
@@ -63,7 +65,11 @@ def ready(
         try:
             node_dir = drivers_dir()
         except EnvironmentProblem as exc:
-            why["node"] = why["chromium"] = str(exc)
+            if "node" in families:
+                raise EnvironmentProblem(
+                    f"{exc} (or name the clients to run with --client)"
+                ) from None
+            why["chromium"] = str(exc)
     if "chromium" in families and "chromium" not in why:
         browser, problem = _chromium(chromium)
         if problem:

@@ -18,7 +18,6 @@ from harness.cli import doctor
 from harness.clients.ready import ready
 from harness.clients.run import ClientRun
 from harness.errors import EnvironmentProblem
-from harness.install import node as node_mod
 from harness.install.cache import cache_root
 from harness.install.node import NodeProject, cached, prepared
 
@@ -127,20 +126,22 @@ def test_without_npm_the_line_names_it_and_the_fix(fake_env: Path) -> None:
         prepared(_project(fake_env))
 
 
-def test_clients_without_node_are_left_out_unless_named(
+def test_without_node_the_node_clients_stop_the_run_and_others_run_when_named(
     fake_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PATH", str(fake_env / "empty"))
-    monkeypatch.setattr(node_mod, "cache_root", lambda: fake_env / "nothing")
-    run = ClientRun(clients=("react-native-sse", "httpx-sse", "chromium-eventsource"))
-    monkeypatch.setattr(
-        "harness.clients.node_drivers.DRIVERS", _project(fake_env), raising=True
-    )
-    found, notes = ready(run, explicit=False)
+    monkeypatch.setattr("harness.clients.node_drivers.DRIVERS", _project(fake_env))
+    every = ClientRun(clients=("react-native-sse", "httpx-sse", "chromium-eventsource"))
+    with pytest.raises(EnvironmentProblem) as caught:
+        ready(every, explicit=False)
+    text = str(caught.value)
+    assert "node is missing" in text and "Fix: apt-get install nodejs npm" in text
+    named = ClientRun(clients=("httpx-sse",))
+    assert ready(named, explicit=True)[0].clients == ("httpx-sse",)
+    browser_only = ClientRun(clients=("chromium-eventsource", "httpx-sse"))
+    found, notes = ready(browser_only, explicit=False)
     assert found.clients == ("httpx-sse",)
-    assert len(notes) == 2 and all("node is missing" in n for n in notes), notes
-    with pytest.raises(EnvironmentProblem, match="--client react-native-sse: node is"):
-        ready(ClientRun(clients=("react-native-sse",)), explicit=True)
+    assert "not run: chromium-eventsource: node is missing" in notes[0]
 
 
 def test_chromium_missing_leaves_the_browser_clients_out(

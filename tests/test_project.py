@@ -140,7 +140,10 @@ ROOMS: dict[str, tuple[str, ...]] = {
     "harness.clients": (
         "harness.processes",
         "harness.upstream",
+        "harness.install",
     ),  # real client libraries
+    # the cache, Node projects installed on first use, the doctor's pieces
+    "harness.install": ("harness.processes", "harness.deathsig", "harness.layers"),
     "harness.gate": ("harness",),  # every room below the entry points
     "proxies": (),  # reference proxies stand alone: no harness, no mock
     **{entry: ("harness", "mock_ollama") for entry in ENTRY_POINTS},

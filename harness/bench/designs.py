@@ -43,6 +43,8 @@ class Design:
     sources: tuple[str, ...] = ()
     #: what the seed table calls it ("Blocking Fetch", "WebSocket", "SSE Streaming")
     approach: str = ""
+    #: bundled designs: what must be ready first (harness.bench.prepare)
+    needs: str = ""
 
     @property
     def websocket(self) -> bool:
@@ -118,6 +120,7 @@ BUNDLED: dict[str, Design] = {
             cwd=str(NEXT_DIR),
             sources=(str(NEXT_DIR / "app"),),
             approach="SSE Streaming",
+            needs="nextjs",
         ),
         Design(
             "starlette",
@@ -134,6 +137,7 @@ BUNDLED: dict[str, Design] = {
             cwd=str(ROOT),
             sources=(str(PROXIES / "node_proxy"),),
             approach="SSE Streaming",
+            needs="node",
         ),
         Design(
             "naive-stream",

@@ -28,6 +28,7 @@ from harness.bench.metrics import (
 )
 from harness.bench.native import run_jobs
 from harness.bench.plan import BenchConfig, make_jobs
+from harness.bench.prepare import prepare_all
 from harness.bench.procstat import GroupSampler
 from harness.bench.realtime import mock_realtime, scheduling
 from harness.errors import HarnessError
@@ -121,13 +122,17 @@ class Runner:
         return self.result
 
     def _run(self, workdir: Path) -> None:
+        ready, self.result.failures[:0] = prepare_all(self.config.designs)
         with start_mock(workdir) as mock:
             self._scheduling()
             for conc in self.config.concurrency:
                 self._baseline(mock, conc)
             for design in self.config.designs:
+                if design.name not in ready:  # not available: said in failures
+                    self.done = self._done_before(design)
+                    continue
                 try:
-                    self._design(mock, design, workdir)
+                    self._design(mock, ready[design.name], workdir)
                 except HarnessError as exc:  # the others are still measured
                     self.result.failures.append(f"{design.name}: {exc}")
                     self.done = self._done_before(design)

@@ -91,6 +91,7 @@ def _check_scenario(name: str | None) -> None:
 def config_from(args: argparse.Namespace) -> BenchConfig:
     from harness.bench.plan import BenchConfig
     from harness.gate.files import preflight
+    from harness.install.pieces import require_layers
     from harness.layers import parse_layer
 
     profile = PROFILES[args.profile] if args.profile else None
@@ -109,6 +110,7 @@ def config_from(args: argparse.Namespace) -> BenchConfig:
     layers = tuple(args.layer) or (profile.layers if profile else ("direct",))
     for layer in layers:
         parse_layer(layer)
+    require_layers(layers)
     conc = (
         _concurrency(args.concurrency)
         if args.concurrency

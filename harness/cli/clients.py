@@ -3,8 +3,11 @@
 Same target options as ``run``; ``--client NAME`` (repeatable, default every client
 that fits the target), ``--get`` (the target also serves ``GET URL?prompt=…``, so the
 browser's EventSource can read it), ``--report-dir DIR`` → ``clients.json`` and
-``summary.md``. Exit status 0 when every cell is green, 1 when one is red, 2 for a
-usage or environment error.
+``summary.md``, ``--chromium PATH`` (the browser of the chromium-* clients). The Node
+drivers are installed into the cache on first use (docs/install.md); a client that
+cannot run here (no node, no Chromium, a missing library) is left out with one line
+naming the fix, or, when named with ``--client``, is an environment error. Exit status
+0 when every cell is green, 1 when one is red, 2 for a usage or environment error.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from mock_ollama.errors import MockOllamaError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from harness.clients.run import ClientRun
     from harness.gate.run import RunConfig
 
 
@@ -46,6 +50,25 @@ def add_client_options(p: argparse.ArgumentParser) -> None:
         help="seconds each client may take to read the stream (default 15)",
     )
     p.add_argument("--report-dir", help="write clients.json and summary.md here")
+    p.add_argument(
+        "--chromium",
+        metavar="PATH",
+        help="the browser for the chromium-* clients (default: $SSE_HARNESS_CHROMIUM, "
+        "else chromium, chromium-browser, google-chrome on PATH)",
+    )
+
+
+def ready_run(
+    args: argparse.Namespace, run: ClientRun
+) -> tuple[ClientRun, tuple[str, ...]]:
+    """The clients this machine can run (before anything starts); a note on stderr
+    for each left out."""
+    from harness.clients.ready import ready
+
+    found, notes = ready(run, explicit=bool(args.client), chromium=args.chromium)
+    for note in notes:
+        print(f"sse-harness: {note}", file=sys.stderr)
+    return found, notes
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,6 +113,7 @@ def _run(args: argparse.Namespace) -> int:
         to_terminal,
         write_matrix,
     )
+    from harness.install.pieces import require_layers
     from harness.layers import open_layer, parse_layer
     from harness.target import TargetSpec, start_target
 
@@ -104,6 +128,8 @@ def _run(args: argparse.Namespace) -> int:
         token_key=config.token_key,
         done_key=config.done_key,
     )
+    run, notes = ready_run(args, run)
+    require_layers(config.layers)
     spec = TargetSpec(
         cmd=config.proxy_cmd,
         url=config.proxy_url,
@@ -117,7 +143,7 @@ def _run(args: argparse.Namespace) -> int:
         clients_workdir() as workdir,
         mock_for_clients(workdir, port=config.mock_port) as mock,
         start_target(spec, mock.base_url, workdir=workdir) as proxy,
-        maybe_browser(run.clients, workdir) as browser,
+        maybe_browser(run, workdir) as browser,
     ):
         for name in config.layers:
             layer_dir = workdir / name.replace(":", "_")
@@ -135,7 +161,7 @@ def _run(args: argparse.Namespace) -> int:
                 )
                 streams.append(stream)
                 cells += read_stream(stream, run, workdir, browser=browser, layer=name)
-    found = matrix(streams[:1], cells)
+    found = matrix(streams[:1], cells, notes)
     print(to_terminal(found))
     if args.report_dir:
         paths = write_matrix(found, Path(args.report_dir), "Client compatibility")

@@ -162,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("diff", "compare two runs' reports: new failures, fixes, timing"),
         ("clients", "real client libraries read the proxy"),
         ("repro", "reproduce an upstream issue with real clients"),
+        ("doctor", "what this installation can do, and how to get what is missing"),
     ):
         sub.add_parser(
             name, help=f"{what} (see sse-harness {name} --help)", add_help=False
@@ -183,6 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from harness.cli import diff as diff_cmd
 
         return diff_cmd.main(argv[1:])
+    if argv and argv[0] == "doctor":
+        from harness.cli import doctor
+
+        return doctor.main(argv[1:])
     if argv and argv[0] in ("clients", "repro"):
         from harness.cli.clients import main as clients_main
         from harness.cli.repro import main as repro_main
@@ -192,7 +197,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         parser.error(
-            "a command is required: run, checks, diff, parse, clients, repro or bench"
+            "a command is required: run, checks, diff, parse, clients, repro, bench
+"
+            " or doctor"
         )
     try:
         if args.command == "run":

@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from harness.cli.clients import REPO
+    from harness.cli.clients import REPO, ready_run
     from harness.clients.drivers import Stream
     from harness.clients.run import (
         ClientRun,
@@ -72,6 +72,7 @@ def _run(args: argparse.Namespace) -> int:
 
         preflight(Path(args.report_dir))
     run = ClientRun(clients=select_clients(args.client), timeout_s=args.timeout)
+    run, notes = ready_run(args, run)
     proxy_spec = TargetSpec(
         cmd=f"{sys.executable} -m proxies.starlette_proxy",
         url=BUNDLED_URL,
@@ -81,7 +82,7 @@ def _run(args: argparse.Namespace) -> int:
     with (
         clients_workdir() as workdir,
         mock_for_clients(workdir, upstream_mode=mode) as mock,
-        maybe_browser(run.clients, workdir) as browser,
+        maybe_browser(run, workdir) as browser,
     ):
         direct = Stream(
             "ollama-direct",
@@ -107,7 +108,7 @@ def _run(args: argparse.Namespace) -> int:
     found = matrix(
         (direct, chat, through),
         cells,
-        (f"upstream mode: {args.upstream_mode}",),
+        (f"upstream mode: {args.upstream_mode}", *notes),
     )
     print(to_terminal(found))
     print()

@@ -1,14 +1,15 @@
-"""The Chromium drivers: Debian's chromium as a managed process, driven over CDP.
+"""The Chromium drivers: a system Chromium as a managed process, driven over CDP.
 
-Chromium is started by :class:`harness.processes.ManagedProcess` (its own process
-group, killed on exit and on Ctrl-C), headless, with a fresh ``--user-data-dir`` and
-``--disable-web-security``: the driver page lives on one loopback origin and the target
-on another, and switching CORS off in the browser leaves the target's response exactly
-as it was sent (a CORS-adding relay would alter the headers the clients judge).
-Playwright's Python package attaches over the DevTools protocol
-(``connect_over_cdp``); it never downloads a browser. The page and
-``@microsoft/fetch-event-source`` (the pinned npm file, no network) are served by a
-loopback ``http.server`` thread.
+The browser is found by ``harness.install.browser`` (Debian's ``chromium``,
+``google-chrome``, ``--chromium PATH``, ``$SSE_HARNESS_CHROMIUM``). It is started by
+:class:`harness.processes.ManagedProcess` (its own process group, killed on exit and on
+Ctrl-C), headless, with a fresh ``--user-data-dir`` and ``--disable-web-security``: the
+driver page lives on one loopback origin and the target on another, and switching CORS
+off in the browser leaves the target's response exactly as it was sent (a CORS-adding
+relay would alter the headers the clients judge). Playwright's Python package attaches
+over the DevTools protocol (``connect_over_cdp``); it never downloads a browser. The
+page and ``@microsoft/fetch-event-source`` (the pinned npm file from the installed Node
+drivers, no network) are served by a loopback ``http.server`` thread.
 """
 
 from __future__ import annotations
@@ -24,20 +25,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.clients.drivers import Job, Seen
-from harness.clients.node_drivers import NODE_DIR
-from harness.errors import EnvironmentProblem
 from harness.processes import ManagedProcess, free_port, tcp_ready
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-__all__ = ["CHROMIUM", "ChromiumDrivers", "chromium_path", "open_chromium"]
+__all__ = ["ChromiumDrivers", "open_chromium"]
 
-CHROMIUM = "/usr/bin/chromium"
 PAGE_DIR = Path(__file__).resolve().parent / "page"
-FES_DIR = (
-    NODE_DIR / "node_modules" / "@microsoft" / "fetch-event-source" / "lib" / "esm"
-)
+#: in the installed Node drivers' directory
+FES = ("node_modules", "@microsoft", "fetch-event-source", "lib", "esm")
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -50,15 +47,6 @@ FLAGS = (
     "--disable-web-security",
 )
 STARTUP_TIMEOUT_S = 30.0
-
-
-def chromium_path() -> str:
-    found = shutil.which("chromium") or (CHROMIUM if Path(CHROMIUM).exists() else None)
-    if found is None:
-        raise EnvironmentProblem(
-            "chromium is not installed (bash .ci/setup installs Debian's chromium)"
-        )
-    return found
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -128,16 +116,17 @@ class ChromiumDrivers:
 
 
 @contextlib.contextmanager
-def open_chromium(workdir: Path) -> Iterator[ChromiumDrivers]:
-    """Start chromium and the page server; always stop both."""
-    binary = chromium_path()
-    if not (FES_DIR / "index.js").is_file():
-        raise EnvironmentProblem(
-            f"@microsoft/fetch-event-source is missing: run npm ci in {NODE_DIR}"
-        )
+def open_chromium(
+    workdir: Path, binary: str, node_dir: Path
+) -> Iterator[ChromiumDrivers]:
+    """Start the browser ``binary`` and the page server; always stop both.
+
+    ``node_dir``: the installed Node drivers (the page loads fetch-event-source)."""
     root = workdir / "page"
     shutil.copytree(PAGE_DIR, root, dirs_exist_ok=True)
-    shutil.copytree(FES_DIR, root / "fetch-event-source", dirs_exist_ok=True)
+    shutil.copytree(
+        node_dir.joinpath(*FES), root / "fetch-event-source", dirs_exist_ok=True
+    )
     port = free_port()
     process = ManagedProcess(
         [

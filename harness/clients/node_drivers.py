@@ -8,18 +8,29 @@ on Ctrl-C), bounded by the job's timeout plus a grace period, then killed.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from dataclasses import asdict
 from pathlib import Path
 
 from harness.clients.drivers import Job, Seen
-from harness.errors import EnvironmentProblem
+from harness.install.node import NodeProject, prepared
 from harness.processes import ManagedProcess
 
-__all__ = ["NODE_DIR", "SCRIPTS", "parse_result", "run_node"]
+__all__ = ["DRIVERS", "NODE_DIR", "SCRIPTS", "drivers_dir", "parse_result", "run_node"]
 
+#: the scripts and the lock file as shipped (in the wheel: read-only)
 NODE_DIR = Path(__file__).resolve().parent / "node"
+#: installed on first use into the per-version cache (harness.install.node)
+DRIVERS = NodeProject(
+    name="client-drivers",
+    what="the Node client drivers",
+    source=NODE_DIR,
+    files=("package.json", "package-lock.json", "*.mjs"),
+    ready=(
+        "node_modules/react-native-sse/package.json",
+        "node_modules/@microsoft/fetch-event-source/lib/esm/index.js",
+    ),
+)
 PREFIX = "@@sse-harness-result "
 GRACE_S = 5.0
 SCRIPTS = {
@@ -30,14 +41,10 @@ SCRIPTS = {
 }
 
 
-def node_ready() -> None:
-    """EnvironmentProblem (exit 2) unless node and the pinned packages are there."""
-    if shutil.which("node") is None:
-        raise EnvironmentProblem("node is not installed (bash .ci/setup installs it)")
-    if not (NODE_DIR / "node_modules" / "react-native-sse").is_dir():
-        raise EnvironmentProblem(
-            f"the Node client packages are missing: run npm ci in {NODE_DIR}"
-        )
+def drivers_dir() -> Path:
+    """Where the scripts run from, with the pinned packages installed (on first use:
+    ``npm ci`` into the cache); EnvironmentProblem naming what is missing else."""
+    return prepared(DRIVERS)
 
 
 def parse_result(output: str, *, sdk: bool, timed_out: bool, timeout_s: float) -> Seen:
@@ -63,12 +70,13 @@ def parse_result(output: str, *, sdk: bool, timed_out: bool, timeout_s: float) -
     )
 
 
-def run_node(job: Job, workdir: Path) -> Seen:
-    """Run the script of ``job.client`` once; always stop its process group."""
-    script = NODE_DIR / SCRIPTS[job.client]
+def run_node(job: Job, workdir: Path, node_dir: Path) -> Seen:
+    """Run the script of ``job.client`` in ``node_dir`` (:func:`drivers_dir`) once;
+    always stop its process group."""
+    script = node_dir / SCRIPTS[job.client]
     process = ManagedProcess(
         ["node", str(script), json.dumps(asdict(job))],
-        cwd=str(NODE_DIR),
+        cwd=str(node_dir),
         log_path=workdir / f"node-{job.client}.log",
         name=job.client,
     )

@@ -27,7 +27,7 @@ from harness.clients.stream import (
     expected_text,
     generate_lines,
 )
-from harness.errors import UsageError
+from harness.errors import EnvironmentProblem, UsageError
 from harness.probe.dialects import make_dialect
 from harness.processes import install_signal_handlers
 from harness.upstream.mock import MockUpstream, start_mock
@@ -57,6 +57,10 @@ class ClientRun:
     headers: tuple[tuple[str, str], ...] = ()
     token_key: str = "token"
     done_key: str = "finished"
+    #: where the Node drivers run from (harness.clients.ready fills it in)
+    node_dir: Path | None = None
+    #: the browser the chromium-* clients use (harness.clients.ready fills it in)
+    chromium: str | None = None
 
 
 def select_clients(names: Sequence[str]) -> tuple[str, ...]:
@@ -135,19 +139,19 @@ def _collect(
         into[job.client] = result
 
 
-def _one(job: Job, workdir: Path) -> list[Seen]:
-    return [_seen(job, workdir)]
+def _one(job: Job, workdir: Path, node_dir: Path | None) -> list[Seen]:
+    return [_seen(job, workdir, node_dir)]
 
 
-def _seen(job: Job, workdir: Path) -> Seen:
+def _seen(job: Job, workdir: Path, node_dir: Path | None) -> Seen:
     spec = CLIENTS[job.client]
     if spec.family == "python":
         from harness.clients.python_drivers import PYTHON_DRIVERS
 
         return PYTHON_DRIVERS[job.client](job)
-    from harness.clients.node_drivers import run_node
+    from harness.clients.node_drivers import drivers_dir, run_node
 
-    return run_node(job, workdir)
+    return run_node(job, workdir, node_dir or drivers_dir())
 
 
 def read_stream(
@@ -164,7 +168,7 @@ def read_stream(
     others = [j for j in jobs if CLIENTS[j.client].family != "chromium"]
     seen: dict[str, Seen] = {}
     tasks: list[tuple[list[Job], Callable[[], list[Seen]]]] = [
-        ([j], functools.partial(_one, j, workdir)) for j in others
+        ([j], functools.partial(_one, j, workdir, run.node_dir)) for j in others
     ]
     if browser is not None and in_browser:
         tasks.append((in_browser, functools.partial(browser.run, in_browser)))
@@ -211,16 +215,22 @@ def clients_workdir(given: Path | None = None) -> Iterator[Path]:
 
 
 @contextmanager
-def maybe_browser(
-    clients: Sequence[str], workdir: Path
-) -> Iterator[ChromiumDrivers | None]:
-    if not needs_browser(clients):
+def maybe_browser(run: ClientRun, workdir: Path) -> Iterator[ChromiumDrivers | None]:
+    """The browser when a chromium-* client is selected (``run`` as
+    harness.clients.ready made it: the browser and the Node drivers found)."""
+    if not needs_browser(run.clients):
         yield None
         return
     from harness.clients.chromium import open_chromium
+    from harness.clients.node_drivers import drivers_dir
+    from harness.install.browser import find_chromium
 
+    binary = run.chromium or find_chromium()[0]
+    if binary is None:
+        raise EnvironmentProblem("no Chromium found: see sse-harness doctor")
     with ExitStack() as stack:
-        yield stack.enter_context(open_chromium(workdir))
+        node_dir = run.node_dir or drivers_dir()
+        yield stack.enter_context(open_chromium(workdir, binary, node_dir))
 
 
 def matrix(

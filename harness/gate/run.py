@@ -256,6 +256,9 @@ def run(
     on the way out (or by the watchdog, or by the next run: harness.gate.workdir).
     ``progress`` (default silent) is told each phase, wait and probe.
     """
+    from harness.install.pieces import require_layers
+
+    require_layers(config.layers)  # before anything starts
     install_signal_handlers()
     chosen = plan or plans.every(config.select, config.layers)
     started = time.time()

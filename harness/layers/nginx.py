@@ -108,7 +108,16 @@ class NginxSettings:
 
 
 def find_nginx() -> str:
-    """The nginx binary (on PATH, else in the usual sbin dirs) or EnvironmentProblem."""
+    """The nginx binary or EnvironmentProblem: ``$SSE_HARNESS_NGINX`` (a path, or a
+    name looked up on PATH) when set, else ``nginx`` on PATH, else the usual sbin dirs."""
+    given = os.environ.get("SSE_HARNESS_NGINX")
+    if given:
+        found = shutil.which(given)
+        if found is None:
+            raise EnvironmentProblem(
+                f"SSE_HARNESS_NGINX={given}: not an executable file or program on PATH"
+            )
+        return found
     found = shutil.which("nginx")
     if found is not None:
         return found

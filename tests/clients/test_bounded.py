@@ -67,7 +67,7 @@ def test_a_target_that_never_answers_gives_red_cells_in_time(
         timeout_s=2.0,
     )
     started = time.monotonic()
-    with maybe_browser(run.clients, tmp_path) as browser:
+    with maybe_browser(run, tmp_path) as browser:
         cells = read_stream(stream, run, tmp_path, browser=browser)
     elapsed = time.monotonic() - started
     assert {c.client for c in cells} == set(run.clients)

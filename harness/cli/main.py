@@ -197,8 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         parser.error(
-            "a command is required: run, checks, diff, parse, clients, repro, bench
-"
+            "a command is required: run, checks, diff, parse, clients, repro, bench"
             " or doctor"
         )
     try:

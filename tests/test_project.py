@@ -61,11 +61,13 @@ PURE = (
     "harness.gate.cells",
     "harness.gate.html",
     "harness.gate.timeline",
-    "harness.clients",
-    "harness.clients.model",
-    "harness.clients.verdict",
-    "harness.clients.drivers",
-    "harness.clients.stream",
+    "harness.compat",
+    "harness.compat.model",
+    "harness.compat.verdict",
+    "harness.compat.drivers",
+    "harness.compat.stream",
+    "harness.runtime",
+    "harness.runtime.table",
     "mock_ollama",
     "mock_ollama.errors",
     "mock_ollama.config",
@@ -115,11 +117,16 @@ ROOMS: dict[str, tuple[str, ...]] = {
     "harness.deathsig": (),  # the pre-exec hook every child gets
     "harness.watchdog": (),  # a standalone survivor: stdlib only
     "harness.target": ("harness.processes",),
+    # the work directory, report files, progress, signals of every command
+    "harness.runtime": ("harness.watchdog",),
     "harness.bench": ("harness",),  # the designs benchmark orchestrates like the gate
-    "harness.clients": (
+    "harness.compat": (  # real client libraries, the matrix
         "harness.processes",
         "harness.upstream",
-    ),  # real client libraries
+        "harness.target",
+        "harness.layers",
+        "harness.runtime",
+    ),
     "harness.gate": ("harness",),  # every room below the entry points
     "mock_ollama": (),
     "proxies": (),  # reference proxies stand alone: no harness, no mock

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from harness.bench.clients import ndjson_stream, sse_stream, ws_stream
 from harness.bench.realtime import CLIENT_PRIORITY, realtime
+from harness.deathsig import die_with
 from harness.probe.dialects import make_dialect
 
 if TYPE_CHECKING:
@@ -88,9 +89,11 @@ def _warm() -> int:
     return os.getpid()
 
 
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them (no traceback spam)."""
+def _worker_init(parent: int) -> None:
+    """Workers leave Ctrl-C to the parent, which stops them (no traceback spam), and
+    die with it, also when it is SIGKILLed."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with(parent)
 
 
 class NativeEngine:
@@ -108,7 +111,10 @@ class NativeEngine:
         if self._pool is None:
             ctx = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=ctx, initializer=_ignore_sigint
+                self.workers,
+                mp_context=ctx,
+                initializer=_worker_init,
+                initargs=(os.getpid(),),
             )
             for f in [self._pool.submit(_warm) for _ in range(self.workers)]:
                 f.result(timeout=60)

@@ -14,16 +14,17 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from harness.bench.report_md import rows_table, seed_table
+from harness.bench.report_md import CLAIMS_TITLE, claims_table, rows_table
 from harness.bench.samples import lags_ms, timeline, tokens_per_read
+from harness.runtime.files import Stamp
 
 if TYPE_CHECKING:
-    from harness.bench.run import BenchResult, Cell
+    from harness.bench.run import BenchCell, BenchResult
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 
 
-def _label(cell: Cell) -> str:
+def _label(cell: BenchCell) -> str:
     return f"{cell.design} · {cell.layer}"
 
 
@@ -146,19 +147,6 @@ def reads_figure(result: BenchResult) -> go.Figure:
     return fig
 
 
-def _md_table(lines: list[str]) -> str:
-    """A markdown table as an HTML table (cells escaped)."""
-    rows = [
-        [html.escape(c.strip()) for c in line.strip("|").split("|")]
-        for line in lines
-        if not line.startswith("|---")
-    ]
-    head, body = rows[0], rows[1:]
-    th = "".join(f"<th>{c}</th>" for c in head)
-    trs = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in body)
-    return f"<table><thead><tr>{th}</tr></thead><tbody>{trs}</tbody></table>"
-
-
 def render(result: BenchResult, doc: dict[str, Any]) -> str:
     figures = [
         ttft_figure(result),
@@ -172,14 +160,16 @@ def render(result: BenchResult, doc: dict[str, Any]) -> str:
     ]
     run = doc["run"]
     title = f"sse-harness bench {html.escape(run['profile'])}".strip()
+    stamped = run.get("stamp")
+    stamp = f"<p>{html.escape(Stamp.from_json(stamped).line())}</p>" if stamped else ""
     return (
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
         f"<title>{title}</title><style>body{{font-family:sans-serif;margin:1em}}"
         "table{border-collapse:collapse;font-size:12px}"
         "td,th{border:1px solid #ccc;padding:2px 6px}</style></head><body>"
-        f"<h1>{title}</h1><p>{html.escape(run['lag_note'])}</p>"
-        "<h2>The seed's table, re-measured</h2>"
-        f"{_md_table(seed_table(doc))}"
+        f"<h1>{title}</h1>{stamp}<p>{html.escape(run['lag_note'])}</p>"
+        f"<h2>{html.escape(CLAIMS_TITLE)}</h2>"
+        f"{claims_table(doc).to_html()}"
         + "".join(f"<div class='figure'>{p}</div>" for p in parts)
-        + f"<h2>Every cell</h2>{_md_table(rows_table(doc))}</body></html>\n"
+        + f"<h2>Every cell</h2>{rows_table(doc).to_html()}</body></html>\n"
     )

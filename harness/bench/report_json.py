@@ -19,24 +19,24 @@ from harness.bench.metrics import Pct
 
 if TYPE_CHECKING:
     from harness.bench.designs import Design
-    from harness.bench.run import BenchResult, Cell
+    from harness.bench.run import BenchCell, BenchResult
 
 #: a stream "streams" when its first token came before the mock's last token line;
 #: a layer passes the design's stream when every stream completed and most streamed
 STREAMED_SHARE = 0.9
 
 
-def works(cell: Cell) -> bool:
+def works(cell: BenchCell) -> bool:
     s = cell.stats
     return s.streams > 0 and s.completed == s.streams and s.errors == 0
 
 
-def streams_through(cell: Cell) -> bool:
+def streams_through(cell: BenchCell) -> bool:
     s = cell.stats
     return works(cell) and s.streamed >= STREAMED_SHARE * s.streams
 
 
-def _baseline_for(result: BenchResult, concurrency: int) -> Cell | None:
+def _baseline_for(result: BenchResult, concurrency: int) -> BenchCell | None:
     return next((b for b in result.baseline if b.concurrency == concurrency), None)
 
 
@@ -44,7 +44,7 @@ def _r(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def row(result: BenchResult, cell: Cell) -> dict[str, Any]:
+def row(result: BenchResult, cell: BenchCell) -> dict[str, Any]:
     s = cell.stats
     base = _baseline_for(result, cell.concurrency)
     empty = Pct(None, None)

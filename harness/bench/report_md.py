@@ -1,16 +1,20 @@
-"""``summary.md``: the seed article's table re-measured, then every row (pure).
+"""``summary.md``: the article's claims re-measured, then every row (pure).
 
-The seed (shared/seeds/004, "WOW Moment: Key Findings") claims, per approach, a first
-token latency, a protocol overhead and a proxy/CDN compatibility. Here each design is
-measured for the same three: TTFT (p50, direct, lowest and highest concurrency), bytes
-on the wire per token, and whether its stream passes each layer as a stream.
+The article the bundled designs come from ("WOW Moment: Key Findings") claims, per
+approach, a first token latency, a protocol overhead and a proxy/CDN compatibility.
+Here each design is measured for the same three: TTFT (p50, direct, lowest and
+highest concurrency), bytes on the wire per token, and whether its stream passes each
+layer as a stream.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-#: the seed's claims, by approach
+from harness.runtime.table import Table
+
+CLAIMS_TITLE = "The article's claims, re-measured"
+#: the article's claims, by approach
 CLAIMS: dict[str, tuple[str, str, str]] = {
     "Blocking Fetch": ("5,000-10,000 ms", "None", "Excellent"),
     "WebSocket": (
@@ -84,61 +88,77 @@ def _bytes(rows: list[dict[str, Any]], design: str) -> str:
     return f"{min(values):.0f} B/token" if values else "-"
 
 
-def seed_table(doc: dict[str, Any]) -> list[str]:
+def claims_table(doc: dict[str, Any]) -> Table:
+    """What each approach claims beside what this run measured."""
     rows = doc["rows"]
-    out = [
-        "| design | approach | first token: claimed | TTFT p50 measured (direct) "
-        "| overhead: claimed | measured | proxy/CDN: claimed | measured |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
+    body = []
     for design in doc["designs"]:
         name = design["name"]
         approach = APPROACH.get(name, "")
         ttft_c, over_c, compat_c = CLAIMS.get(approach, ("-", "-", "-"))
-        out.append(
-            f"| {name} | {approach or '-'} | {ttft_c} | {_ttft(rows, name)} | "
-            f"{over_c} | {_bytes(rows, name)} | {compat_c} | {_compat(rows, name)} |"
-        )
-    return out
+        body.append(
+            [
+                name, approach or "-", ttft_c, _ttft(rows, name),
+                over_c, _bytes(rows, name), compat_c, _compat(rows, name),
+            ]
+        )  # fmt: skip
+    return Table.of(
+        [
+            "design", "approach", "first token: claimed",
+            "TTFT p50 measured (direct)", "overhead: claimed", "measured",
+            "proxy/CDN: claimed", "measured",
+        ],
+        body,
+    )  # fmt: skip
 
 
-def rows_table(doc: dict[str, Any]) -> list[str]:
-    out = [
-        "| design | layer | x | done/streams | err | stalls | TTFT p50/p99 | "
-        "TTFT over baseline | ITL added p50/p99 | ICL p50/p99 | tokens/read mean (max) "
-        "| B/token | streams through | CPU s/stream | peak RSS MB |",
-        "|---|---|---:|---|---:|---:|---|---|---|---|---|---:|---|---:|---:|",
-    ]
+def rows_table(doc: dict[str, Any]) -> Table:
+    body = []
     for r in doc["rows"]:
         tpr = r["tokens_per_read"]
         mean = "-" if tpr["mean"] is None else f"{tpr['mean']:.2f}"
         cpu = r["proxy_cpu_s_per_stream"]
         rss = r["proxy_peak_rss_mb"]
-        out.append(
-            f"| {r['design']} | {r['layer']} | {r['concurrency']} | "
-            f"{r['completed']}/{r['streams']} | {r['errors']} | {r['stalls']} | "
-            f"{_p(r['ttft_ms'])} | {_p(r['ttft_overhead_ms'])} | "
-            f"{_p(r['itl_added_ms'])} | {_p(r['icl_ms'])} | {mean} ({tpr['max']}) | "
-            f"{_ms(r['bytes_per_token'])} | "
-            f"{'yes' if r['streams_through_layer'] else 'no'} | "
-            f"{'-' if cpu is None else f'{cpu:.4f}'} | {_ms(rss)} |"
-        )
-    return out
+        body.append(
+            [
+                r["design"], r["layer"], str(r["concurrency"]),
+                f"{r['completed']}/{r['streams']}", str(r["errors"]),
+                str(r["stalls"]), _p(r["ttft_ms"]), _p(r["ttft_overhead_ms"]),
+                _p(r["itl_added_ms"]), _p(r["icl_ms"]), f"{mean} ({tpr['max']})",
+                _ms(r["bytes_per_token"]),
+                "yes" if r["streams_through_layer"] else "no",
+                "-" if cpu is None else f"{cpu:.4f}", _ms(rss),
+            ]
+        )  # fmt: skip
+    return Table.of(
+        [
+            "design", "layer", "x", "done/streams", "err", "stalls",
+            "TTFT p50/p99", "TTFT over baseline", "ITL added p50/p99",
+            "ICL p50/p99", "tokens/read mean (max)", "B/token", "streams through",
+            "CPU s/stream", "peak RSS MB",
+        ],
+        body,
+        right=(2, 4, 5, 11, 13, 14),
+    )  # fmt: skip
 
 
-def baseline_table(doc: dict[str, Any]) -> list[str]:
-    out = [
-        "| x | streams | TTFT p50/p99 | first-write lag p50/p99 | lag p50/p99 | "
-        "client processes |",
-        "|---:|---:|---|---|---|---:|",
-    ]
-    for b in doc["baseline"]:
-        out.append(
-            f"| {b['concurrency']} | {b['completed']}/{b['streams']} | "
-            f"{_p(b['ttft_ms'])} | {_p(b['first_write_lag_ms'])} | "
-            f"{_p(b['lag_ms'])} | {b['processes']} |"
-        )
-    return out
+def baseline_table(doc: dict[str, Any]) -> Table:
+    body = [
+        [
+            str(b["concurrency"]), f"{b['completed']}/{b['streams']}",
+            _p(b["ttft_ms"]), _p(b["first_write_lag_ms"]), _p(b["lag_ms"]),
+            str(b["processes"]),
+        ]
+        for b in doc["baseline"]
+    ]  # fmt: skip
+    return Table.of(
+        [
+            "x", "streams", "TTFT p50/p99", "first-write lag p50/p99",
+            "lag p50/p99", "client processes",
+        ],
+        body,
+        right=(0, 1, 5),
+    )  # fmt: skip
 
 
 def render(doc: dict[str, Any]) -> str:
@@ -154,17 +174,17 @@ def render(doc: dict[str, Any]) -> str:
         + (f" **Error: {run['error']}**" if run["error"] else "")
         + "".join(f"\n\n**Not measured:** {f}" for f in run.get("failures", ())),
         "",
-        "## The seed's table, re-measured",
+        f"## {CLAIMS_TITLE}",
         "",
-        *seed_table(doc),
+        *claims_table(doc).markdown_lines(),
         "",
         "## Baseline (harness client reading the mock directly)",
         "",
-        *baseline_table(doc),
+        *baseline_table(doc).markdown_lines(),
         "",
         "## Every cell (ms unless stated)",
         "",
-        *rows_table(doc),
+        *rows_table(doc).markdown_lines(),
         "",
         f"Lag: {run['lag_note']} Scheduling: {run.get('scheduling') or 'normal'}. "
         "TTFT overhead and ITL added are the design's "

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from harness.bench.metrics import (
@@ -32,10 +30,14 @@ from harness.bench.procstat import GroupSampler
 from harness.bench.realtime import mock_realtime, scheduling
 from harness.errors import HarnessError
 from harness.layers import open_layer, parse_layer
+from harness.runtime.signals import exit_status
+from harness.runtime.workdir import run_workdir
 from harness.target import TargetSpec, start_target
 from harness.upstream.mock import MockUpstream, start_mock
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from harness.bench.designs import Design
     from harness.bench.native import Job
     from harness.upstream.exchanges import Exchange
@@ -57,7 +59,7 @@ class Engine(Protocol):
 
 
 @dataclass(slots=True)
-class Cell:
+class BenchCell:
     design: str
     layer: str
     concurrency: int
@@ -76,9 +78,11 @@ class BenchResult:
     config: BenchConfig
     engine: str
     reference: list[str] = field(default_factory=list)
-    baseline: list[Cell] = field(default_factory=list)
-    cells: list[Cell] = field(default_factory=list)
+    baseline: list[BenchCell] = field(default_factory=list)
+    cells: list[BenchCell] = field(default_factory=list)
     interrupted: bool = False
+    #: the exit status the interrupt asks for: 130 (Ctrl-C), 143 (SIGTERM), else 0
+    stopped: int = 0
     error: str = ""
     #: designs that could not be measured (did not start...), one line each
     failures: list[str] = field(default_factory=list)
@@ -108,13 +112,16 @@ class Runner:
         return len(c.concurrency) * (1 + len(c.designs) * len(c.layers))
 
     def run(self) -> BenchResult:
-        """Run everything; Ctrl-C keeps what was measured (``interrupted``)."""
+        """Run everything in the run's work directory (removed on the way out, by
+        the watchdog if we are killed, or by the next run); Ctrl-C or SIGTERM keeps
+        what was measured (``interrupted``, ``stopped``)."""
         started = time.monotonic()
         try:
-            with tempfile.TemporaryDirectory(prefix="sse-bench-") as tmp:
-                self._run(Path(tmp))
-        except KeyboardInterrupt:
+            with run_workdir() as workdir:
+                self._run(workdir)
+        except KeyboardInterrupt as exc:
             self.result.interrupted = True
+            self.result.stopped = exit_status(exc)
         finally:
             self.engine.close()
             self.result.duration_s = time.monotonic() - started
@@ -191,7 +198,7 @@ class Runner:
         kind: str,
         dialect: str,
         pgid: int | None,
-    ) -> Cell:
+    ) -> BenchCell:
         # warm-up: as many streams at once, answered at once, not measured (the
         # design's upstream connections, JIT, caches); then a clean exchange log
         rt = self._instrument(mock, conc)
@@ -223,7 +230,7 @@ class Runner:
             self._learn_reference(records, exchanges)
         writes = {r.req: self._writes(exchanges.get(r.req)) for r in records if r.req}
         stats = cell_stats(records, self.result.reference, writes)
-        return Cell(
+        return BenchCell(
             design, layer, conc, stats, records, writes,
             sampler.cpu_s if pgid else None, sampler.peak_rss if pgid else None,
             self.engine.processes_for(conc), rt,

@@ -4,31 +4,25 @@ Same target options as ``run``; ``--client NAME`` (repeatable, default every cli
 that fits the target), ``--get`` (the target also serves ``GET URL?prompt=…``, so the
 browser's EventSource can read it), ``--report-dir DIR`` → ``clients.json`` and
 ``summary.md``. Exit status 0 when every cell is green, 1 when one is red, 2 for a
-usage or environment error.
+usage or environment error, 130 / 143 when interrupted.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+import time
+from typing import TYPE_CHECKING
 
-from harness.errors import HarnessError
-from mock_ollama.errors import MockOllamaError
+from harness.cli._common import Parser, guarded, report_dir
+from harness.errors import UsageError
 
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Sequence
 
-    from harness.gate.run import RunConfig
+    from harness.gate.config import RunConfig
 
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message}\n")
+PROG = "sse-harness clients"
 
 
 def add_client_options(p: argparse.ArgumentParser) -> None:
@@ -48,10 +42,15 @@ def add_client_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--report-dir", help="write clients.json and summary.md here")
 
 
+def check_timeout(seconds: float) -> None:
+    if not seconds > 0:
+        raise UsageError(f"--timeout {seconds}: must be > 0")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from harness.gate.options import add_to_argparse
 
-    p = _Parser(prog="sse-harness clients", description=__doc__)
+    p = Parser(prog=PROG, description=__doc__)
     add_to_argparse(p, exclude=("strict", "report-dir", "quiet"))
     p.add_argument(
         "--get",
@@ -66,34 +65,29 @@ def build_parser() -> argparse.ArgumentParser:
 def target_config(args: argparse.Namespace) -> RunConfig:
     """The one place this command leans on the gate's option table. Without target
     options the target is the bundled Starlette reference proxy (GET included)."""
-    from harness.gate.config import BUNDLED_URL, config_from
+    from harness.gate.config import bundled_proxy, config_from
 
     if args.proxy_cmd is None and args.proxy_url is None:
-        args.proxy_cmd = f"{sys.executable} -m proxies.starlette_proxy"
-        args.proxy_url = BUNDLED_URL
-        args.cwd = args.cwd or str(REPO)
+        args.proxy_cmd, args.proxy_url, cwd = bundled_proxy()
+        args.cwd = args.cwd or cwd
         args.get = True  # the bundled proxy serves GET ?prompt= too
     return config_from(vars(args))
 
 
-def _run(args: argparse.Namespace) -> int:
-    from harness.clients.drivers import Stream
-    from harness.clients.run import (
-        ClientRun,
-        clients_workdir,
-        matrix,
-        maybe_browser,
-        mock_for_clients,
-        read_stream,
-        select_clients,
+def clients(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from harness.compat.drivers import Stream
+    from harness.compat.matrix import (
+        MATRIX_NAMES,
+        TARGET,
+        run_matrix,
         to_terminal,
         write_matrix,
     )
-    from harness.layers import open_layer, parse_layer
-    from harness.target import TargetSpec, start_target
+    from harness.compat.run import ClientRun, select_clients
+    from harness.runtime.files import Stamp
 
-    if not args.timeout > 0:
-        raise_usage(f"--timeout {args.timeout}: must be > 0")
+    started = time.time()
+    check_timeout(args.timeout)
     config = target_config(args)
     run = ClientRun(
         clients=select_clients(args.client),
@@ -103,61 +97,25 @@ def _run(args: argparse.Namespace) -> int:
         token_key=config.token_key,
         done_key=config.done_key,
     )
-    spec = TargetSpec(
-        cmd=config.proxy_cmd,
-        url=config.proxy_url,
-        env=dict(config.env),
-        startup_timeout=config.startup_timeout,
-        cwd=config.cwd,
+    directory = report_dir(args.report_dir, MATRIX_NAMES)
+    get_url = TARGET if args.get else None
+    stream = Stream(args.target_name, TARGET, "sse", config.dialect, get_url=get_url)
+    found = run_matrix(
+        (stream,),
+        run,
+        target=config.target_spec(),
+        layers=config.layers,
+        mock_port=config.mock_port,
     )
-    cells = []
-    streams = []
-    with (
-        clients_workdir() as workdir,
-        mock_for_clients(workdir, port=config.mock_port) as mock,
-        start_target(spec, mock.base_url, workdir=workdir) as proxy,
-        maybe_browser(run.clients, workdir) as browser,
-    ):
-        for name in config.layers:
-            layer_dir = workdir / name.replace(":", "_")
-            layer_dir.mkdir(exist_ok=True)
-            with open_layer(
-                parse_layer(name), proxy.port, workdir=layer_dir, read_timeout_s=30
-            ) as layer:
-                url = layer.rewrite(proxy.url)
-                stream = Stream(
-                    args.target_name,
-                    url,
-                    "sse",
-                    config.dialect,
-                    get_url=url if args.get else None,
-                )
-                streams.append(stream)
-                cells += read_stream(stream, run, workdir, browser=browser, layer=name)
-    found = matrix(streams[:1], cells)
     print(to_terminal(found))
-    if args.report_dir:
-        paths = write_matrix(found, Path(args.report_dir), "Client compatibility")
-        print(f"sse-harness clients: wrote {paths[0]} and {paths[1]}")
+    if directory is not None:
+        stamp = Stamp.since(started, argv)
+        paths = write_matrix(found, directory, "Client compatibility", stamp)
+        print(f"{PROG}: wrote {paths[0]} and {paths[1]}")
     return 1 if found.red() else 0
 
 
-def raise_usage(message: str) -> NoReturn:
-    from harness.errors import UsageError
-
-    raise UsageError(message)
-
-
-def main(argv: Sequence[str]) -> int:
-    args = build_parser().parse_args(list(argv))
-    try:
-        return _run(args)
-    except (HarnessError, MockOllamaError) as exc:
-        print(f"sse-harness clients: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(
-            "sse-harness clients: interrupted; every started process was stopped",
-            file=sys.stderr,
-        )
-        return 130
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[2:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    return guarded(PROG, lambda: clients(args, ["sse-harness", "clients", *argv]))

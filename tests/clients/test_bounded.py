@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.clients.drivers import Stream
-from harness.clients.run import ClientRun, maybe_browser, read_stream
+from harness.compat.drivers import Stream
+from harness.compat.run import ClientRun, maybe_browser, read_stream
 from harness.processes import free_port
 
 if TYPE_CHECKING:

@@ -8,24 +8,24 @@ import sys
 
 import pytest
 
-from harness.clients.drivers import CLIENTS, Seen, Stream, fits, judge, method_for
-from harness.clients.model import (
-    Cell,
+from harness.compat.drivers import CLIENTS, Seen, Stream, fits, judge, method_for
+from harness.compat.model import (
     Matrix,
+    MatrixCell,
     TargetInfo,
     to_html,
     to_json,
     to_markdown,
 )
-from harness.clients.node_drivers import parse_result
-from harness.clients.stream import chat_lines, expected_text, generate_lines
-from harness.clients.verdict import say
+from harness.compat.node_drivers import parse_result
+from harness.compat.stream import chat_lines, expected_text, generate_lines
+from harness.compat.verdict import say
 from harness.probe.dialects import make_dialect
 
 SEED = make_dialect("seed")
 
 
-def cell(**kw: object) -> Cell:
+def cell(**kw: object) -> MatrixCell:
     base = dict(
         client="c",
         target="t",
@@ -37,7 +37,7 @@ def cell(**kw: object) -> Cell:
         first_token_ms=1.0,
         reconnected=False,
     )
-    return Cell(**{**base, **kw})  # type: ignore[arg-type]
+    return MatrixCell(**{**base, **kw})  # type: ignore[arg-type]
 
 
 def test_red_when_text_differs_raised_or_saw_nothing():
@@ -140,10 +140,10 @@ def test_node_result_line_survives_u2028_and_garbage():
 @pytest.mark.parametrize(
     "module",
     [
-        "harness.clients.model",
-        "harness.clients.drivers",
-        "harness.clients.stream",
-        "harness.clients.verdict",
+        "harness.compat.model",
+        "harness.compat.drivers",
+        "harness.compat.stream",
+        "harness.compat.verdict",
         "mock_ollama.upstream_modes",
     ],
 )

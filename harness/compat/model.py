@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["Cell", "Matrix", "TargetInfo", "to_json", "to_markdown"]
+__all__ = ["Matrix", "MatrixCell", "TargetInfo", "to_json", "to_markdown"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +25,7 @@ class TargetInfo:
 
 
 @dataclass(frozen=True, slots=True)
-class Cell:
+class MatrixCell:
     client: str
     target: str
     layer: str
@@ -63,13 +63,13 @@ class Cell:
 @dataclass(frozen=True, slots=True)
 class Matrix:
     targets: tuple[TargetInfo, ...]
-    cells: tuple[Cell, ...]
+    cells: tuple[MatrixCell, ...]
     notes: tuple[str, ...] = field(default=())
 
-    def red(self) -> list[Cell]:
+    def red(self) -> list[MatrixCell]:
         return [c for c in self.cells if c.red]
 
-    def cell(self, client: str, target: str) -> Cell | None:
+    def cell(self, client: str, target: str) -> MatrixCell | None:
         return next(
             (c for c in self.cells if c.client == client and c.target == target), None
         )
@@ -139,7 +139,7 @@ def to_html(matrix: Matrix, title: str = "Client compatibility") -> str:
         key = c.target if c.layer == "direct" else f"{c.target} ({c.layer})"
         if key not in columns:
             columns.append(key)
-    rows: dict[str, dict[str, Cell]] = {}
+    rows: dict[str, dict[str, MatrixCell]] = {}
     for c in matrix.cells:
         key = c.target if c.layer == "direct" else f"{c.target} ({c.layer})"
         rows.setdefault(c.client, {})[key] = c

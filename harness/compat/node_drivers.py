@@ -13,7 +13,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from harness.clients.drivers import Job, Seen
+from harness.compat.drivers import Job, Seen
 from harness.errors import EnvironmentProblem
 from harness.processes import ManagedProcess
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from harness.clients.model import Cell
+from harness.compat.model import MatrixCell
 from harness.probe.dialects import Dialect, Kind
 from harness.sse import Event
 
@@ -128,7 +128,7 @@ def judge(
     client: str,
     target: str,
     layer: str = "direct",
-) -> Cell:
+) -> MatrixCell:
     """The cell of one client on one target."""
     tokens: list[str] = []
     first: float | None = None
@@ -153,7 +153,7 @@ def judge(
     note = seen.note
     if text != expected and tokens:
         note = (note + "; " if note else "") + _diff(text, expected)
-    return Cell(
+    return MatrixCell(
         client=client,
         target=target,
         layer=layer,

@@ -1,6 +1,6 @@
 """What the gate is doing right now, on stderr: a live line on a terminal, else lines.
 
-Issue 12: "Progress on a terminal: a live line [...] showing the phase (starting mock,
+Requirement: "Progress on a terminal: a live line [...] showing the phase (starting mock,
 waiting for the proxy — with the seconds left —, calibrating, probing layer X: n/m
 checks, the idle silence countdown) [...] plain lines when not a TTY or with --quiet".
 

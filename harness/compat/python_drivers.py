@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from harness.clients.drivers import Job, Seen
+from harness.compat.drivers import Job, Seen
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

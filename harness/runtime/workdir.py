@@ -1,6 +1,6 @@
 """A run's temp directory: named after its owner, removed by the survivor or the next run.
 
-Issue 12: "temp directories are removed by the survivor or by the next run". The
+Requirement: "temp directories are removed by the survivor or by the next run". The
 directory is ``sse-harness-<pid>-<random>`` under the system temp dir; it also holds
 ``owner`` (pid, the kernel's start time of that process and its pid namespace) so a
 recycled pid is not mistaken for the owner, and a directory made in another pid

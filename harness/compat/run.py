@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import functools
 import json
-import tempfile
 import threading
 import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from harness.clients.drivers import CLIENTS, Job, Seen, Stream, judge, method_for
-from harness.clients.model import Cell, Matrix, TargetInfo
-from harness.clients.stream import (
+from harness.compat.drivers import CLIENTS, Job, Seen, Stream, judge, method_for
+from harness.compat.stream import (
     CHAT_NAME,
     GENERATE_NAME,
     chat_lines,
@@ -29,13 +26,14 @@ from harness.clients.stream import (
 )
 from harness.errors import UsageError
 from harness.probe.dialects import make_dialect
-from harness.processes import install_signal_handlers
 from harness.upstream.mock import MockUpstream, start_mock
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
+    from pathlib import Path
 
-    from harness.clients.chromium import ChromiumDrivers
+    from harness.compat.chromium import ChromiumDrivers
+    from harness.compat.model import MatrixCell
 
 __all__ = ["ClientRun", "mock_for_clients", "read_stream", "select_clients"]
 
@@ -142,10 +140,10 @@ def _one(job: Job, workdir: Path) -> list[Seen]:
 def _seen(job: Job, workdir: Path) -> Seen:
     spec = CLIENTS[job.client]
     if spec.family == "python":
-        from harness.clients.python_drivers import PYTHON_DRIVERS
+        from harness.compat.python_drivers import PYTHON_DRIVERS
 
         return PYTHON_DRIVERS[job.client](job)
-    from harness.clients.node_drivers import run_node
+    from harness.compat.node_drivers import run_node
 
     return run_node(job, workdir)
 
@@ -157,7 +155,7 @@ def read_stream(
     *,
     browser: ChromiumDrivers | None,
     layer: str = "direct",
-) -> list[Cell]:
+) -> list[MatrixCell]:
     """Every selected client that fits ``stream`` reads it once, concurrently."""
     jobs = [j for c in run.clients if (j := job_for(c, stream, run)) is not None]
     in_browser = [j for j in jobs if CLIENTS[j.client].family == "chromium"]
@@ -200,73 +198,13 @@ def needs_browser(clients: Sequence[str]) -> bool:
 
 
 @contextmanager
-def clients_workdir(given: Path | None = None) -> Iterator[Path]:
-    install_signal_handlers()
-    if given is not None:
-        given.mkdir(parents=True, exist_ok=True)
-        yield given
-        return
-    with tempfile.TemporaryDirectory(prefix="sse-harness-clients-") as tmp:
-        yield Path(tmp)
-
-
-@contextmanager
 def maybe_browser(
     clients: Sequence[str], workdir: Path
 ) -> Iterator[ChromiumDrivers | None]:
     if not needs_browser(clients):
         yield None
         return
-    from harness.clients.chromium import open_chromium
+    from harness.compat.chromium import open_chromium
 
     with ExitStack() as stack:
         yield stack.enter_context(open_chromium(workdir))
-
-
-def matrix(
-    targets: Sequence[Stream], cells: Sequence[Cell], notes: Sequence[str] = ()
-) -> Matrix:
-    infos = tuple(
-        TargetInfo(t.name, t.url, "POST" + (" GET" if t.get_url else ""))
-        for t in targets
-    )
-    return Matrix(infos, tuple(cells), tuple(notes))
-
-
-def write_file(directory: Path, name: str, text: str) -> Path:
-    """Write ``directory/name`` atomically (a reader never sees half a file)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    tmp = directory / f".{name}.tmp"
-    tmp.write_text(text, encoding="utf-8")
-    return tmp.replace(directory / name)
-
-
-def write_matrix(found: Matrix, directory: Path, title: str) -> tuple[Path, Path]:
-    """``clients.json``, ``summary.md`` (the Markdown matrix) and ``clients.html`` (the
-    matrix as an HTML section) in ``directory``; returns the first two."""
-    from harness.clients.model import to_html, to_json, to_markdown
-
-    write_file(directory, "clients.html", to_html(found, title))
-    return (
-        write_file(directory, "clients.json", to_json(found)),
-        write_file(directory, "summary.md", to_markdown(found, title, tuple(CLIENTS))),
-    )
-
-
-def to_terminal(found: Matrix) -> str:
-    """One line per cell: ``RED  client  target  why`` or ``ok ...``."""
-    lines = []
-    for c in found.cells:
-        mark = "RED" if c.red else "ok "
-        first = f"{c.first_token_ms:.0f} ms" if c.first_token_ms is not None else "-"
-        why = c.error or ("0 events, no error" if c.events == 0 else "")
-        if not c.text_ok and not why:
-            why = "text differs from upstream's"
-        lines.append(
-            f"{mark} {c.client:<28} "
-            f"{c.target + ('' if c.layer == 'direct' else f' ({c.layer})'):<16} "
-            f"events={c.events:<3} "
-            f"tokens={c.tokens:<3} first={first:<7} "
-            f"{'reconnects ' if c.reconnected else ''}{why}"
-        )
-    return "\n".join(lines)

@@ -1,6 +1,6 @@
 """The report files: checked before the run, cleared first, written atomically, stamped.
 
-Issue 12: "Nothing of the gate runs when its report cannot be written." — "Every run
+Requirement: "Nothing of a command runs when its report cannot be written." — "Every run
 starts by removing the report files it will write, writes them atomically (temp file
 + rename), and stamps them (start time, duration, harness version, command line)."
 """
@@ -12,10 +12,12 @@ import datetime as dt
 import errno
 import os
 import shlex
+import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from harness.errors import UsageError
 
@@ -44,11 +46,11 @@ def _problem(path: Path, text: str) -> UsageError:
     return UsageError(f"{OPTION} {path}: {text}")
 
 
-def preflight(report_dir: Path) -> None:
+def preflight(report_dir: Path, names: Iterable[str] = REPORT_NAMES) -> None:
     """Raise UsageError (one line naming --report-dir) unless the reports can be
-    written there. Leaves nothing behind: the nearest existing ancestor must be a
-    directory we can create entries in (the directory itself is made later, when the
-    gate runs)."""
+    written there (``names``: the files the command writes). Leaves nothing behind:
+    the nearest existing ancestor must be a directory we can create entries in (the
+    directory itself is made later, when the command writes)."""
     path = Path(report_dir)
     probe = path
     while True:
@@ -73,7 +75,7 @@ def preflight(report_dir: Path) -> None:
         why = UNWRITABLE.get(exc.errno or 0, f"cannot hold new files ({exc.strerror})")
         raise _problem(path, f"{what} {why}") from exc
     if probe == path:
-        for name in REPORT_NAMES:
+        for name in names:
             target = path / name
             if target.is_dir():
                 raise _problem(path, f"{name} there is a directory")
@@ -132,6 +134,19 @@ class Stamp:
             argv=tuple(argv),
         )
 
+    @classmethod
+    def since(cls, started_epoch: float, argv: Sequence[str] | None = None) -> Stamp:
+        """The stamp of a run that began at ``started_epoch`` and ends now, by this
+        harness; ``argv`` defaults to this process's command line."""
+        from harness import __version__
+
+        return cls.of(
+            started_epoch,
+            time.time() - started_epoch,
+            __version__,
+            sys.argv if argv is None else argv,
+        )
+
     def to_json(self) -> dict[str, object]:
         return {
             "started": self.started,
@@ -139,6 +154,16 @@ class Stamp:
             "harness_version": self.version,
             "argv": list(self.argv),
         }
+
+    @classmethod
+    def from_json(cls, found: dict[str, Any]) -> Stamp:
+        """The inverse of ``to_json``."""
+        return cls(
+            started=str(found["started"]),
+            duration_s=float(found["duration_s"]),
+            version=str(found["harness_version"]),
+            argv=tuple(str(a) for a in found["argv"]),
+        )
 
     def line(self) -> str:
         command = shlex.join(self.argv)

@@ -23,8 +23,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harness.clients.drivers import Job, Seen
-from harness.clients.node_drivers import NODE_DIR
+from harness.compat.drivers import Job, Seen
+from harness.compat.node_drivers import NODE_DIR
 from harness.errors import EnvironmentProblem
 from harness.processes import ManagedProcess, free_port, tcp_ready
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from harness.clients.model import Cell, Matrix
+    from harness.compat.model import Matrix, MatrixCell
 
 __all__ = ["say", "verdict"]
 
 
-def say(cell: Cell) -> str:
+def say(cell: MatrixCell) -> str:
     """One sentence for one cell."""
     if cell.events == 0 and cell.error is None:
         return f"{cell.client}: 0 events, no error — the stream was ignored silently"

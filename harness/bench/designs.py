@@ -12,7 +12,7 @@ WebSocket design (one text message out, one message per event back). A designs f
     name = "mine"
     cmd = "node server.mjs --port {port}"
     url = "http://127.0.0.1:{port}/api/v1/complete"
-    dialect = "seed"          # optional
+    dialect = "token-json"    # optional
     cwd = "path/to/app"       # optional, relative to the file
     sources = ["server.mjs"]  # optional, for the lines-of-code count
 """
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import UsageError
+from harness.probe.dialects import DEFAULT
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
@@ -38,10 +39,10 @@ class Design:
     name: str
     cmd: str
     url: str
-    dialect: str = "seed"
+    dialect: str = DEFAULT
     cwd: str | None = None
     sources: tuple[str, ...] = ()
-    #: what the seed table calls it ("Blocking Fetch", "WebSocket", "SSE Streaming")
+    #: what the article's table calls it ("Blocking Fetch", "WebSocket", "SSE Streaming")
     approach: str = ""
 
     @property
@@ -162,7 +163,7 @@ def parse_design(spec: str) -> Design:
     if len(parts) not in (2, 3) or not all(p.strip() for p in parts):
         raise UsageError(f"--design {spec!r}: expected NAME=CMD::URL[::DIALECT]")
     _check_name(name, f"--design {spec!r}")
-    dialect = parts[2].strip() if len(parts) == 3 else "seed"
+    dialect = parts[2].strip() if len(parts) == 3 else DEFAULT
     return Design(name, parts[0].strip(), parts[1].strip(), dialect)
 
 
@@ -198,7 +199,7 @@ def load_designs(text: str, path: str) -> list[Design]:
                 table["name"],
                 table["cmd"],
                 table["url"],
-                str(table.get("dialect", "seed")),
+                str(table.get("dialect", DEFAULT)),
                 str(base / cwd) if isinstance(cwd, str) else str(base),
                 tuple(str(base / s) for s in sources),
             )

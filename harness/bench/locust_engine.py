@@ -23,10 +23,12 @@ from harness.bench.native import FLOOR
 from harness.errors import EnvironmentProblem
 from harness.processes import ManagedProcess, free_port
 
+#: stands for each stream's request id in the body the Locust user sends
+REQ_PLACEHOLDER = "@@REQ@@"
+
 if TYPE_CHECKING:
     from harness.bench.native import Job
 
-REQ_PLACEHOLDER = "@@REQ@@"
 LOCUSTFILE = Path(__file__).with_name("locust_user.py")
 #: Locust's own start-up (imports, workers connecting) before the first stream
 STARTUP_S = 60.0

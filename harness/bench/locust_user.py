@@ -1,7 +1,7 @@
 """The benchmark's observing client inside a Locust ``User`` (a locustfile).
 
 Each user runs one stream with the harness's sans-IO HTTP/1.1 session (or, for a
-WebSocket design, the native engine's :class:`~harness.bench.clients.WsSession`) on a
+WebSocket design, the native engine's :class:`~harness.bench.readers.WsSession`) on a
 gevent-cooperative socket (:mod:`harness.bench.sync_client`), stamping every read, then
 stops. Workers ship each stream's per-read timeline to the master with Locust's own
 messaging (``report_to_master`` -> ``worker_report``); the master writes them all to
@@ -22,7 +22,7 @@ Each worker measures TTFT and gaps on its own clock; lag against the mock's writ
 means something only where the mock shares the worker's host (one CLOCK_MONOTONIC).
 
 Environment: ``SSE_BENCH_URL`` (``ws://…`` for a WebSocket design); ``SSE_BENCH_KIND``
-(``sse``, ``ndjson`` or ``ws``); ``SSE_BENCH_DIALECT`` (``seed``); ``SSE_BENCH_BODY``
+(``sse``, ``ndjson`` or ``ws``); ``SSE_BENCH_DIALECT`` (``token-json``); ``SSE_BENCH_BODY``
 (JSON, ``@@REQ@@`` replaced by a fresh request id); ``SSE_BENCH_TAG``;
 ``SSE_BENCH_STREAMS``; ``SSE_BENCH_OUT``; ``SSE_BENCH_TOTAL_S``; ``SSE_BENCH_REALTIME``
 (``1``: a worker runs under ``SCHED_RR`` when permitted, :mod:`harness.bench.realtime`).
@@ -42,16 +42,19 @@ from locust import User, events, task
 from locust.exception import StopUser
 from locust.runners import MasterRunner, WorkerRunner
 
-from harness.bench.clients import http_request, ndjson_record, sse_record
+from harness.bench.locust_engine import REQ_PLACEHOLDER
 from harness.bench.metrics import StreamRecord
+from harness.bench.readers import http_request, ndjson_record, sse_record
 from harness.bench.realtime import CLIENT_PRIORITY, set_realtime
 from harness.bench.sync_client import observe_sync, ws_stream_sync
 from harness.client.loop import Limits
-from harness.probe.dialects import make_dialect
+from harness.probe.catalog import PROMPT
+from harness.probe.dialects import DEFAULT, make_dialect
+from mock_ollama.marker import Marker
 
 #: report to the master often: a stream's timeline should not wait 3 s
 locust.runners.WORKER_REPORT_INTERVAL = 0.25
-DEFAULT_BODY = '{"prompt": "Why is the sky blue? [[mock: req=@@REQ@@]]"}'
+DEFAULT_BODY = json.dumps({"prompt": PROMPT + str(Marker(req=REQ_PLACEHOLDER))})
 
 _finished: list[dict[str, Any]] = []  # on a worker: records not yet reported
 _collected: list[dict[str, Any]] = []  # on the master
@@ -100,13 +103,13 @@ class StreamUser(User):
 
 
 def _one_stream(req: str) -> StreamRecord:
-    body = json.loads(_env("BODY", DEFAULT_BODY).replace("@@REQ@@", req))
+    body = json.loads(_env("BODY", DEFAULT_BODY).replace(REQ_PLACEHOLDER, req))
     kind, url = _env("KIND", "sse"), _env("URL")
     limits = Limits(idle_s=30.0, total_s=float(_env("TOTAL_S", "120")))
     if kind == "ndjson":
         obs = observe_sync(http_request(url, body, "application/x-ndjson"), limits)
         return ndjson_record(req, obs)
-    dialect = make_dialect(_env("DIALECT", "seed"))
+    dialect = make_dialect(_env("DIALECT", DEFAULT))
     if kind == "ws":
         return ws_stream_sync(req, url, body, dialect, limits)
     obs = observe_sync(http_request(url, body, "text/event-stream"), limits)

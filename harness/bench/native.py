@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from harness.bench.clients import ndjson_stream, sse_stream, ws_stream
+from harness.bench.readers import ndjson_stream, sse_stream, ws_stream
 from harness.bench.realtime import CLIENT_PRIORITY, realtime
 from harness.deathsig import die_with
 from harness.probe.dialects import make_dialect

@@ -19,7 +19,7 @@ run after a ``gc.collect()``); the table shows each one's best. Runs are timed i
 process's CPU time (``time.process_time``): every parser here is single-threaded and
 in memory, so on an idle machine that is the wall time, and on a shared one it leaves
 out the time the process waited for a core (``--wall``: wall time instead). Each parser is also
-scored on the event-stream vectors of ``tests/harness/wpt_vectors.py`` (whole, and one
+scored on the event-stream vectors of ``harness.testing.vectors`` (whole, and one
 byte at a time): the exact list of (type, data, last event id) or nothing. Prints
 Markdown tables. ``--parse-cmd``: instead, ``sse-harness parse`` end to end on two big
 streams (``harness.bench.parser_cmd``). The first line says which harness.sse ran:
@@ -31,14 +31,12 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib.util
 import json
 import platform
 import random
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from harness.bench.parser_cmd import measure_parse, parse_table
@@ -133,15 +131,10 @@ def _exact(peer: Peer, chunks: list[bytes], expected: list[Triple]) -> bool:
 
 
 def load_vectors() -> Vectors:
-    """The vectors from the source checkout (tests/ is not installed)."""
-    path = Path(__file__).resolve().parents[2] / "tests" / "harness" / "wpt_vectors.py"
-    spec = importlib.util.spec_from_file_location("_sse_vectors", path)
-    if spec is None or spec.loader is None or not path.exists():
-        return []
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    vectors: Vectors = module.ALL
-    return vectors
+    """The event-stream vectors (harness.testing.vectors, installed with the harness)."""
+    from harness.testing.vectors import ALL
+
+    return list(ALL)
 
 
 def measure(events: int, chunk: int, repeat: int) -> tuple[int, list[Row], int]:

@@ -1,7 +1,8 @@
 """What a benchmark run measures, and the streams of one wave (pure data + builders).
 
-A wave is ``concurrency`` streams; each carries the mock's routing marker with a fresh
-request id (``[[mock: scenario=… timing=… repeat=… req=…]]``) and starts at its offset:
+A wave is ``concurrency`` streams; each carries the mock's routing marker (a
+``mock_ollama.marker.Marker``: scenario, timing, repeat, a fresh request id) and starts
+at its offset:
 the streams of a wave are spread over one token interval (``fixed:MS``) so that they
 do not write and read in lockstep.
 """
@@ -14,12 +15,14 @@ from typing import TYPE_CHECKING
 
 from harness.bench.native import Job
 from harness.client.loop import Limits
+from harness.probe.catalog import PROMPT
 from harness.probe.dialects import make_dialect
+from mock_ollama.errors import PolicyError
+from mock_ollama.marker import Marker
+from mock_ollama.policies import Policies, parse_timing
 
 if TYPE_CHECKING:
     from harness.bench.designs import Design
-
-PROMPT = "Why is the sky blue? "
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,19 +43,17 @@ class BenchConfig:
 def marker(config: BenchConfig, req: str, *, warm: bool = False) -> str:
     """The mock's routing marker; a warm-up stream is the scenario at once."""
     timing, repeat = ("zero", 1) if warm else (config.timing, config.repeat)
-    return (
-        f"[[mock: scenario={config.scenario} timing={timing} "
-        f"repeat={repeat} req={req}]]"
-    )
+    policies = Policies(timing=parse_timing(timing))
+    return str(Marker(config.scenario, policies, req, repeat))
 
 
 def stagger_ms(config: BenchConfig) -> float:
     """The streams of a wave start spread over one token interval (``fixed:MS``)."""
-    kind, _, value = config.timing.partition(":")
     try:
-        return float(value) if kind == "fixed" else 0.0
-    except ValueError:
+        timing = parse_timing(config.timing)
+    except PolicyError:
         return 0.0
+    return timing.value if timing.kind == "fixed" else 0.0
 
 
 def _limits(config: BenchConfig) -> Limits:
@@ -75,11 +76,7 @@ def make_jobs(
         req = f"{tag[:40]}-{secrets.token_hex(4)}"
         prompt = PROMPT + marker(config, req, warm=warm)
         if kind == "ndjson":
-            body: dict[str, object] = {
-                "model": "qwen2.5:7b",
-                "messages": [{"role": "user", "content": prompt}],
-                "stream": True,
-            }
+            body: dict[str, object] = make_dialect("ollama").body(prompt, None)
         elif kind == "ws":
             body = {"prompt": prompt}
         else:

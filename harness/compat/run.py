@@ -25,6 +25,7 @@ from harness.compat.stream import (
     generate_lines,
 )
 from harness.errors import UsageError
+from harness.probe.catalog import DEFAULT_MODEL
 from harness.probe.dialects import make_dialect
 from harness.upstream.mock import MockUpstream, start_mock
 
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ClientRun", "mock_for_clients", "read_stream", "select_clients"]
 
-DEFAULT_MODEL = "qwen2.5:7b"
+#: the clients' prompt (their stream is the multilingual scenario)
 PROMPT = "Say hello in several languages."
 #: fixed spacing of the clients' stream: 43 lines in ~0.65 s
 TIMING = "fixed:15"

@@ -44,7 +44,7 @@ cwd = "sub"
 """
     (d,) = load_designs(text, str(tmp_path / "designs.toml"))
     assert d.cwd == str(tmp_path / "sub")
-    assert d.dialect == "seed"
+    assert d.dialect == "token-json"
 
 
 @pytest.mark.parametrize(

@@ -55,7 +55,7 @@ def test_a_target_that_never_answers_gives_red_cells_in_time(
     client_tools: None, silent: int, tmp_path: Path
 ) -> None:
     url = f"http://127.0.0.1:{silent}/api/v1/complete"
-    stream = Stream("silent", url, "sse", "seed", get_url=url)
+    stream = Stream("silent", url, "sse", "token-json", get_url=url)
     run = ClientRun(
         clients=(
             "chromium-eventsource",

@@ -22,7 +22,7 @@ from harness.compat.stream import chat_lines, expected_text, generate_lines
 from harness.compat.verdict import say
 from harness.probe.dialects import make_dialect
 
-SEED = make_dialect("seed")
+SEED = make_dialect("token-json")
 
 
 def cell(**kw: object) -> MatrixCell:
@@ -84,7 +84,7 @@ def test_sdk_events_are_token_texts():
 
 
 def test_fit_rules():
-    proxy = Stream("p", "http://x/", "sse", "seed")
+    proxy = Stream("p", "http://x/", "sse", "token-json")
     direct = Stream(
         "d", "http://x/api/generate", "ndjson", "ollama", endpoint="generate"
     )
@@ -93,7 +93,7 @@ def test_fit_rules():
     assert fits(CLIENTS["react-native-sse"], direct)
     assert not fits(CLIENTS["openai-python"], proxy)
     assert not fits(CLIENTS["chromium-eventsource"], proxy)
-    with_get = Stream("p", "http://x/", "sse", "seed", get_url="http://x/")
+    with_get = Stream("p", "http://x/", "sse", "token-json", get_url="http://x/")
     assert method_for(CLIENTS["chromium-eventsource"], with_get) == "GET"
     assert method_for(CLIENTS["eventsource"], with_get) == "POST"
 

@@ -9,7 +9,7 @@ import sseclient  # noqa: F401
 
 from harness.bench import parser as bench, parser_cmd, parser_peers as peers
 from harness.sse import implementation
-from tests.harness.wpt_vectors import ALL
+from harness.testing.vectors import ALL
 
 if TYPE_CHECKING:
     from pathlib import Path

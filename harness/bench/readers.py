@@ -1,7 +1,11 @@
 """One benchmark stream, read by read: SSE and NDJSON over the gate's observing client,
 WebSocket over wsproto (sans-IO) on the same kind of stamped read loop.
 
-Every token shares the ``perf_counter_ns`` stamp of the read that delivered it.
+Every token shares the ``perf_counter_ns`` stamp of the read that delivered it. An SSE
+stream is read by the gate's own reader (``probe.transcript.transcribe``: the parser
+closed at the end, a dialect's exception recorded as the stream's error); an NDJSON
+line's token by ``probe.expected.content_in``, and a line that is not JSON is the
+stream's error, never an exception.
 """
 
 from __future__ import annotations
@@ -27,7 +31,9 @@ from harness.bench.metrics import StreamRecord
 from harness.client.loop import Limits, observe
 from harness.client.observation import End, Observation, Request
 from harness.probe.dialects import Dialect, Kind
-from harness.sse import Event, SSEParser
+from harness.probe.expected import content_in
+from harness.probe.transcript import classify_safely, transcribe
+from harness.sse import Event
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -65,34 +71,38 @@ async def sse_stream(
 
 def sse_record(req: str, obs: Observation, dialect: Dialect) -> StreamRecord:
     """Tokens of an SSE response, each with the stamp of the read that carried it."""
-    parser = SSEParser()
-    tokens: list[tuple[int, str]] = []
-    done = failed = False
-    for chunk in obs.chunks:
-        for item in parser.feed(chunk.data):
-            if isinstance(item, Event):
-                d, f = _classify(dialect, item, chunk.t_ns, tokens)
-                done, failed = done or d, failed or f
-    error = "the stream reported an error" if failed else _error(obs, done)
+    read = transcribe(obs, dialect)
+    tokens = tuple((r.t_ns, r.text) for r in read.tokens)
+    done = read.done is not None
+    error = _reading_error((r.kind, r.text) for r in read.readings)
+    error = error or _error(obs, done)
     return StreamRecord(
-        req, obs.sent_ns, obs.head_ns, tuple(tokens), done, error, _wire_bytes(obs)
+        req, obs.sent_ns, obs.head_ns, tokens, done, error, _wire_bytes(obs)
     )
+
+
+def _reading_error(readings: Iterable[tuple[Kind, str]]) -> str:
+    """The stream's error from its readings: the dialect's exception, else the
+    stream's own error event; "" when neither."""
+    failed = ""
+    for kind, text in readings:
+        if kind is Kind.OTHER and text.startswith("dialect raised"):
+            return text
+        if kind is Kind.ERROR:
+            failed = "the stream reported an error"
+    return failed
 
 
 def _classify(
     dialect: Dialect, event: Event, t_ns: int, tokens: list[tuple[int, str]]
-) -> tuple[bool, bool]:
-    done = failed = False
-    try:
-        readings = dialect.classify(event)
-    except Exception:  # a custom dialect's bug: the event counts as nothing
-        readings = []
+) -> tuple[bool, str]:
+    """One event's tokens into ``tokens``; (a completion came, the error if any)."""
+    readings = classify_safely(dialect, event)
     for reading in readings:
         if reading.kind is Kind.TOKEN:
             tokens.append((t_ns, reading.text))
-        done = done or reading.kind is Kind.DONE
-        failed = failed or reading.kind is Kind.ERROR
-    return done, failed
+    done = any(r.kind is Kind.DONE for r in readings)
+    return done, _reading_error((r.kind, r.text) for r in readings)
 
 
 async def ndjson_stream(
@@ -104,20 +114,28 @@ async def ndjson_stream(
 
 
 def ndjson_record(req: str, obs: Observation) -> StreamRecord:
+    """Tokens of Ollama's NDJSON; a line that is not JSON is the stream's error."""
     tokens: list[tuple[int, str]] = []
     done = False
+    malformed = ""
     pending = b""
     for chunk in obs.chunks:
         *lines, pending = (pending + chunk.data).split(b"\n")
         for line in lines:
-            obj = json.loads(line) if line.strip() else {}
-            content = (obj.get("message") or {}).get("content")
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                malformed = malformed or f"not a JSON line: {line[:60]!r}"
+                continue
+            content = content_in(obj)
             if content:
                 tokens.append((chunk.t_ns, content))
-            done = done or obj.get("done") is True
+            done = done or (isinstance(obj, dict) and obj.get("done") is True)
     return StreamRecord(
-        req, obs.sent_ns, obs.head_ns, tuple(tokens), done, _error(obs, done),
-        _wire_bytes(obs),
+        req, obs.sent_ns, obs.head_ns, tuple(tokens), done,
+        malformed or _error(obs, done), _wire_bytes(obs),
     )  # fmt: skip
 
 
@@ -208,8 +226,7 @@ class WsSession:
                     self.text = ""
                     done, failed = _classify(self.dialect, item, t_ns, self.tokens)
                     self.done = self.done or done
-                    if failed:
-                        self.error = "the stream reported an error"
+                    self.error = self.error or failed
             elif isinstance(event, CloseConnection):
                 out += self.ws.send(event.response())
                 self.finished = True

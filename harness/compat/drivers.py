@@ -82,7 +82,7 @@ CLIENTS: dict[str, ClientSpec] = {
     for c in (
         ClientSpec("chromium-eventsource", "chromium", "sse", ("GET",)),
         ClientSpec("chromium-fetch-event-source", "chromium", "sse", ("POST",)),
-        ClientSpec("chromium-seed-hook", "chromium", "sse", ("POST",)),
+        ClientSpec("chromium-nextjs-hook", "chromium", "sse", ("POST",)),
         ClientSpec("react-native-sse", "node", "sse", ("POST",)),
         ClientSpec("eventsource", "node", "sse", ("POST", "GET")),
         ClientSpec("eventsource-parser", "node", "sse", ("POST",)),
@@ -92,6 +92,10 @@ CLIENTS: dict[str, ClientSpec] = {
         ClientSpec("ollama-js", "node", "ndjson", ("POST",)),
     )
 }
+
+
+#: names a user may have typed before a client was renamed -> its name now
+CLIENT_ALIASES = {"chromium-seed-hook": "chromium-nextjs-hook"}
 
 
 def method_for(spec: ClientSpec, stream: Stream) -> str | None:

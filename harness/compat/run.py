@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from harness.compat.drivers import CLIENTS, Job, Seen, Stream, judge, method_for
+from harness.compat.drivers import (
+    CLIENT_ALIASES,
+    CLIENTS,
+    Job,
+    Seen,
+    Stream,
+    judge,
+    method_for,
+)
 from harness.compat.stream import (
     CHAT_NAME,
     GENERATE_NAME,
@@ -59,13 +67,17 @@ class ClientRun:
 
 
 def select_clients(names: Sequence[str]) -> tuple[str, ...]:
-    """``--client`` names, validated (empty: every client)."""
+    """``--client`` names, validated, old names mapped to new ones (empty: every
+    client)."""
+    found = []
     for name in names:
+        name = CLIENT_ALIASES.get(name, name)
         if name not in CLIENTS:
             raise UsageError(
                 f"--client {name!r}: unknown (known: {', '.join(CLIENTS)})"
             )
-    return tuple(names) or tuple(CLIENTS)
+        found.append(name)
+    return tuple(found) or tuple(CLIENTS)
 
 
 @contextmanager

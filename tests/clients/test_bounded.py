@@ -59,7 +59,7 @@ def test_a_target_that_never_answers_gives_red_cells_in_time(
     run = ClientRun(
         clients=(
             "chromium-eventsource",
-            "chromium-seed-hook",
+            "chromium-nextjs-hook",
             "react-native-sse",
             "eventsource",
             "httpx-sse",

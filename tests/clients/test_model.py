@@ -157,3 +157,10 @@ def test_pure_modules_import_no_io(module):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_a_renamed_client_is_still_accepted_under_its_old_name():
+    from harness.compat.run import select_clients
+
+    assert select_clients(["chromium-seed-hook"]) == ("chromium-nextjs-hook",)
+    assert "chromium-seed-hook" not in CLIENTS

@@ -64,9 +64,9 @@ async function fetchEventSourceDriver(job, rec) {
   }
 }
 
-// The seed article's hook logic (seeds/004), written fresh: fetch reader,
+// The Next.js article's useStream hook logic, written fresh: fetch reader,
 // split("\n\n"), startsWith("data: "), JSON.parse with malformed payloads ignored.
-async function seedHook(job, rec) {
+async function nextjsHook(job, rec) {
   let ignored = 0;
   try {
     const response = await fetch(job.url, {
@@ -104,7 +104,7 @@ async function seedHook(job, rec) {
 const DRIVERS = {
   "chromium-eventsource": eventSource,
   "chromium-fetch-event-source": fetchEventSourceDriver,
-  "chromium-seed-hook": seedHook,
+  "chromium-nextjs-hook": nextjsHook,
 };
 
 window.runDriver = async (job) => {

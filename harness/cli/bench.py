@@ -12,8 +12,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.bench.designs import BUNDLED, check_unique, load_designs, parse_design
-from harness.bench.profiles import PROFILES
+from harness.bench.designs.design import (
+    BUNDLED,
+    check_unique,
+    load_designs,
+    parse_design,
+)
+from harness.bench.designs.profiles import PROFILES
 from harness.cli._common import Parser, guarded, report_dir, stopped_words
 from harness.errors import HarnessError, UsageError
 from mock_ollama.errors import MockOllamaError
@@ -22,8 +27,8 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
 
-    from harness.bench.plan import BenchConfig
-    from harness.bench.run import Engine
+    from harness.bench.designs.plan import BenchConfig
+    from harness.bench.designs.run import Engine
 
 PROG = "sse-harness bench"
 
@@ -91,7 +96,7 @@ def _check_scenario(name: str | None) -> None:
 
 
 def config_from(args: argparse.Namespace) -> BenchConfig:
-    from harness.bench.plan import BenchConfig
+    from harness.bench.designs.plan import BenchConfig
     from harness.layers import parse_layer
 
     profile = PROFILES[args.profile] if args.profile else None
@@ -132,10 +137,10 @@ def config_from(args: argparse.Namespace) -> BenchConfig:
 
 def _engine(args: argparse.Namespace) -> Engine:
     if args.engine == "locust":
-        from harness.bench.locust_engine import LocustEngine
+        from harness.bench.designs.engines.locust_engine import LocustEngine
 
         return LocustEngine(workers=args.workers or 2, rt=args.realtime)
-    from harness.bench.native import NativeEngine
+    from harness.bench.designs.engines.native import NativeEngine
 
     return NativeEngine(workers=args.workers, floor=args.floor, rt=args.realtime)
 
@@ -144,8 +149,8 @@ def bench(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """Every option (and ``--report-dir``) checked before anything starts; then the
     cells, with progress on stderr; then the stamped reports, also of a run cut short
     by Ctrl-C or SIGTERM (what was measured)."""
-    from harness.bench.reports import BENCH_NAMES, write_reports
-    from harness.bench.run import Runner
+    from harness.bench.designs.report.files import BENCH_NAMES, write_reports
+    from harness.bench.designs.run import Runner
     from harness.runtime.progress import make_progress
 
     started = time.time()
@@ -169,8 +174,8 @@ def bench(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if directory is not None:
         for path in write_reports(result, directory, started, argv):
             print(f"{PROG}: wrote {path}", file=sys.stderr)
-    from harness.bench.report_json import to_document
-    from harness.bench.report_md import render
+    from harness.bench.designs.report.json import to_document
+    from harness.bench.designs.report.md import render
 
     print(render(to_document(result)))
     for failure in result.failures:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.bench.designs import BUNDLED, count_loc, load_designs, parse_design
+from harness.bench.designs.design import BUNDLED, count_loc, load_designs, parse_design
 from harness.errors import UsageError
 
 

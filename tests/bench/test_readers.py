@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from harness.bench.readers import ndjson_record, sse_record
+from harness.bench.designs.engines.readers import ndjson_record, sse_record
 from harness.probe.dialects import make_dialect
 from harness.testing.evidence import DONE, MS, T0, observation, sse_token
 

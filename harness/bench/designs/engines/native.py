@@ -5,7 +5,7 @@ measurement floor, ``floor``); past it, the streams are spread over ``workers``
 processes (one per core by default) that all start at the same CLOCK_MONOTONIC instant,
 so their stamps compare with each other and with the mock's. A process carrying at
 most ``floor`` streams runs its event loop under real-time scheduling when permitted
-(:mod:`harness.bench.realtime`: the lag tail on a shared machine was the client waiting
+(:mod:`harness.bench.designs.realtime`: the lag tail on a shared machine was the client waiting
 for a core).
 """
 
@@ -21,13 +21,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from harness.bench.readers import ndjson_stream, sse_stream, ws_stream
-from harness.bench.realtime import CLIENT_PRIORITY, realtime
+from harness.bench.designs.engines.readers import ndjson_stream, sse_stream, ws_stream
+from harness.bench.designs.realtime import CLIENT_PRIORITY, realtime
 from harness.deathsig import die_with
 from harness.probe.dialects import make_dialect
 
 if TYPE_CHECKING:
-    from harness.bench.metrics import StreamRecord
+    from harness.bench.designs.metrics import StreamRecord
     from harness.client.loop import Limits
 
 #: streams one asyncio process takes before the engine spreads them over workers

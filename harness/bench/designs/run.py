@@ -5,7 +5,7 @@ directly (the baseline: what the harness itself adds); then each design is start
 once, each layer opened in front of it, and each concurrency run as waves of streams.
 After each cell the mock's exchange log gives the write time of every token line.
 The mock and the client processes run under real-time scheduling while that keeps the
-measurement clean (:mod:`harness.bench.realtime`); ``scheduling`` says what applied.
+measurement clean (:mod:`harness.bench.designs.realtime`); ``scheduling`` says what applied.
 """
 
 from __future__ import annotations
@@ -17,17 +17,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from harness.bench.metrics import (
+from harness.bench.designs.engines.native import run_jobs
+from harness.bench.designs.metrics import (
     CellStats,
     StreamRecord,
     cell_stats,
     median_offsets,
     scheduled_writes,
 )
-from harness.bench.native import run_jobs
-from harness.bench.plan import BenchConfig, make_jobs
-from harness.bench.procstat import GroupSampler
-from harness.bench.realtime import mock_realtime, scheduling
+from harness.bench.designs.plan import BenchConfig, make_jobs
+from harness.bench.designs.procstat import GroupSampler
+from harness.bench.designs.realtime import mock_realtime, scheduling
 from harness.errors import HarnessError
 from harness.layers import open_layer, parse_layer
 from harness.runtime.signals import exit_status
@@ -38,8 +38,8 @@ from harness.upstream.mock import MockUpstream, start_mock
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from harness.bench.designs import Design
-    from harness.bench.native import Job
+    from harness.bench.designs.design import Design
+    from harness.bench.designs.engines.native import Job
     from harness.upstream.exchanges import Exchange
 
 

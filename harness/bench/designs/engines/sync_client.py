@@ -4,7 +4,7 @@ For engines that are not asyncio (Locust's users run on gevent, whose patched so
 make this loop cooperative). Same core as :mod:`harness.client.loop` — h11 session,
 Recorder, every ``recv`` stamped with ``perf_counter_ns`` the moment it returns — on a
 plain socket. HTTP/1.1 over TCP only; WebSocket over the native engine's
-:class:`~harness.bench.readers.WsSession`.
+:class:`~harness.bench.designs.engines.readers.WsSession`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import time
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from harness.bench.metrics import StreamRecord
-from harness.bench.readers import WsSession
+from harness.bench.designs.engines.readers import WsSession
+from harness.bench.designs.metrics import StreamRecord
 from harness.client.loop import READ_SIZE, Limits
 from harness.client.observation import End, Observation, Request
 from harness.client.sessions import H1Session, Recorder
@@ -65,7 +65,7 @@ def observe_sync(request: Request, limits: Limits) -> Observation:
 def ws_stream_sync(
     req: str, url: str, body: dict[str, object], dialect: Dialect, limits: Limits
 ) -> StreamRecord:
-    """:func:`harness.bench.readers.ws_stream` on a blocking socket: same session."""
+    """:func:`.readers.ws_stream` on a blocking socket: the same session."""
     parts = urlsplit(url)
     sent_ns = time.perf_counter_ns()
     try:

@@ -1,8 +1,8 @@
 """The benchmark's observing client inside a Locust ``User`` (a locustfile).
 
 Each user runs one stream with the harness's sans-IO HTTP/1.1 session (or, for a
-WebSocket design, the native engine's :class:`~harness.bench.readers.WsSession`) on a
-gevent-cooperative socket (:mod:`harness.bench.sync_client`), stamping every read, then
+WebSocket design, the native engine's :class:`~.readers.WsSession`) on a
+gevent-cooperative socket (:mod:`.sync_client`), stamping every read, then
 stops. Workers ship each stream's per-read timeline to the master with Locust's own
 messaging (``report_to_master`` -> ``worker_report``); the master writes them all to
 ``SSE_BENCH_OUT`` and quits once ``SSE_BENCH_STREAMS`` have arrived. TTFT also goes
@@ -11,7 +11,7 @@ into Locust's statistics (request type ``SSE``, name ``ttft``).
 ``sse-harness bench --engine locust --workers N`` starts all of this on loopback. By
 hand, across machines (every process needs the same ``SSE_BENCH_*`` environment)::
 
-    F=$(python -c 'import harness.bench.locust_user as m; print(m.__file__)')
+    F=$(python -c 'import harness.bench.designs.engines.locust_user as m; print(m.__file__)')
     SSE_BENCH_URL=http://proxy:8000/api/v1/complete SSE_BENCH_STREAMS=100 \\
     SSE_BENCH_OUT=streams.json locust -f "$F" --headless --master --expect-workers 4 \\
         -u 100 -r 1000
@@ -25,7 +25,7 @@ Environment: ``SSE_BENCH_URL`` (``ws://…`` for a WebSocket design); ``SSE_BENC
 (``sse``, ``ndjson`` or ``ws``); ``SSE_BENCH_DIALECT`` (``token-json``); ``SSE_BENCH_BODY``
 (JSON, ``@@REQ@@`` replaced by a fresh request id); ``SSE_BENCH_TAG``;
 ``SSE_BENCH_STREAMS``; ``SSE_BENCH_OUT``; ``SSE_BENCH_TOTAL_S``; ``SSE_BENCH_REALTIME``
-(``1``: a worker runs under ``SCHED_RR`` when permitted, :mod:`harness.bench.realtime`).
+(``1``: a worker runs under ``SCHED_RR`` when permitted, :mod:`harness.bench.designs.realtime`).
 """
 
 from __future__ import annotations
@@ -42,11 +42,15 @@ from locust import User, events, task
 from locust.exception import StopUser
 from locust.runners import MasterRunner, WorkerRunner
 
-from harness.bench.locust_engine import REQ_PLACEHOLDER
-from harness.bench.metrics import StreamRecord
-from harness.bench.readers import http_request, ndjson_record, sse_record
-from harness.bench.realtime import CLIENT_PRIORITY, set_realtime
-from harness.bench.sync_client import observe_sync, ws_stream_sync
+from harness.bench.designs.engines.locust_engine import REQ_PLACEHOLDER
+from harness.bench.designs.engines.readers import (
+    http_request,
+    ndjson_record,
+    sse_record,
+)
+from harness.bench.designs.engines.sync_client import observe_sync, ws_stream_sync
+from harness.bench.designs.metrics import StreamRecord
+from harness.bench.designs.realtime import CLIENT_PRIORITY, set_realtime
 from harness.client.loop import Limits
 from harness.probe.catalog import PROMPT
 from harness.probe.dialects import DEFAULT, make_dialect

@@ -29,7 +29,7 @@ from pathlib import Path
 from harness.errors import UsageError
 from harness.probe.dialects import DEFAULT
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 CODE_SUFFIXES = (".py", ".mjs", ".js", ".ts", ".tsx")
 

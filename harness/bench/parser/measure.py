@@ -22,7 +22,7 @@ out the time the process waited for a core (``--wall``: wall time instead). Each
 scored on the event-stream vectors of ``harness.testing.vectors`` (whole, and one
 byte at a time): the exact list of (type, data, last event id) or nothing. Prints
 Markdown tables. ``--parse-cmd``: instead, ``sse-harness parse`` end to end on two big
-streams (``harness.bench.parser_cmd``). The first line says which harness.sse ran:
+streams (``harness.bench.parser.cmd``). The first line says which harness.sse ran:
 compiled with mypyc by ``.ci/setup``, or pure Python (no current build, or
 ``SSE_HARNESS_PURE=1`` in the environment: the fallback's figures).
 """
@@ -39,8 +39,8 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from harness.bench.parser_cmd import measure_parse, parse_table
-from harness.bench.parser_peers import BASELINE, PEERS, Peer, Triple
+from harness.bench.parser.cmd import measure_parse, parse_table
+from harness.bench.parser.peers import BASELINE, PEERS, Peer, Triple
 from harness.sse import implementation
 
 if TYPE_CHECKING:

@@ -9,15 +9,15 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from harness.bench.report_json import to_document
-from harness.bench.report_md import render
+from harness.bench.designs.report.json import to_document
+from harness.bench.designs.report.md import render
 from harness.runtime.files import Stamp, write_atomic
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-    from harness.bench.run import BenchResult
+    from harness.bench.designs.run import BenchResult
 
 BENCH_NAMES = ("bench.json", "summary.md", "report.html")
 
@@ -27,7 +27,7 @@ def write_reports(
 ) -> list[Path]:
     """The three files in ``directory``; ``started`` (epoch seconds) and ``argv``
     stamp them."""
-    from harness.bench import report_html
+    from harness.bench.designs.report import html as report_html
 
     stamp = Stamp.since(started, argv)
     doc = to_document(result)

@@ -14,12 +14,12 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from harness.bench.report_md import CLAIMS_TITLE, claims_table, rows_table
-from harness.bench.samples import lags_ms, timeline, tokens_per_read
+from harness.bench.designs.report.md import CLAIMS_TITLE, claims_table, rows_table
+from harness.bench.designs.report.samples import lags_ms, timeline, tokens_per_read
 from harness.runtime.files import Stamp
 
 if TYPE_CHECKING:
-    from harness.bench.run import BenchCell, BenchResult
+    from harness.bench.designs.run import BenchCell, BenchResult
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 

@@ -1,6 +1,6 @@
 """The Locust engine: a real Locust master and N workers on loopback, headless.
 
-Each cell is one Locust run (``harness/bench/locust_user.py`` as the locustfile):
+Each cell is one Locust run (``locust_user.py`` beside it as the locustfile):
 ``-u C`` users spawned at once, each running one observed stream (SSE, NDJSON or
 WebSocket). The per-read
 timelines come back over Locust's master/worker messaging; the master writes them to a
@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.bench.metrics import StreamRecord
-from harness.bench.native import FLOOR
+from harness.bench.designs.engines.native import FLOOR
+from harness.bench.designs.metrics import StreamRecord
 from harness.errors import EnvironmentProblem
 from harness.processes import ManagedProcess, free_port
 
@@ -27,7 +27,7 @@ from harness.processes import ManagedProcess, free_port
 REQ_PLACEHOLDER = "@@REQ@@"
 
 if TYPE_CHECKING:
-    from harness.bench.native import Job
+    from harness.bench.designs.engines.native import Job
 
 LOCUSTFILE = Path(__file__).with_name("locust_user.py")
 #: Locust's own start-up (imports, workers connecting) before the first stream

@@ -15,11 +15,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from harness.bench.metrics import Pct
+from harness.bench.designs.metrics import Pct
 
 if TYPE_CHECKING:
-    from harness.bench.designs import Design
-    from harness.bench.run import BenchCell, BenchResult
+    from harness.bench.designs.design import Design
+    from harness.bench.designs.run import BenchCell, BenchResult
 
 #: a stream "streams" when its first token came before the mock's last token line;
 #: a layer passes the design's stream when every stream completed and most streamed

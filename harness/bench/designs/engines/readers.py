@@ -27,7 +27,7 @@ from wsproto.events import (
     TextMessage,
 )
 
-from harness.bench.metrics import StreamRecord
+from harness.bench.designs.metrics import StreamRecord
 from harness.client.loop import Limits, observe
 from harness.client.observation import End, Observation, Request
 from harness.probe.dialects import Dialect, Kind
@@ -177,7 +177,7 @@ async def ws_stream(
 class WsSession:
     """One WebSocket exchange over wsproto, sans-IO: bytes in (stamped), bytes out.
 
-    The engines' read loops (asyncio here, gevent in :mod:`harness.bench.sync_client`)
+    The engines' read loops (asyncio here, gevent in :mod:`.sync_client`)
     only move bytes; the handshake, the one text message sent, message reassembly and
     the dialect's reading of each message live here, once.
     """

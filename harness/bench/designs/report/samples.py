@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from harness.bench.metrics import NS_PER_MS, arrivals, read_groups, stream_lags
+from harness.bench.designs.metrics import NS_PER_MS, arrivals, read_groups, stream_lags
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from harness.bench.metrics import StreamRecord
+    from harness.bench.designs.metrics import StreamRecord
 
 #: at most this many lag values per cell go into the plots
 MAX_SAMPLES = 5000

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from harness.bench.native import Job
+from harness.bench.designs.engines.native import Job
 from harness.client.loop import Limits
 from harness.probe.catalog import PROMPT
 from harness.probe.dialects import make_dialect
@@ -22,7 +22,7 @@ from mock_ollama.marker import Marker
 from mock_ollama.policies import Policies, parse_timing
 
 if TYPE_CHECKING:
-    from harness.bench.designs import Design
+    from harness.bench.designs.design import Design
 
 
 @dataclass(frozen=True, slots=True)

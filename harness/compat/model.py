@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
+from harness.runtime.table import Table
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -105,18 +107,19 @@ def to_markdown(
             clients.append(c.client)
     clients.sort(key=lambda name: order.index(name) if name in order else len(order))
     heads = [t if layer == "direct" else f"{t} ({layer})" for t, layer in columns]
-    lines = [f"## {title}", "", "| client | " + " | ".join(heads) + " |"]
-    lines.append("|---|" + "---|" * len(columns))
+    rows = []
     for client in clients:
-        row = []
+        row = [client]
         for target, layer in columns:
             found = [
                 c
                 for c in matrix.cells
                 if c.client == client and c.target == target and c.layer == layer
             ]
-            row.append(found[0].short().replace("|", "\\|") if found else "—")
-        lines.append(f"| {client} | " + " | ".join(row) + " |")
+            row.append(found[0].short() if found else "—")
+        rows.append(row)
+    lines = [f"## {title}", ""]
+    lines += Table.of(["client", *heads], rows).markdown_lines()
     lines.append("")
     for t in matrix.targets:
         lines.append(f"- `{t.name}`: {t.method} {t.url}")

@@ -18,7 +18,7 @@ _RULE = {"left": "---", "right": "---:"}
 
 def _md_cell(text: str) -> str:
     """A pipe inside a cell would end it (GFM: escape it as ``\\|``); newlines too."""
-    return text.replace("|", "\\|").replace("\n", " ")
+    return text.replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 
 from harness.bench.parser.cmd import measure_parse, parse_table
 from harness.bench.parser.peers import BASELINE, PEERS, Peer, Triple
+from harness.runtime.table import Table
 from harness.sse import implementation
 
 if TYPE_CHECKING:
@@ -177,25 +178,28 @@ def table(size: int, rows: list[Row], vectors: int, chunk: int, repeat: int) -> 
         "",
         "Streaming (headline): each event counted, its data read, then dropped.",
         "",
-        "| parser | MB/s | events/s | vs httpx-sse | exact (whole) | exact (1 byte) |",
-        "|---|---:|---:|---:|---:|---:|",
     ]
+    streaming = []
     for row in rows:
         ratio = f"{base.streaming / row.streaming:.1f}x" if base else "-"
-        lines.append(
-            f"| {row.name} | {_rates(size, row.events, row.streaming)} | {ratio} | "
-            f"{row.whole}/{vectors} | {row.bytewise}/{vectors} |"
+        exact = [f"{row.whole}/{vectors}", f"{row.bytewise}/{vectors}"]
+        streaming.append(
+            [row.name, *_rates(size, row.events, row.streaming), ratio, *exact]
         )
+    head = ["parser", "MB/s", "events/s", "vs httpx-sse"]
+    lines += Table.of(
+        [*head, "exact (whole)", "exact (1 byte)"], streaming, right=(1, 2, 3, 4, 5)
+    ).markdown_lines()
     lines += [
         "",
         "Events kept: every event retained in one list until the end.",
         "",
-        "| parser | MB/s | events/s | vs httpx-sse |",
-        "|---|---:|---:|---:|",
     ]
+    kept = []
     for row in rows:
         ratio = f"{base.kept / row.kept:.1f}x" if base else "-"
-        lines.append(f"| {row.name} | {_rates(size, row.events, row.kept)} | {ratio} |")
+        kept.append([row.name, *_rates(size, row.events, row.kept), ratio])
+    lines += Table.of(head, kept, right=(1, 2, 3)).markdown_lines()
     return "\n".join(lines)
 
 
@@ -203,8 +207,9 @@ def _clock_name() -> str:
     return "wall time" if CLOCK[0] is time.perf_counter else "CPU time"
 
 
-def _rates(size: int, events: int, seconds: float) -> str:
-    return f"{size / seconds / 1e6:.1f} | {events / seconds / 1e3:,.0f} k"
+def _rates(size: int, events: int, seconds: float) -> tuple[str, str]:
+    """MB/s and events/s."""
+    return f"{size / seconds / 1e6:.1f}", f"{events / seconds / 1e3:,.0f} k"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 from harness.bench.designs.metrics import percentile
+from harness.runtime.table import Table
 
 Key = tuple[str, str, int]
 
@@ -30,11 +31,7 @@ def spread(a: float | None, b: float | None) -> float | None:
 
 def compare(first: dict[str, Any], second: dict[str, Any]) -> list[str]:
     a_rows, b_rows = _rows(first), _rows(second)
-    lines = [
-        "| design | layer | x | TTFT p50 run 1 | run 2 | difference | spread | "
-        "same verdicts |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
-    ]
+    rows: list[list[str]] = []
     spreads: list[float] = []
     same_all = True
     for key in [k for k in a_rows if k in b_rows]:
@@ -46,12 +43,18 @@ def compare(first: dict[str, Any], second: dict[str, Any]) -> list[str]:
         same_all = same_all and same
         if s is not None:
             spreads.append(s)
-        lines.append(
-            f"| {key[0]} | {key[1]} | {key[2]} | {_f(ta)} | "
-            f"{_f(tb)} | {diff} | {'-' if s is None else f'{s:.0%}'} | "
-            f"{'yes' if same else 'NO'} |"
-        )
+        rows.append(
+            [
+                str(key[0]), str(key[1]), str(key[2]), _f(ta), _f(tb), diff,
+                "-" if s is None else f"{s:.0%}", "yes" if same else "NO",
+            ]
+        )  # fmt: skip
     med, top = percentile(spreads, 50), max(spreads, default=None)
+    head = [
+        "design", "layer", "x", "TTFT p50 run 1", "run 2", "difference", "spread",
+        "same verdicts",
+    ]  # fmt: skip
+    lines = Table.of(head, rows, right=(2, 3, 4, 5, 6)).markdown_lines()
     lines += [
         "",
         f"TTFT p50 spread: median {_pc(med)}, largest {_pc(top)}; "

@@ -13,13 +13,15 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
-from harness.cli._common import Parser, guarded, report_dir
+from harness.cli._common import Parser, guarded, report_dir, stopped_words
 from harness.errors import UsageError
 
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
+    from pathlib import Path
 
+    from harness.compat.matrix import SoFar
     from harness.gate.config import RunConfig
 
 PROG = "sse-harness clients"
@@ -79,6 +81,7 @@ def clients(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from harness.compat.matrix import (
         MATRIX_NAMES,
         TARGET,
+        SoFar,
         run_matrix,
         to_terminal,
         write_matrix,
@@ -100,19 +103,49 @@ def clients(args: argparse.Namespace, argv: Sequence[str]) -> int:
     directory = report_dir(args.report_dir, MATRIX_NAMES)
     get_url = TARGET if args.get else None
     stream = Stream(args.target_name, TARGET, "sse", config.dialect, get_url=get_url)
-    found = run_matrix(
-        (stream,),
-        run,
-        target=config.target_spec(),
-        layers=config.layers,
-        mock_port=config.mock_port,
-    )
+    so_far = SoFar()
+    try:
+        found = run_matrix(
+            (stream,),
+            run,
+            target=config.target_spec(),
+            layers=config.layers,
+            mock_port=config.mock_port,
+            so_far=so_far,
+        )
+    except KeyboardInterrupt as exc:
+        return partial(so_far, exc, directory, "Client compatibility", started, argv)
     print(to_terminal(found))
     if directory is not None:
         stamp = Stamp.since(started, argv)
         paths = write_matrix(found, directory, "Client compatibility", stamp)
         print(f"{PROG}: wrote {paths[0]} and {paths[1]}")
     return 1 if found.red() else 0
+
+
+def partial(
+    so_far: SoFar,
+    exc: KeyboardInterrupt,
+    directory: Path | None,
+    title: str,
+    started: float,
+    argv: Sequence[str],
+) -> int:
+    """Ctrl-C or SIGTERM: every started process is stopped; the cells read so far
+    are written (stamped, the matrix noting it is partial); exit 130 or 143."""
+    from harness.compat.matrix import write_matrix
+    from harness.runtime.files import Stamp
+    from harness.runtime.signals import exit_status
+
+    status = exit_status(exc)
+    what = stopped_words(status)
+    prog = f"sse-harness {argv[1]}" if len(argv) > 1 else PROG
+    print(f"{prog}: {what}; every started process was stopped", file=sys.stderr)
+    if directory is not None:
+        found = so_far.matrix((f"{what}: partial matrix",))
+        paths = write_matrix(found, directory, title, Stamp.since(started, argv))
+        print(f"{prog}: wrote {paths[0]} and {paths[1]}", file=sys.stderr)
+    return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:

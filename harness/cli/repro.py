@@ -43,12 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def repro(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from harness.cli.clients import check_timeout
+    from harness.cli.clients import check_timeout, partial
     from harness.compat.drivers import Stream
     from harness.compat.matrix import (
         MATRIX_NAMES,
         MOCK,
         TARGET,
+        SoFar,
         run_matrix,
         to_terminal,
         write_matrix,
@@ -77,19 +78,24 @@ def repro(args: argparse.Namespace, argv: Sequence[str]) -> int:
         Stream("through-proxy", TARGET, "sse", DEFAULT, get_url=TARGET),
     )
     mode = None if args.upstream_mode == "ollama" else args.upstream_mode
-    found = run_matrix(
-        streams,
-        run,
-        target=TargetSpec(cmd=cmd, url=url, cwd=cwd),
-        upstream_mode=mode,
-        notes=(f"upstream mode: {args.upstream_mode}",),
-    )
+    title = f"ollama#4788 with real clients (upstream mode {args.upstream_mode})"
+    so_far = SoFar()
+    try:
+        found = run_matrix(
+            streams,
+            run,
+            target=TargetSpec(cmd=cmd, url=url, cwd=cwd),
+            upstream_mode=mode,
+            notes=(f"upstream mode: {args.upstream_mode}",),
+            so_far=so_far,
+        )
+    except KeyboardInterrupt as exc:
+        return partial(so_far, exc, directory, title, started, argv)
     print(to_terminal(found))
     print()
     print(f"ollama#4788, upstream mode {args.upstream_mode}:")
     print(verdict(found))
     if directory is not None:
-        title = f"ollama#4788 with real clients (upstream mode {args.upstream_mode})"
         stamp = Stamp.since(started, argv)
         paths = write_matrix(found, directory, title, stamp)
         print(f"{PROG}: wrote {paths[0]} and {paths[1]}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from contextlib import ExitStack
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from harness.compat.drivers import CLIENTS
@@ -33,6 +34,7 @@ __all__ = [
     "MATRIX_NAMES",
     "MOCK",
     "TARGET",
+    "SoFar",
     "matrix",
     "run_matrix",
     "to_terminal",
@@ -43,6 +45,18 @@ MOCK = "{mock}"
 TARGET = "{target}"
 #: the files ``write_matrix`` writes
 MATRIX_NAMES = ("clients.json", "summary.md", "clients.html")
+
+
+@dataclass(slots=True)
+class SoFar:
+    """What a matrix run has read so far: kept by the caller, so a run cut short by
+    Ctrl-C or SIGTERM still reports the cells it has."""
+
+    streams: list[Stream] = field(default_factory=list)
+    cells: list[MatrixCell] = field(default_factory=list)
+
+    def matrix(self, notes: Sequence[str] = ()) -> Matrix:
+        return matrix(self.streams, self.cells, notes)
 
 
 def _at(stream: Stream, placeholder: str, url: str) -> Stream:
@@ -61,14 +75,16 @@ def run_matrix(
     mock_port: int = 0,
     upstream_mode: str | None = None,
     notes: Sequence[str] = (),
+    so_far: SoFar | None = None,
 ) -> Matrix:
     """Read every stream with every selected client that fits it, in the run's work
     directory (removed on the way out, by the watchdog if we are killed, or by the
-    next run); every process started here is stopped when this returns or raises."""
+    next run); every process started here is stopped when this returns or raises.
+    ``so_far`` collects the streams read and their cells as they come."""
     direct = [s for s in streams if s.url.startswith(MOCK)]
     through = [s for s in streams if s.url.startswith(TARGET)]
-    read: list[Stream] = []
-    cells: list[MatrixCell] = []
+    so_far = so_far if so_far is not None else SoFar()
+    read, cells = so_far.streams, so_far.cells
     with ExitStack() as stack:
         workdir = stack.enter_context(run_workdir())
         mock = stack.enter_context(
@@ -78,7 +94,7 @@ def run_matrix(
         for stream in direct:
             stream = _at(stream, MOCK, mock.base_url)
             read.append(stream)
-            cells += read_stream(stream, run, workdir, browser=browser)
+            cells.extend(read_stream(stream, run, workdir, browser=browser))
         if through and target is not None:
             proxy = stack.enter_context(
                 start_target(target, mock.base_url, workdir=workdir)
@@ -93,8 +109,10 @@ def run_matrix(
                     for stream in through:
                         stream = _at(stream, TARGET, url)
                         read.append(stream)
-                        cells += read_stream(
-                            stream, run, workdir, browser=browser, layer=name
+                        cells.extend(
+                            read_stream(
+                                stream, run, workdir, browser=browser, layer=name
+                            )
                         )
     return matrix(read, cells, notes)
 

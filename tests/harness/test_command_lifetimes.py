@@ -8,6 +8,7 @@ in its process group that only the watchdog reaches. Processes are found by walk
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -96,3 +97,37 @@ def test_sigkill_mid_run_leaves_no_process_and_no_temp_dir(argv, want, tmp_path)
     names = {pid: cmdline(pid)[:3] for pid in survivors}
     assert not survivors, f"alive {DEADLINE_S} s after the SIGKILL: {names}"
     assert not left, f"{left} outlived the SIGKILLed command"
+
+
+def test_sigterm_of_clients_writes_a_stamped_partial_matrix(tmp_path):
+    out = tmp_path / "out"
+    argv = [*clients_argv(), "--report-dir", str(out)]
+    err = (tmp_path / "stderr").open("wb")
+    command = subprocess.Popen(
+        [sys.executable, "-m", "harness.cli", *argv],
+        stdout=subprocess.DEVNULL, stderr=err, cwd=REPO,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while not any(
+            "starlette_proxy" in " ".join(cmdline(p)) for p in descendants(command.pid)
+        ):
+            if command.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"no proxy: {(tmp_path / 'stderr').read_text()}")
+            time.sleep(0.1)
+        children = descendants(command.pid)
+        command.send_signal(signal.SIGTERM)
+        status = command.wait(timeout=60)
+    finally:
+        if command.poll() is None:
+            command.kill()
+        err.close()
+    stderr = (tmp_path / "stderr").read_text()
+    assert status == 143, stderr[-2000:]
+    assert "terminated; every started process was stopped" in stderr
+    doc = json.loads((out / "clients.json").read_text())
+    assert "terminated: partial matrix" in doc["notes"]
+    summary = (out / "summary.md").read_text()
+    assert "sse-harness clients --proxy-cmd" in summary.splitlines()[2]
+    time.sleep(0.5)
+    assert not [p for p, v in children.items() if alive(p, v[1])]

@@ -10,7 +10,7 @@ from hypothesis import given, strategies as st
 
 from harness.runtime.table import Table
 
-TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
 TABLES = st.integers(1, 4).flatmap(
     lambda n: st.tuples(
         st.lists(TEXT, min_size=n, max_size=n),

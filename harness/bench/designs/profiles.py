@@ -1,7 +1,7 @@
 """Named benchmark set-ups (``--profile NAME``); options given on the command line win.
 
-``key-findings`` is the seed article's table (shared/seeds/004, "WOW Moment: Key
-Findings") re-measured: blocking vs WebSocket vs SSE (the seed's Next.js design and both
+``key-findings`` is the Next.js streaming article's table ("WOW Moment: Key Findings")
+re-measured: blocking vs WebSocket vs SSE (the article's Next.js design and both
 reference proxies) vs a naive first attempt, direct and behind stock nginx, at 1, 10 and
 100 concurrent streams, on a generation of about 5 s (qwen-chat, 22 tokens x 3, 75 ms
 apart: 65 tokens in 4.9 s).

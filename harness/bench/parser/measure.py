@@ -56,7 +56,7 @@ _NON_ASCII = "éèüñßøåçλπжд北京東語🌍🙂€…"
 
 
 def llm_stream(events: int, seed: int = 20240501) -> bytes:
-    """``events`` token events as a proxy following the seed dialect would send them."""
+    """``events`` token events as a proxy following the token-json dialect would send them."""
     rng = random.Random(seed)
     out = []
     for _ in range(events):

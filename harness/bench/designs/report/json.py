@@ -1,6 +1,6 @@
 """``bench.json``: the benchmark's figures (pure: a result in, a JSON document out).
 
-Schema (issue 11): ``{"designs": [{"name", "cmd", "url", "dialect", "loc"}],
+Schema (stable: tools read it): ``{"designs": [{"name", "cmd", "url", "dialect", "loc"}],
 "baseline": [{"concurrency", "lag_ms": {"p50", "p99"}}], "rows": [{"design", "layer",
 "concurrency", "engine", "streams", "completed", "errors", "stalls", "ttft_ms",
 "ttft_overhead_ms", "itl_added_ms", "tokens_per_read": {"mean", "max"},

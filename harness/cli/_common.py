@@ -10,6 +10,7 @@ stamped). The verdicts (0, 1) are each command's own.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -41,15 +42,21 @@ def guarded(prog: str, body: Callable[[], int]) -> int:
     """Run ``body`` with SIGTERM taken like Ctrl-C; map its way out to an exit status.
 
     HarnessError / MockOllamaError -> 2 (one line), KeyboardInterrupt -> 130,
-    SIGTERM -> 143. A command that writes a partial report catches the interrupt
-    itself (inside ``body``) and returns ``exit_status`` of it.
+    SIGTERM -> 143; stdout closed by its reader (a pipe into ``head``) -> 0, quietly.
+    A command that writes a partial report catches the interrupt itself (inside
+    ``body``) and returns ``exit_status`` of it.
     """
     try:
         with trapped():
-            return body()
+            status = body()
+            sys.stdout.flush()  # a reader that left shows here, not at exit
+            return status
     except (HarnessError, MockOllamaError) as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # ``sse-harness checks | head``: the reader left
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt as exc:
         status = exit_status(exc)
         print(

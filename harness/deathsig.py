@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, cast
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["lifetime_hook"]
+__all__ = ["die_with", "lifetime_hook"]
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
@@ -58,3 +58,13 @@ def lifetime_hook() -> Callable[[], None] | None:
             os.kill(os.getpid(), signal.SIGKILL)
 
     return hook
+
+
+def die_with(parent: int) -> None:
+    """In a child that is already running (a pool worker started by multiprocessing,
+    no ``preexec_fn``): SIGKILL when ``parent`` dies, or at once if it already has."""
+    prctl = _prctl()
+    if prctl is not None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -256,7 +256,7 @@ def install_signal_handlers() -> bool:
     """Make SIGINT/SIGTERM stop our children first, then behave as by default.
 
     SIGINT raises KeyboardInterrupt; SIGTERM exits with status 128 + 15. A handler
-    someone else installed (e.g. ``harness.gate.signals.trapped``) is left alone.
+    someone else installed (e.g. ``harness.runtime.signals.trapped``) is left alone.
     Idempotent; does nothing (returns False) outside the main thread.
     """
     if threading.current_thread() is not threading.main_thread():

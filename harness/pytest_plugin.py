@@ -189,8 +189,8 @@ def _run_gate(config: pytest.Config) -> Gate:
     """Run the gate; with --sse-report-dir, clear the report files first, then write
     them (stamped with pytest's command line), or report.json with the error."""
     from harness.gate import output, plan as plans
-    from harness.gate.files import remove_stale
     from harness.gate.run import run
+    from harness.runtime.files import remove_stale
 
     values = plugin_values(config)
     strict = bool(values["strict"])
@@ -254,7 +254,7 @@ def pytest_terminal_summary(
 @pytest.fixture(scope="session")
 def mock_ollama() -> Iterator[MockUpstream]:
     """The mock upstream, running as a child process on a free loopback port."""
-    from harness.gate.workdir import run_workdir
+    from harness.runtime.workdir import run_workdir
     from harness.upstream.mock import start_mock
 
     with run_workdir() as tmp, start_mock(tmp) as mock:
@@ -266,7 +266,7 @@ def proxy_under_test(
     pytestconfig: pytest.Config, mock_ollama: MockUpstream
 ) -> Iterator[RunningTarget]:
     """The proxy of --sse-proxy-cmd/--sse-proxy-url, started against ``mock_ollama``."""
-    from harness.gate.workdir import run_workdir
+    from harness.runtime.workdir import run_workdir
     from harness.target import start_target
 
     spec = run_config(pytestconfig).target_spec()

@@ -70,11 +70,18 @@ PURE = (
     "harness.gate.cells",
     "harness.gate.html",
     "harness.gate.timeline",
-    "harness.clients",
-    "harness.clients.model",
-    "harness.clients.verdict",
-    "harness.clients.drivers",
-    "harness.clients.stream",
+    "harness.compat",
+    "harness.compat.model",
+    "harness.compat.verdict",
+    "harness.compat.drivers",
+    "harness.compat.stream",
+    "harness.runtime",
+    "harness.runtime.table",
+    "harness.testing",
+    "harness.testing.wpt",
+    "harness.testing.vectors",
+    "harness.testing.evidence",
+    "harness.testing.dialect",
     # the mock's pure rooms: go, scenario and ollama whole; replay's pure modules
     "mock_ollama",
     "mock_ollama.errors",
@@ -136,12 +143,30 @@ ROOMS: dict[str, tuple[str, ...]] = {
     "harness.deathsig": (),  # the pre-exec hook every child gets
     "harness.watchdog": (),  # a standalone survivor: stdlib only
     "harness.target": ("harness.processes",),
-    "harness.bench": ("harness",),  # the designs benchmark orchestrates like the gate
-    "harness.clients": (
+    # the work directory, report files, progress, signals of every command
+    "harness.runtime": ("harness.watchdog",),
+    "harness.testing": (),  # public test helpers over the pure core
+    "harness.bench": (  # the benchmarks: never the gate, never an entry point
+        "harness.client",
+        "harness.probe",
+        "harness.sse",
+        "harness.layers",
+        "harness.processes",
+        "harness.deathsig",
+        "harness.target",
+        "harness.upstream",
+        "harness.runtime",
+        "harness.testing",
+        "harness.install",
+    ),
+    "harness.compat": (  # real client libraries, the matrix
         "harness.processes",
         "harness.upstream",
+        "harness.target",
+        "harness.layers",
+        "harness.runtime",
         "harness.install",
-    ),  # real client libraries
+    ),
     # the cache, Node projects installed on first use, the doctor's pieces
     "harness.install": ("harness.processes", "harness.deathsig", "harness.layers"),
     "harness.gate": ("harness",),  # every room below the entry points
@@ -571,3 +596,43 @@ def test_ruff_format_clean():
 def test_mypy_strict_clean():
     out = subprocess.run([*_tool("mypy")], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stdout[-6000:] + out.stderr[-2000:]
+
+
+def _code_strings(path: Path) -> list[tuple[int, str]]:
+    """The string constants of a module's code (f-string parts included), without
+    its docstrings."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(
+            node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
+        )
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+
+
+#: the start of a marker with a field (prose may name "the `[[mock: …]]` marker")
+MARKER_TEXT = re.compile(r"\[\[mock:\s*[a-z-]+=")
+
+
+def test_only_the_marker_module_writes_the_marker_grammar():
+    """``mock_ollama.marker.Marker`` renders ``[[mock: …]]``; the harness and the
+    proxies build a Marker, never the text."""
+    writers = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for name, path in _sources().items()
+        if name.split(".")[0] in ("harness", "proxies")
+        for line, text in _code_strings(path)
+        if MARKER_TEXT.search(text)
+    ]
+    assert not writers, f"these write the marker text by hand: {writers}"

@@ -1,36 +1,40 @@
-"""``sse-harness bench``: measure candidate designs against the mock (issue 11).
+"""``sse-harness bench``: measure candidate designs against the mock.
 
 Exit status: 0 when every cell was measured; 2 for a usage or environment error (a
 design that does not start is reported and the others are still measured); 130 when
-interrupted (what was measured is still written).
+interrupted, 143 on SIGTERM (what was measured is still written, stamped).
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
-from harness.bench.designs import BUNDLED, check_unique, load_designs, parse_design
-from harness.bench.profiles import PROFILES
+from harness.bench.designs.design import (
+    BUNDLED,
+    check_unique,
+    load_designs,
+    parse_design,
+)
+from harness.bench.designs.profiles import PROFILES
+from harness.cli._common import Parser, guarded, report_dir, stopped_words
 from harness.errors import HarnessError, UsageError
 from mock_ollama.errors import MockOllamaError
 
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Sequence
 
-    from harness.bench.plan import BenchConfig
-    from harness.bench.run import Engine
+    from harness.bench.designs.plan import BenchConfig
+    from harness.bench.designs.run import Engine
 
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message}\n")
+PROG = "sse-harness bench"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="sse-harness bench", description=__doc__)
+    p = Parser(prog=PROG, description=__doc__)
     p.add_argument(
         "--design",
         action="append",
@@ -64,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
         "when permitted and a client process carries at most --floor streams)",
     )
     p.add_argument("--report-dir", help="write bench.json, summary.md, report.html")
+    p.add_argument(
+        "--quiet", action="store_true", help="no progress on stderr (reports only)"
+    )
     return p
 
 
@@ -89,8 +96,7 @@ def _check_scenario(name: str | None) -> None:
 
 
 def config_from(args: argparse.Namespace) -> BenchConfig:
-    from harness.bench.plan import BenchConfig
-    from harness.gate.files import preflight
+    from harness.bench.designs.plan import BenchConfig
     from harness.install.pieces import require_layers
     from harness.layers import parse_layer
 
@@ -118,8 +124,6 @@ def config_from(args: argparse.Namespace) -> BenchConfig:
     )
     base = profile or PROFILES["smoke"]
     _check_scenario(args.scenario)
-    if args.report_dir:  # checked before anything starts (issue 12)
-        preflight(Path(args.report_dir))
     return BenchConfig(
         designs=tuple(designs),
         layers=layers,
@@ -135,48 +139,61 @@ def config_from(args: argparse.Namespace) -> BenchConfig:
 
 def _engine(args: argparse.Namespace) -> Engine:
     if args.engine == "locust":
-        from harness.bench.locust_engine import LocustEngine
+        from harness.bench.designs.engines.locust_engine import LocustEngine
 
         return LocustEngine(workers=args.workers or 2, rt=args.realtime)
-    from harness.bench.native import NativeEngine
+    from harness.bench.designs.engines.native import NativeEngine
 
     return NativeEngine(workers=args.workers, floor=args.floor, rt=args.realtime)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    from harness.bench.progress import progress_bar
-    from harness.bench.reports import write_reports
-    from harness.bench.run import Runner
-    from harness.processes import install_signal_handlers
+def bench(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """Every option (and ``--report-dir``) checked before anything starts; then the
+    cells, with progress on stderr; then the stamped reports, also of a run cut short
+    by Ctrl-C or SIGTERM (what was measured)."""
+    from harness.bench.designs.report.files import BENCH_NAMES, write_reports
+    from harness.bench.designs.run import Runner
+    from harness.runtime.progress import make_progress
 
+    started = time.time()
+    config = config_from(args)
+    engine = _engine(args)
+    directory = report_dir(args.report_dir, BENCH_NAMES)
+    progress = make_progress(quiet=args.quiet)
     try:
-        config = config_from(args)
-        engine = _engine(args)
-    except (HarnessError, MockOllamaError) as exc:
-        print(f"sse-harness bench: error: {exc}", file=sys.stderr)
-        return 2
-    install_signal_handlers()
-    with progress_bar() as progress:
-        runner = Runner(config, engine, progress)
+        runner = Runner(
+            config,
+            engine,
+            lambda label, done, total: progress.phase(f"[{done + 1}/{total}] {label}"),
+        )
         try:
             result = runner.run()
         except (HarnessError, MockOllamaError) as exc:
             result = runner.result
             result.error = str(exc)
-    if args.report_dir:
-        for path in write_reports(result, Path(args.report_dir)):
-            print(f"sse-harness bench: wrote {path}", file=sys.stderr)
-    from harness.bench.report_json import to_document
-    from harness.bench.report_md import render
+    finally:
+        progress.close()
+    if directory is not None:
+        for path in write_reports(result, directory, started, argv):
+            print(f"{PROG}: wrote {path}", file=sys.stderr)
+    from harness.bench.designs.report.json import to_document
+    from harness.bench.designs.report.md import render
 
     print(render(to_document(result)))
     for failure in result.failures:
-        print(f"sse-harness bench: not measured: {failure}", file=sys.stderr)
+        print(f"{PROG}: not measured: {failure}", file=sys.stderr)
     if result.error:
-        print(f"sse-harness bench: error: {result.error}", file=sys.stderr)
+        print(f"{PROG}: error: {result.error}", file=sys.stderr)
         return 2
     if result.interrupted:
-        print("sse-harness bench: interrupted; partial results", file=sys.stderr)
-        return 130
+        print(
+            f"{PROG}: {stopped_words(result.stopped)}; partial results", file=sys.stderr
+        )
+        return result.stopped
     return 2 if result.failures else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[2:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    return guarded(PROG, lambda: bench(args, ["sse-harness", "bench", *argv]))

@@ -7,32 +7,29 @@ browser's EventSource can read it), ``--report-dir DIR`` → ``clients.json`` an
 drivers are installed into the cache on first use (docs/install.md); a client that
 cannot run here (no node, no Chromium, a missing library) is left out with one line
 naming the fix, or, when named with ``--client``, is an environment error. Exit status
-0 when every cell is green, 1 when one is red, 2 for a usage or environment error.
+0 when every cell is green, 1 when one is red, 2 for a usage or environment error,
+130 / 143 when interrupted.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+import time
+from typing import TYPE_CHECKING
 
-from harness.errors import HarnessError
-from mock_ollama.errors import MockOllamaError
+from harness.cli._common import Parser, guarded, report_dir, stopped_words
+from harness.errors import UsageError
 
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Sequence
+    from pathlib import Path
 
-    from harness.clients.run import ClientRun
-    from harness.gate.run import RunConfig
+    from harness.compat.matrix import SoFar
+    from harness.compat.run import ClientRun
+    from harness.gate.config import RunConfig
 
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message}\n")
+PROG = "sse-harness clients"
 
 
 def add_client_options(p: argparse.ArgumentParser) -> None:
@@ -63,7 +60,7 @@ def ready_run(
 ) -> tuple[ClientRun, tuple[str, ...]]:
     """The clients this machine can run (before anything starts); a note on stderr
     for each left out."""
-    from harness.clients.ready import ready
+    from harness.compat.ready import ready
 
     found, notes = ready(run, explicit=bool(args.client), chromium=args.chromium)
     for note in notes:
@@ -71,11 +68,16 @@ def ready_run(
     return found, notes
 
 
+def check_timeout(seconds: float) -> None:
+    if not seconds > 0:
+        raise UsageError(f"--timeout {seconds}: must be > 0")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from harness.gate.adoption_options import NAMES
     from harness.gate.options import add_to_argparse
 
-    p = _Parser(prog="sse-harness clients", description=__doc__)
+    p = Parser(prog=PROG, description=__doc__)
     add_to_argparse(p, exclude=("strict", "report-dir", "quiet", *NAMES))
     p.add_argument(
         "--get",
@@ -90,35 +92,31 @@ def build_parser() -> argparse.ArgumentParser:
 def target_config(args: argparse.Namespace) -> RunConfig:
     """The one place this command leans on the gate's option table. Without target
     options the target is the bundled Starlette reference proxy (GET included)."""
-    from harness.gate.config import BUNDLED_URL, config_from
+    from harness.gate.config import bundled_proxy, config_from
 
     if args.proxy_cmd is None and args.proxy_url is None:
-        args.proxy_cmd = f"{sys.executable} -m proxies.starlette_proxy"
-        args.proxy_url = BUNDLED_URL
-        args.cwd = args.cwd or str(REPO)
+        args.proxy_cmd, args.proxy_url, cwd = bundled_proxy()
+        args.cwd = args.cwd or cwd
         args.get = True  # the bundled proxy serves GET ?prompt= too
     return config_from(vars(args))
 
 
-def _run(args: argparse.Namespace) -> int:
-    from harness.clients.drivers import Stream
-    from harness.clients.run import (
-        ClientRun,
-        clients_workdir,
-        matrix,
-        maybe_browser,
-        mock_for_clients,
-        read_stream,
-        select_clients,
+def clients(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from harness.compat.drivers import Stream
+    from harness.compat.matrix import (
+        MATRIX_NAMES,
+        TARGET,
+        SoFar,
+        run_matrix,
         to_terminal,
         write_matrix,
     )
+    from harness.compat.run import ClientRun, select_clients
     from harness.install.pieces import require_layers
-    from harness.layers import open_layer, parse_layer
-    from harness.target import TargetSpec, start_target
+    from harness.runtime.files import Stamp
 
-    if not args.timeout > 0:
-        raise_usage(f"--timeout {args.timeout}: must be > 0")
+    started = time.time()
+    check_timeout(args.timeout)
     config = target_config(args)
     run = ClientRun(
         clients=select_clients(args.client),
@@ -130,61 +128,56 @@ def _run(args: argparse.Namespace) -> int:
     )
     run, notes = ready_run(args, run)
     require_layers(config.layers)
-    spec = TargetSpec(
-        cmd=config.proxy_cmd,
-        url=config.proxy_url,
-        env=dict(config.env),
-        startup_timeout=config.startup_timeout,
-        cwd=config.cwd,
-    )
-    cells = []
-    streams = []
-    with (
-        clients_workdir() as workdir,
-        mock_for_clients(workdir, port=config.mock_port) as mock,
-        start_target(spec, mock.base_url, workdir=workdir) as proxy,
-        maybe_browser(run, workdir) as browser,
-    ):
-        for name in config.layers:
-            layer_dir = workdir / name.replace(":", "_")
-            layer_dir.mkdir(exist_ok=True)
-            with open_layer(
-                parse_layer(name), proxy.port, workdir=layer_dir, read_timeout_s=30
-            ) as layer:
-                url = layer.rewrite(proxy.url)
-                stream = Stream(
-                    args.target_name,
-                    url,
-                    "sse",
-                    config.dialect,
-                    get_url=url if args.get else None,
-                )
-                streams.append(stream)
-                cells += read_stream(stream, run, workdir, browser=browser, layer=name)
-    found = matrix(streams[:1], cells, notes)
+    directory = report_dir(args.report_dir, MATRIX_NAMES)
+    get_url = TARGET if args.get else None
+    stream = Stream(args.target_name, TARGET, "sse", config.dialect, get_url=get_url)
+    so_far = SoFar()
+    try:
+        found = run_matrix(
+            (stream,),
+            run,
+            target=config.target_spec(),
+            layers=config.layers,
+            mock_port=config.mock_port,
+            notes=notes,
+            so_far=so_far,
+        )
+    except KeyboardInterrupt as exc:
+        return partial(so_far, exc, directory, "Client compatibility", started, argv)
     print(to_terminal(found))
-    if args.report_dir:
-        paths = write_matrix(found, Path(args.report_dir), "Client compatibility")
-        print(f"sse-harness clients: wrote {paths[0]} and {paths[1]}")
+    if directory is not None:
+        stamp = Stamp.since(started, argv)
+        paths = write_matrix(found, directory, "Client compatibility", stamp)
+        print(f"{PROG}: wrote {paths[0]} and {paths[1]}")
     return 1 if found.red() else 0
 
 
-def raise_usage(message: str) -> NoReturn:
-    from harness.errors import UsageError
+def partial(
+    so_far: SoFar,
+    exc: KeyboardInterrupt,
+    directory: Path | None,
+    title: str,
+    started: float,
+    argv: Sequence[str],
+) -> int:
+    """Ctrl-C or SIGTERM: every started process is stopped; the cells read so far
+    are written (stamped, the matrix noting it is partial); exit 130 or 143."""
+    from harness.compat.matrix import write_matrix
+    from harness.runtime.files import Stamp
+    from harness.runtime.signals import exit_status
 
-    raise UsageError(message)
+    status = exit_status(exc)
+    what = stopped_words(status)
+    prog = f"sse-harness {argv[1]}" if len(argv) > 1 else PROG
+    print(f"{prog}: {what}; every started process was stopped", file=sys.stderr)
+    if directory is not None:
+        found = so_far.matrix((f"{what}: partial matrix",))
+        paths = write_matrix(found, directory, title, Stamp.since(started, argv))
+        print(f"{prog}: wrote {paths[0]} and {paths[1]}", file=sys.stderr)
+    return status
 
 
-def main(argv: Sequence[str]) -> int:
-    args = build_parser().parse_args(list(argv))
-    try:
-        return _run(args)
-    except (HarnessError, MockOllamaError) as exc:
-        print(f"sse-harness clients: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(
-            "sse-harness clients: interrupted; every started process was stopped",
-            file=sys.stderr,
-        )
-        return 130
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[2:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    return guarded(PROG, lambda: clients(args, ["sse-harness", "clients", *argv]))

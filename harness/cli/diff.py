@@ -11,21 +11,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 from harness.errors import HarnessError
+
+from harness.cli._common import Parser
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="sse-harness diff", description=__doc__)
+    p = Parser(prog="sse-harness diff", description=__doc__)
     p.add_argument("old", metavar="OLD", help="the earlier report.json or report dir")
     p.add_argument("new", metavar="NEW", help="the later report.json or report dir")
     p.add_argument(

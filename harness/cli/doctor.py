@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 from harness import __version__
+
+from harness.cli._common import Parser
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -25,13 +27,8 @@ if TYPE_CHECKING:
 MARKS = {True: "ok", False: "MISSING"}
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    return _Parser(prog="sse-harness doctor", description=__doc__)
+    return Parser(prog="sse-harness doctor", description=__doc__)
 
 
 def _realtime() -> Found:
@@ -57,8 +54,8 @@ def pieces() -> list[tuple[Piece, bool]]:
     """Every piece, and whether a missing one is installed on first use instead."""
     import functools
 
-    from harness.bench.prepare import NEXTJS
-    from harness.clients.node_drivers import DRIVERS
+    from harness.bench.designs.prepare import NEXTJS
+    from harness.compat.node_drivers import DRIVERS
     from harness.install.pieces import PIECES, Piece
 
     extra = [

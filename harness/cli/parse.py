@@ -56,7 +56,7 @@ def _size(text: str) -> int:
     return value
 
 
-def _arguments() -> _ArgumentParser:
+def build_parser() -> _ArgumentParser:
     parser = _ArgumentParser(
         prog="sse-harness parse",
         description="Parse a text/event-stream with the WHATWG rules; "
@@ -86,7 +86,7 @@ def _arguments() -> _ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run ``sse-harness parse``; returns the exit status."""
     try:
-        args = _arguments().parse_args(argv)
+        args = build_parser().parse_args(argv)
         if args.file == "-":
             return _run(sys.stdin.buffer, args.chunk, args.max_event_size)
         try:

@@ -5,11 +5,10 @@ Lives here: the one option table of the CLI and the pytest plugin (``options``),
 option's check (``validate``), RunConfig and its validation (``config``), what a run
 judges where (``plan``, pure), calibration against the mock read directly
 (``calibrate``), the thin loop that starts the mock, the proxy and the layers and sends
-the probes (``run``) in its temp directory (``workdir``), telling what it does
-(``progress``) and taking SIGTERM like Ctrl-C (``signals``), judging one layer's
-evidence (``judge``, pure), the report renderers (``report``, pure), the report files'
-preflight, atomic writes and stamp (``files``) and the one writer of report files
-(``output``). May import every other room of the harness except the entry points
+the probes (``run``, in the run's work directory of ``harness.runtime``), judging one
+layer's evidence (``judge``, pure), the report renderers (``report``, ``cells``,
+``html``, ``timeline``, pure), the layered run (``layered``) and the one writer of its
+report files (``output``). May import every other room of the harness except the entry points
 (``harness.cli``, ``harness.pytest_plugin``, ``harness.suite``), which sit on top of it.
 """
 

@@ -27,8 +27,8 @@ def _baseline(option: str, value: str) -> None:
 
 def _output_file(option: str, value: str) -> None:
     """A file we can write: not a directory, and its directory exists or can be made
-    (as for --report-dir: harness.gate.files.preflight)."""
-    from harness.gate.files import preflight
+    (as for --report-dir: harness.runtime.files.preflight)."""
+    from harness.runtime.files import preflight
 
     path = Path(value)
     if path.is_dir():

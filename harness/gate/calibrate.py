@@ -16,6 +16,7 @@ from harness.client.loop import Limits, observe
 from harness.client.observation import Request
 from harness.errors import EnvironmentProblem
 from harness.probe.catalog import Probe
+from harness.probe.dialects import make_dialect
 from harness.probe.perform import new_req
 
 if TYPE_CHECKING:
@@ -29,13 +30,7 @@ async def calibrate(mock: MockUpstream) -> dict[str, float]:
     """The client reads the mock directly: per-line lag of the harness's own path."""
     req = new_req("baseline", "lat")
     probe = Probe("baseline", timing=BASELINE_TIMING)
-    body = json.dumps(
-        {
-            "model": "qwen2.5:7b",
-            "stream": True,
-            "messages": [{"role": "user", "content": probe.marker(req, 0)}],
-        }
-    ).encode()
+    body = json.dumps(make_dialect("ollama").body(probe.marker(req, 0), None)).encode()
     request = Request(
         "POST",
         f"{mock.base_url}/api/chat",

@@ -13,15 +13,15 @@ import asyncio
 import time
 from typing import TYPE_CHECKING
 
-from harness.gate.progress import tick
+from harness.runtime.progress import tick
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable
 
     from harness.checks import Evidence
     from harness.gate.plan import Schedule, Sent
-    from harness.gate.progress import Progress
     from harness.probe.catalog import Probe
+    from harness.runtime.progress import Progress
 
     Send = Callable[[str, Probe], Awaitable[Evidence]]
 

@@ -49,7 +49,7 @@ def _report_dir(option: str, value: str) -> None:
     """Nothing of the gate runs when its report cannot be written (issue 12)."""
     from pathlib import Path
 
-    from harness.gate.files import preflight
+    from harness.runtime.files import preflight
 
     preflight(Path(value))
 

@@ -3,20 +3,19 @@
 ``report.json``, ``summary.md`` and ``report.html`` (the check x layer matrix with each
 cell's evidence, self-contained). The renderers are pure (harness.gate.report,
 harness.gate.cells + harness.gate.html); each file is written atomically by
-harness.gate.files, so a reader never sees half a report, and each is stamped (start
+harness.runtime.files, so a reader never sees half a report, and each is stamped (start
 time, duration, harness version, command line: files.Stamp).
 """
 
 from __future__ import annotations
 
 import shlex
-import sys
 import time
 from typing import TYPE_CHECKING, Any
 
 from harness import __version__
 from harness.gate import badges, cells, diff_md, html, report
-from harness.gate.files import Stamp, write_atomic
+from harness.runtime.files import Stamp, write_atomic
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -34,12 +33,7 @@ def target_of(config: RunConfig) -> dict[str, Any]:
 def stamp(started: float, argv: Sequence[str] | None = None) -> Stamp:
     """The stamp of a run that began at ``started`` (epoch seconds) and ends now;
     ``argv`` defaults to this process's command line."""
-    return Stamp.of(
-        started,
-        time.time() - started,
-        __version__,
-        sys.argv if argv is None else argv,
-    )
+    return Stamp.since(started, argv)
 
 
 def documents(

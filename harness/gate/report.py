@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from harness import __version__
 from harness.checks.fixes import anchor
 from harness.checks.model import Outcome, Result
+from harness.runtime.table import Table
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -148,15 +149,15 @@ def to_markdown(
         "",
     ]
     checks, layers, cell = _matrix(results)
-    lines.append("| check | level | " + " | ".join(layers) + " |")
-    lines.append("|---|---|" + "---|" * len(layers))
+    rows = []
     for check in checks:
         level = next(r.level.value for (c, _), r in cell.items() if c == check)
-        row = [
+        marks = [
             MARK[cell[(check, layer)].outcome] if (check, layer) in cell else "-"
             for layer in layers
         ]
-        lines.append(f"| {check} | {level} | " + " | ".join(row) + " |")
+        rows.append([check, level, *marks])
+    lines += Table.of(["check", "level", *layers], rows).markdown_lines()
     problems = [
         (r, blocked)
         for r, blocked in blocked_under(results)

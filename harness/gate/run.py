@@ -26,13 +26,13 @@ from harness.gate.calibrate import calibrate
 from harness.gate.config import RunConfig
 from harness.gate.judge import judge_layer
 from harness.gate.layered import send_schedule
-from harness.gate.progress import Progress, Silent
-from harness.gate.workdir import run_workdir
 from harness.layers import LayerHandle, open_layer, parse_layer
 from harness.probe.catalog import PROBES, Probe
 from harness.probe.dialects import make_dialect
 from harness.probe.perform import Prober, Target
 from harness.processes import free_port, install_signal_handlers
+from harness.runtime.progress import Progress, Silent
+from harness.runtime.workdir import run_workdir
 from harness.target import RunningTarget, start_target
 from harness.upstream.mock import MockUpstream, start_mock
 
@@ -253,7 +253,7 @@ def run(
 
     ``plan`` defaults to every selected check on every configured layer. Without
     ``workdir`` the run works in ``sse-harness-<pid>-*`` under the temp dir, removed
-    on the way out (or by the watchdog, or by the next run: harness.gate.workdir).
+    on the way out (or by the watchdog, or by the next run: harness.runtime.workdir).
     ``progress`` (default silent) is told each phase, wait and probe.
     """
     from harness.install.pieces import require_layers

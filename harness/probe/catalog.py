@@ -79,6 +79,10 @@ class Probe:
 
 #: the latency scenario: 22 short tokens, 60 ms apart (LAT-NO-BATCHING,
 #: ~20 tokens spaced ~50-100 ms)
+#: the model every request names unless the user gives one (the mock accepts any)
+DEFAULT_MODEL = "qwen2.5:7b"
+#: the prompt every probe and benchmark stream carries before its marker
+PROMPT = "Why is the sky blue? "
 LAT_TIMING = "fixed:60"
 
 #: the slow reader stops reading for this long while upstream sends

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.errors import UsageError
+from harness.probe.catalog import DEFAULT_MODEL
 from harness.sse import Event
 
 
@@ -144,7 +145,7 @@ def _prompt_body(prompt: str, model: str | None) -> dict[str, Any]:
 
 def _chat_body(prompt: str, model: str | None) -> dict[str, Any]:
     return {
-        "model": model or "qwen2.5:7b",
+        "model": model or DEFAULT_MODEL,
         "messages": [{"role": "user", "content": prompt}],
         "stream": True,
     }

@@ -23,10 +23,17 @@ REPLACING_FAULTS = ("malformed-at",)
 
 
 def content_of(line: bytes) -> str:
+    """The token text of one NDJSON line ("" for none, or a line that is not JSON)."""
     try:
         obj: Any = json.loads(line)
     except ValueError:
         return ""
+    return content_in(obj)
+
+
+def content_in(obj: object) -> str:
+    """The token text of one parsed NDJSON line: ``message.content`` (chat) or
+    ``response`` (generate); "" when it has none."""
     if not isinstance(obj, dict):
         return ""
     message = obj.get("message")

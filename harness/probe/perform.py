@@ -19,6 +19,7 @@ from harness.checks.cancel import CANCEL_MS
 from harness.checks.model import Evidence, Expected
 from harness.client.loop import Limits, observe
 from harness.client.observation import End, Observation, Request
+from harness.probe.catalog import PROMPT
 from harness.probe.dialects import Dialect, Kind, Reading
 from harness.probe.expected import expected_tokens
 from harness.probe.requests import build_request
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from harness.upstream.exchanges import Exchange
     from harness.upstream.mock import MockUpstream
 
-PROMPT = "Why is the sky blue? "
 #: how long to wait for the proxied request to reach the mock before aborting anyway
 UPSTREAM_WAIT_S = 5.0
 POLL_S = 0.05

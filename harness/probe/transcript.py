@@ -74,7 +74,7 @@ def transcribe(obs: Observation, dialect: Dialect) -> Transcript:
     readings = [
         Timed(t_ns, reading.kind, reading.text, event)
         for t_ns, event in events
-        for reading in _safe_classify(dialect, event)
+        for reading in classify_safely(dialect, event)
     ]
     return Transcript(
         events=tuple(events),
@@ -99,7 +99,9 @@ def _sort(
             comments.append((t_ns, item))
 
 
-def _safe_classify(dialect: Dialect, event: Event) -> list[Reading]:
+def classify_safely(dialect: Dialect, event: Event) -> list[Reading]:
+    """The dialect's readings of ``event``; its exception becomes an OTHER reading
+    whose text starts ``dialect raised`` (recorded, never swallowed, never raised)."""
     try:
         return list(dialect.classify(event))
     except Exception as exc:  # a custom dialect must not crash the verdict

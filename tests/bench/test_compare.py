@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from harness.bench.compare import compare, spread
+from harness.bench.designs.report.compare import compare, spread
 
 
 def doc(ttft: float, through: bool = True) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.bench.designs import BUNDLED, count_loc, load_designs, parse_design
+from harness.bench.designs.design import BUNDLED, count_loc, load_designs, parse_design
 from harness.errors import UsageError
 
 
@@ -44,7 +44,7 @@ cwd = "sub"
 """
     (d,) = load_designs(text, str(tmp_path / "designs.toml"))
     assert d.cwd == str(tmp_path / "sub")
-    assert d.dialect == "seed"
+    assert d.dialect == "token-json"
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Ctrl-C stops every process the bench started and still writes what was measured."""
+"""Ctrl-C (and SIGTERM, taken the same way) stops every process the bench started and
+still writes what was measured, stamped."""
 
 from __future__ import annotations
 
@@ -14,7 +15,14 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-def test_ctrl_c_writes_partial_reports(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("signum", "status", "words"),
+    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_an_interrupt_writes_stamped_partial_reports(
+    tmp_path: Path, signum: signal.Signals, status: int, words: str
+) -> None:
     out = tmp_path / "out"
     argv = [sys.executable, "-m", "harness.cli", "bench", "--design", "naive-stream",
             "--concurrency", "1,2", "--timing", "fixed:100", "--repeat", "2",
@@ -32,15 +40,22 @@ def test_ctrl_c_writes_partial_reports(tmp_path: Path) -> None:
         time.sleep(1.0)
         children = _children(proc.pid)
         assert children, "the bench started no process"
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         _, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 130, err[-2000:]
-    assert "interrupted; partial results" in err
+    assert proc.returncode == status, err[-2000:]
+    assert f"{words}; partial results" in err
     doc = json.loads((out / "bench.json").read_text())
     assert doc["run"]["interrupted"] is True
+    stamp = doc["run"]["stamp"]
+    assert stamp["argv"] == ["sse-harness", *argv[3:]]
+    assert stamp["harness_version"] and stamp["duration_s"] > 0
+    summary = (out / "summary.md").read_text()
+    assert f"Run {stamp['started']}, " in summary and "Interrupted" in summary
+    assert stamp["started"] in (out / "report.html").read_text()
+    assert not list(out.glob(".*.tmp"))
     assert [b["concurrency"] for b in doc["baseline"]] == [1, 2]
     time.sleep(0.5)
     assert [pid for pid in children if _alive(pid)] == []

@@ -7,7 +7,7 @@ import statistics
 import pytest
 from hypothesis import given, strategies as st
 
-from harness.bench.metrics import (
+from harness.bench.designs.metrics import (
     StreamRecord,
     arrivals,
     cell_stats,

@@ -66,7 +66,7 @@ def test_the_schema(bench):
         assert keys <= set(row)
         assert row["completed"] == row["streams"] == row["concurrency"]
         assert row["proxy_peak_rss_mb"] > 1
-    assert "The seed's table, re-measured" in (out / "summary.md").read_text()
+    assert "The article's claims, re-measured" in (out / "summary.md").read_text()
 
 
 def test_blocking_waits_for_the_whole_generation(bench):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.bench.designs import NEXT_DIR
+from harness.bench.designs.design import NEXT_DIR
 from harness.cli.bench import main
 from tests.tools import in_ci, require_tool
 

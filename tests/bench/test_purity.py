@@ -10,13 +10,13 @@ import pytest
 from tests.test_project import ROOT
 
 PURE = [
-    "harness.bench.metrics",
-    "harness.bench.designs",
-    "harness.bench.samples",
-    "harness.bench.profiles",
-    "harness.bench.report_json",
-    "harness.bench.report_md",
-    "harness.bench.compare",
+    "harness.bench.designs.metrics",
+    "harness.bench.designs.design",
+    "harness.bench.designs.report.samples",
+    "harness.bench.designs.profiles",
+    "harness.bench.designs.report.json",
+    "harness.bench.designs.report.md",
+    "harness.bench.designs.report.compare",
 ]
 ALSO_FORBIDDEN = (
     "httpx", "starlette", "uvicorn", "anyio", "h11", "h2", "pytest", "asyncio",

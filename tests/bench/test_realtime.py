@@ -7,8 +7,13 @@ import os
 import subprocess
 import sys
 
-from harness.bench.native import NativeEngine
-from harness.bench.realtime import CLIENT_PRIORITY, problem, realtime, scheduling
+from harness.bench.designs.engines.native import NativeEngine
+from harness.bench.designs.realtime import (
+    CLIENT_PRIORITY,
+    problem,
+    realtime,
+    scheduling,
+)
 
 RESET = os.SCHED_RESET_ON_FORK
 

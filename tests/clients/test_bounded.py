@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.clients.drivers import Stream
-from harness.clients.run import ClientRun, maybe_browser, read_stream
+from harness.compat.drivers import Stream
+from harness.compat.run import ClientRun, maybe_browser, read_stream
 from harness.processes import free_port
 
 if TYPE_CHECKING:
@@ -55,11 +55,11 @@ def test_a_target_that_never_answers_gives_red_cells_in_time(
     client_tools: None, silent: int, tmp_path: Path
 ) -> None:
     url = f"http://127.0.0.1:{silent}/api/v1/complete"
-    stream = Stream("silent", url, "sse", "seed", get_url=url)
+    stream = Stream("silent", url, "sse", "token-json", get_url=url)
     run = ClientRun(
         clients=(
             "chromium-eventsource",
-            "chromium-seed-hook",
+            "chromium-nextjs-hook",
             "react-native-sse",
             "eventsource",
             "httpx-sse",

@@ -8,24 +8,24 @@ import sys
 
 import pytest
 
-from harness.clients.drivers import CLIENTS, Seen, Stream, fits, judge, method_for
-from harness.clients.model import (
-    Cell,
+from harness.compat.drivers import CLIENTS, Seen, Stream, fits, judge, method_for
+from harness.compat.model import (
     Matrix,
+    MatrixCell,
     TargetInfo,
     to_html,
     to_json,
     to_markdown,
 )
-from harness.clients.node_drivers import parse_result
-from harness.clients.stream import chat_lines, expected_text, generate_lines
-from harness.clients.verdict import say
+from harness.compat.node_drivers import parse_result
+from harness.compat.stream import chat_lines, expected_text, generate_lines
+from harness.compat.verdict import say
 from harness.probe.dialects import make_dialect
 
-SEED = make_dialect("seed")
+SEED = make_dialect("token-json")
 
 
-def cell(**kw: object) -> Cell:
+def cell(**kw: object) -> MatrixCell:
     base = dict(
         client="c",
         target="t",
@@ -37,7 +37,7 @@ def cell(**kw: object) -> Cell:
         first_token_ms=1.0,
         reconnected=False,
     )
-    return Cell(**{**base, **kw})  # type: ignore[arg-type]
+    return MatrixCell(**{**base, **kw})  # type: ignore[arg-type]
 
 
 def test_red_when_text_differs_raised_or_saw_nothing():
@@ -84,7 +84,7 @@ def test_sdk_events_are_token_texts():
 
 
 def test_fit_rules():
-    proxy = Stream("p", "http://x/", "sse", "seed")
+    proxy = Stream("p", "http://x/", "sse", "token-json")
     direct = Stream(
         "d", "http://x/api/generate", "ndjson", "ollama", endpoint="generate"
     )
@@ -93,7 +93,7 @@ def test_fit_rules():
     assert fits(CLIENTS["react-native-sse"], direct)
     assert not fits(CLIENTS["openai-python"], proxy)
     assert not fits(CLIENTS["chromium-eventsource"], proxy)
-    with_get = Stream("p", "http://x/", "sse", "seed", get_url="http://x/")
+    with_get = Stream("p", "http://x/", "sse", "token-json", get_url="http://x/")
     assert method_for(CLIENTS["chromium-eventsource"], with_get) == "GET"
     assert method_for(CLIENTS["eventsource"], with_get) == "POST"
 
@@ -140,10 +140,10 @@ def test_node_result_line_survives_u2028_and_garbage():
 @pytest.mark.parametrize(
     "module",
     [
-        "harness.clients.model",
-        "harness.clients.drivers",
-        "harness.clients.stream",
-        "harness.clients.verdict",
+        "harness.compat.model",
+        "harness.compat.drivers",
+        "harness.compat.stream",
+        "harness.compat.verdict",
         "mock_ollama.ollama.modes",
     ],
 )
@@ -157,3 +157,10 @@ def test_pure_modules_import_no_io(module):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_a_renamed_client_is_still_accepted_under_its_old_name():
+    from harness.compat.run import select_clients
+
+    assert select_clients(["chromium-seed-hook"]) == ("chromium-nextjs-hook",)
+    assert "chromium-seed-hook" not in CLIENTS

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from harness.clients.drivers import Stream
-from harness.clients.run import ClientRun, mock_for_clients, read_stream
+from harness.compat.drivers import Stream
+from harness.compat.run import ClientRun, mock_for_clients, read_stream
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -17,8 +17,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.needs_node]
 
 #: quirk -> the clients that really break on it (all others read every token)
 BREAKS = {
-    "crlf": {"chromium-seed-hook"},
-    "data-nospace": {"chromium-seed-hook"},
+    "crlf": {"chromium-nextjs-hook"},
+    "data-nospace": {"chromium-nextjs-hook"},
     "id-comment": {"chromium-fetch-event-source", "httpx-sse"},
 }
 

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.needs_node]
 SSE_CLIENTS = {
     "chromium-eventsource",
     "chromium-fetch-event-source",
-    "chromium-seed-hook",
+    "chromium-nextjs-hook",
     "react-native-sse",
     "eventsource",
     "eventsource-parser",
@@ -78,14 +78,15 @@ def test_reject_415_proposal_surfaces_an_error_only_where_clients_check_status(
     client_tools: None, tmp_path: Path
 ) -> None:
     argv = ["repro", "issue-4788", "--upstream-mode", "reject-415"]
+    # the hook under its old name: accepted, reported under its new one
     argv += ["--client", "eventsource", "--client", "chromium-seed-hook"]
     argv += ["--client", "ollama-python"]
     status, doc = run_cli(argv, tmp_path)
     assert status == 0
     direct = cells_of(doc, "ollama-direct")
     assert "415" in direct["eventsource"]["error"]
-    # the seed hook never looks at the status: still silent
-    assert direct["chromium-seed-hook"]["events"] == 0
-    assert direct["chromium-seed-hook"]["error"] is None
+    # the Next.js hook never looks at the status: still silent
+    assert direct["chromium-nextjs-hook"]["events"] == 0
+    assert direct["chromium-nextjs-hook"]["error"] is None
     # Ollama's own client asks for application/json and still gets its stream
     assert direct["ollama-python"]["text_ok"]

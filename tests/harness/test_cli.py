@@ -230,3 +230,17 @@ def test_progress_is_one_live_line_on_a_terminal_erased_at_the_end():
     assert "sse-harness: probing layer direct: 1/1 probes" in frames
     # rewritten in place (carriage returns, at most the final newline), then erased
     assert shown.count(b"\n") <= 1 and shown.endswith(b"\x1b[2K"), shown[-80:]
+
+
+def test_a_reader_that_leaves_early_ends_the_listing_quietly():
+    import subprocess
+    import sys
+
+    code = "import sys; from harness.cli import main; sys.exit(main(['checks']))"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()  # the reader left before the first line (`| true`)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0 and b"Traceback" not in err

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from harness.gate import plan as plans
 from harness.gate.layered import send_schedule
-from harness.gate.progress import Silent
+from harness.runtime.progress import Silent
 
 if TYPE_CHECKING:
     from harness.checks import Evidence

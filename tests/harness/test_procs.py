@@ -237,7 +237,7 @@ def test_free_port_and_tcp_ready() -> None:
 
 
 def test_handlers_installed_by_someone_else_are_left_alone() -> None:
-    from harness.gate.signals import trapped
+    from harness.runtime.signals import trapped
 
     with trapped() as trap:
         mine = signal.getsignal(signal.SIGTERM)

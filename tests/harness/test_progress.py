@@ -1,4 +1,4 @@
-"""harness.gate.progress: a live line on a terminal, plain lines otherwise, or nothing."""
+"""harness.runtime.progress: a live line on a terminal, plain lines otherwise, or nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 
 from rich.console import Console
 
-from harness.gate.progress import (
+from harness.runtime.progress import (
     LiveProgress,
     PlainProgress,
     Progress,

@@ -1,4 +1,4 @@
-"""harness.gate.files: preflight of --report-dir, stale reports, atomic writes, stamps."""
+"""harness.runtime.files: preflight of --report-dir, stale reports, atomic writes, stamps."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from harness.errors import UsageError
-from harness.gate.files import Stamp, preflight, remove_stale, write_atomic
+from harness.runtime.files import Stamp, preflight, remove_stale, write_atomic
 
 
 def listing(root: Path) -> list[str]:

@@ -14,8 +14,8 @@ from hypothesis import given, strategies as st
 
 from harness.checks.model import Outcome
 from harness.gate import badges, cells, html as gate_html, output, timeline
-from harness.gate.files import REPORT_NAMES
 from harness.gate.html import cell_id, visible
+from harness.runtime.files import REPORT_NAMES
 
 from ..tools import require_tool
 from .evidence import observation

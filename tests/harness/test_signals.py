@@ -1,4 +1,4 @@
-"""harness.gate.signals: SIGTERM takes the SIGINT path and exits 143 (in a subprocess)."""
+"""harness.runtime.signals: SIGTERM takes the SIGINT path and exits 143 (in a subprocess)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from harness.gate.signals import Terminated, exit_status, trapped
+from harness.runtime.signals import Terminated, exit_status, trapped
 
 REPO = Path(__file__).resolve().parents[2]
 
 SCRIPT = textwrap.dedent(
     """
     import signal, sys, time
-    from harness.gate.signals import Terminated, exit_status, trapped
+    from harness.runtime.signals import Terminated, exit_status, trapped
     before = signal.getsignal(signal.SIGTERM)
     with trapped() as trap:
         try:

@@ -24,7 +24,7 @@ from harness.sse import (
     implementation,
     parse,
 )
-from tests.harness.wpt_vectors import ALL, RETRY_AFTER, TRICKY, UNTERMINATED, WPT
+from harness.testing.vectors import ALL, RETRY_AFTER, TRICKY, UNTERMINATED, WPT
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 import httpx_sse  # noqa: F401  # the dev extra: a missing peer fails, never skips
 import sseclient  # noqa: F401
 
-from harness.bench import parser as bench, parser_cmd, parser_peers as peers
+from harness.bench.parser import cmd as parser_cmd, measure as bench, peers
 from harness.sse import implementation
-from tests.harness.wpt_vectors import ALL
+from harness.testing.vectors import ALL
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from harness.sse import implementation
+from harness.testing.vectors import ALL
 from tests.harness.test_sse import plain, run
 from tests.harness.test_sse_properties import bulk_streams, chunked, streams
-from tests.harness.wpt_vectors import ALL
 
 PURE = implementation.pure_modules()["parser"]
 COMPILED = "compiled (mypyc)"

@@ -9,8 +9,10 @@ covers every option, so a new option cannot escape it.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -216,3 +218,44 @@ def test_other_commands_with_a_bad_value(argv, needle, spy, stale, capsys):
     assert status == 2
     assert needle in one_line(capsys.readouterr().err)
     assert spy == [] and untouched(stale)
+
+
+#: the least each command needs besides --report-dir to start (its other checks pass)
+STARTS = {
+    "run": ["--quiet", "--proxy-cmd", PROXY, "--proxy-url", URL, "--cwd", str(ROOT)],
+    "bench": ["--design", "naive-stream", "--quiet"],
+    "clients": ["--client", "httpx-sse"],
+    "repro": ["issue-4788", "--client", "httpx-sse"],
+}
+BAD_REPORT_DIRS = ("{tmp}/file", "{tmp}/file/sub", "/proc/sse-harness-no")
+
+
+def _writes_reports(name: str) -> bool:
+    from importlib import import_module
+
+    from harness.cli.main import COMMANDS
+
+    parser = import_module(COMMANDS[name][0]).build_parser()
+    return any("--report-dir" in a.option_strings for a in parser._actions)
+
+
+def test_every_command_that_writes_reports_is_in_the_table():
+    from harness.cli.main import COMMANDS
+
+    assert {name for name in COMMANDS if _writes_reports(name)} == set(STARTS)
+
+
+@pytest.mark.parametrize("value", BAD_REPORT_DIRS)
+@pytest.mark.parametrize("command", sorted(STARTS))
+def test_every_command_refuses_a_bad_report_dir_before_starting_anything(
+    command, value, spy, stale, capsys, tmp_path
+):
+    before = set(Path(tempfile.gettempdir()).glob(f"sse-harness-{os.getpid()}-*"))
+    status = main([command, *STARTS[command], "--report-dir", filled(value, stale)])
+    assert status == 2
+    assert one_line(capsys.readouterr().err).startswith(
+        f"sse-harness {command}: error: --report-dir "
+    )
+    assert spy == [] and untouched(stale)
+    after = set(Path(tempfile.gettempdir()).glob(f"sse-harness-{os.getpid()}-*"))
+    assert after == before, "a work directory was made"

@@ -1,4 +1,4 @@
-"""harness.gate.workdir: owner in the name, stale directories swept by the next run."""
+"""harness.runtime.workdir: owner in the name, stale directories swept by the next run."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
-from harness.gate.workdir import (
+from harness.runtime.workdir import (
     PREFIX,
     owner_alive,
     pid_namespace,

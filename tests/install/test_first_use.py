@@ -13,10 +13,10 @@ import pytest
 
 from harness.bench import prepare
 from harness.bench.designs import BUNDLED
-from harness.bench.prepare import prepare_all
+from harness.bench.designs.prepare import prepare_all
 from harness.cli import doctor
-from harness.clients.ready import ready
-from harness.clients.run import ClientRun
+from harness.compat.ready import ready
+from harness.compat.run import ClientRun
 from harness.errors import EnvironmentProblem
 from harness.install.cache import cache_root
 from harness.install.node import NodeProject, cached, prepared
@@ -130,7 +130,7 @@ def test_without_node_the_node_clients_stop_the_run_and_others_run_when_named(
     fake_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PATH", str(fake_env / "empty"))
-    monkeypatch.setattr("harness.clients.node_drivers.DRIVERS", _project(fake_env))
+    monkeypatch.setattr("harness.compat.node_drivers.DRIVERS", _project(fake_env))
     every = ClientRun(clients=("react-native-sse", "httpx-sse", "chromium-eventsource"))
     with pytest.raises(EnvironmentProblem) as caught:
         ready(every, explicit=False)
@@ -147,7 +147,7 @@ def test_without_node_the_node_clients_stop_the_run_and_others_run_when_named(
 def test_chromium_missing_leaves_the_browser_clients_out(
     fake_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("harness.clients.node_drivers.DRIVERS", _project(fake_env))
+    monkeypatch.setattr("harness.compat.node_drivers.DRIVERS", _project(fake_env))
     run = ClientRun(clients=("chromium-fetch-event-source", "httpx-sse"))
     found, notes = ready(run, explicit=False, chromium=str(fake_env / "no-such"))
     assert found.clients == ("httpx-sse",)

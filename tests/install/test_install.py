@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.clients.drivers import CLIENTS
+from harness.compat.drivers import CLIENTS
 from tests.tools import require_tool
 
 pytestmark = [pytest.mark.slow, pytest.mark.needs_node, pytest.mark.timeout(1500)]

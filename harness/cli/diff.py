@@ -8,16 +8,15 @@ file that is not a report.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harness.cli._common import Parser
 from harness.errors import HarnessError
 
-from harness.cli._common import Parser
-
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Sequence
 
 

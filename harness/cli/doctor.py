@@ -10,15 +10,14 @@ cannot, 2 for a usage error.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from typing import TYPE_CHECKING
 
 from harness import __version__
-
 from harness.cli._common import Parser
 
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Sequence
 
     from harness.install.node import NodeProject

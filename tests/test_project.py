@@ -54,6 +54,7 @@ PURE = (
     "harness.probe.requests",
     "harness.probe.dialects",
     "harness.probe.expected",
+    "harness.probe.evidence",
     "harness.probe.scenarios",
     "harness.probe.transcript",
     "harness.upstream.exchanges",
@@ -97,30 +98,79 @@ SANS_IO = {"harness.client.sessions": ("h11", "h2", "hpack", "hyperframe")}
 #: standard-library modules that mean I/O: no pure or sans-IO module may load them
 IO_STDLIB = ("asyncio", "socket", "ssl", "selectors", "subprocess")
 
-#: the arrows: the project modules each room may import besides its own room and
-#: PURE. Checked statically with ast over the source, so imports inside functions
-#: and under TYPE_CHECKING count too: a pure module that names an I/O shell's type
-#: in a signature depends on that shell's vocabulary just the same.
+#: the arrows: the project modules each room may import besides its own room and its
+#: package's root. Checked statically with ast over the source, so imports inside
+#: functions and under TYPE_CHECKING count too: a pure module that names an I/O shell's
+#: type in a signature depends on that shell's vocabulary just the same. A harness room
+#: imports exactly what its row lists (pure or not), and another package only through
+#: that package's pure core.
 ENTRY_POINTS = ("harness.cli", "harness.pytest_plugin", "harness.suite")
 ROOMS: dict[str, tuple[str, ...]] = {
     "harness": (),
     "harness.errors": (),
     "harness.sse": (),
-    "harness.checks": (),
-    "harness.client": (),
-    "harness.probe": ("harness.client", "harness.upstream"),
-    "harness.upstream": ("harness.processes",),
-    "harness.layers": ("harness.processes", "harness.deathsig"),
-    "harness.processes": ("harness.deathsig", "harness.watchdog"),
+    # judges read the probe room's records and the observing client's vocabulary
+    "harness.checks": (
+        "harness.client.observation",
+        "harness.probe.catalog",
+        "harness.probe.dialects",
+        "harness.probe.evidence",
+        "harness.sse",
+    ),
+    "harness.client": ("harness.errors",),
+    "harness.probe": (
+        "harness.client",
+        "harness.errors",
+        "harness.sse",
+        "harness.upstream",
+        "mock_ollama",
+    ),
+    "harness.upstream": ("harness.errors", "harness.processes", "mock_ollama"),
+    "harness.layers": (
+        "harness.checks.flush",
+        "harness.deathsig",
+        "harness.errors",
+        "harness.processes",
+    ),
+    "harness.processes": ("harness.deathsig", "harness.errors", "harness.watchdog"),
     "harness.deathsig": (),  # the pre-exec hook every child gets
     "harness.watchdog": (),  # a standalone survivor: stdlib only
-    "harness.target": ("harness.processes",),
-    "harness.bench": ("harness",),  # the designs benchmark orchestrates like the gate
-    "harness.clients": (
+    "harness.target": ("harness.errors", "harness.processes"),
+    # the designs benchmark: observing client, dialects, layers, targets, the mock
+    "harness.bench": (
+        "harness.client",
+        "harness.errors",
+        "harness.layers",
+        "harness.probe.dialects",
         "harness.processes",
+        "harness.sse",
+        "harness.target",
         "harness.upstream",
-    ),  # real client libraries
-    "harness.gate": ("harness",),  # every room below the entry points
+    ),
+    # real client libraries against the mock
+    "harness.clients": (
+        "harness.errors",
+        "harness.probe.dialects",
+        "harness.probe.expected",
+        "harness.probe.scenarios",
+        "harness.processes",
+        "harness.sse",
+        "harness.upstream",
+        "mock_ollama",
+    ),
+    # the gate: plans probes, performs them on each layer, judges, reports
+    "harness.gate": (
+        "harness.checks",
+        "harness.client",
+        "harness.errors",
+        "harness.layers",
+        "harness.probe",
+        "harness.processes",
+        "harness.target",
+        "harness.upstream",
+        "harness.watchdog",
+        "mock_ollama",
+    ),
     "mock_ollama": (),
     "proxies": (),  # reference proxies stand alone: no harness, no mock
     **{entry: ("harness", "mock_ollama") for entry in ENTRY_POINTS},
@@ -243,19 +293,21 @@ def test_pure_core_loads_only_the_standard_library(module):
 def _allowed(module: str, dep: str) -> bool:
     """Whether ``module`` may import project module ``dep`` (the arrows)."""
     room = _room(module)
+    package = module.split(".")[0]
     if room in ENTRY_POINTS:
         return True  # entry points sit on top and may import anything
     if any(_within(dep, entry) for entry in ENTRY_POINTS):
         return False  # nothing below them imports an entry point
-    if module.split(".")[0] != "harness" and dep.split(".")[0] != module.split(".")[0]:
+    if dep.split(".")[0] != package and (package != "harness" or dep not in PURE):
         return False  # the mock and the proxies never import the harness
-    if module in PURE:
-        return dep in PURE or dep in _parents(PURE)  # pure imports pure only
-    return (
-        dep in PURE  # everything may use the pure core
-        or (room != "harness" and _within(dep, room))
-        or any(_within(dep, ok) for ok in ROOMS[room])
-    )
+    if module in PURE and not (dep in PURE or dep in _parents(PURE)):
+        return False  # pure imports pure only
+    if dep == package or (room != "harness" and _within(dep, room)):
+        return True  # its own room, and its package's root (the version)
+    listed = any(_within(dep, ok) for ok in ROOMS[room])
+    if package == "harness":
+        return listed  # a harness room imports exactly what its row lists
+    return listed or dep in PURE
 
 
 def test_every_module_has_a_room():
@@ -279,6 +331,11 @@ def test_arrows_point_down(module):
         ("harness.upstream.mock", "harness.layers"),
         ("harness.gate.run", "harness.cli.main"),
         ("harness.gate.run", "harness.pytest_plugin"),
+        ("harness.probe.perform", "harness.checks.cancel"),
+        ("harness.probe.evidence", "harness.checks.model"),
+        ("harness.gate.run", "harness.bench.run"),
+        ("harness.bench.run", "harness.gate.run"),
+        ("harness.bench.run", "harness.checks.model"),
         ("mock_ollama.marker", "mock_ollama.app"),
         ("mock_ollama.app", "harness.sse"),
     ],

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from harness.checks.model import Evidence
+    from harness.probe.evidence import Evidence
 
 MS = 1_000_000
 

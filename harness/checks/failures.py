@@ -11,11 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from harness.checks.common import MS, answer
-from harness.checks.model import Context, Evidence, Verdict, verdict
+from harness.checks.model import Context, Verdict, verdict
 from harness.client.observation import End
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from harness.probe.evidence import Evidence
 
 #: an unreachable upstream should be answered with 502/503/504 within this long
 DOWN_MS = 5000

@@ -31,8 +31,9 @@ from harness.checks.model import failed, measured, passed
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from harness.checks.model import Context, Evidence, Metric, Verdict
+    from harness.checks.model import Context, Metric, Verdict
     from harness.client.observation import Observation
+    from harness.probe.evidence import Evidence
 
 #: the response field the nginx layers add: nginx's $upstream_header_time
 LAYER_HEAD_FIELD = "x-harness-upstream-header-time"

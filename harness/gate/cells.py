@@ -20,7 +20,8 @@ from harness.checks.model import Outcome
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from harness.checks.model import Evidence, Result
+    from harness.checks.model import Result
+    from harness.probe.evidence import Evidence
 
 __all__ = ["Cell", "Page", "Point", "Shown", "cells_of", "page", "shown"]
 

@@ -18,10 +18,10 @@ from harness.gate.progress import tick
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable
 
-    from harness.checks import Evidence
     from harness.gate.plan import Schedule, Sent
     from harness.gate.progress import Progress
     from harness.probe.catalog import Probe
+    from harness.probe.evidence import Evidence
 
     Send = Callable[[str, Probe], Awaitable[Evidence]]
 

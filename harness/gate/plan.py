@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 TIMED = frozenset(check.id for check in lat.CHECKS)
 #: checks judged on sub-second timing: LAT-* against the calibrated budget (250-1000
 #: ms a token), CANCEL-* against "upstream closed within 2 s of the abort"
-#: (CANCEL_MS). Their probes go out one at a time with nothing else but upstream-silence
-#: waits alongside, layer after layer, so no other probe's load can delay them.
+#: (``harness.probe.catalog.CANCEL_MS``). Their probes go out one at a time with
+#: nothing else but upstream-silence waits alongside, layer after layer, so no other
+#: probe's load can delay them.
 FINELY_TIMED = TIMED | {"CANCEL-MID-STREAM", "CANCEL-BEFORE-FIRST-TOKEN"}
 ALONE = frozenset(name for check in FINELY_TIMED for name in BY_ID[check].probes)
 

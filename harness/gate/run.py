@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from harness import __version__
-from harness.checks import Context, Evidence, Result
+from harness.checks import Context, Result
 from harness.checks.lat import budget_from_baseline
 from harness.checks.model import Outcome
 from harness.gate import plan as plans
@@ -38,6 +38,8 @@ from harness.upstream.mock import MockUpstream, start_mock
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from harness.probe.evidence import Evidence
 
 
 #: with --layer nginx the proxy must keep the connection alive: nginx's read timeout

@@ -15,11 +15,11 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from harness.checks.cancel import CANCEL_MS
-from harness.checks.model import Evidence, Expected
 from harness.client.loop import Limits, observe
 from harness.client.observation import End, Observation, Request
+from harness.probe.catalog import CANCEL_MS
 from harness.probe.dialects import Dialect, Kind, Reading
+from harness.probe.evidence import Evidence, Expected
 from harness.probe.expected import expected_tokens
 from harness.probe.requests import build_request
 from harness.probe.scenarios import scenario_lines

@@ -19,7 +19,8 @@ from harness.gate.run import RunReport
 from .evidence import DONE, context, evidence, exchange, observation, sse_token
 
 if TYPE_CHECKING:
-    from harness.checks.model import Evidence, Result
+    from harness.checks.model import Result
+    from harness.probe.evidence import Evidence
 
 LAYERS = ("direct", "nginx")
 CHECKS = (

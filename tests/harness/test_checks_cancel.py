@@ -6,10 +6,12 @@ and the client's share one clock.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from harness.checks import BY_ID, cancel
-from harness.checks.model import Evidence, Outcome
+from harness.checks.model import Outcome
 from harness.client.observation import End
 
 from .evidence import (
@@ -25,6 +27,9 @@ from .evidence import (
     row,
     streamed,
 )
+
+if TYPE_CHECKING:
+    from harness.probe.evidence import Evidence
 
 OK, FAILED, NON_STRICT, INFO = (
     Outcome.OK,

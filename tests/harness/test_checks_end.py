@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from harness.checks import end
-from harness.checks.model import Evidence, Outcome
+from harness.checks.model import Outcome
 from harness.client.observation import End
 
 from .evidence import (
@@ -20,6 +22,9 @@ from .evidence import (
     sse_token,
     streamed,
 )
+
+if TYPE_CHECKING:
+    from harness.probe.evidence import Evidence
 
 OK, FAILED, NON_STRICT = Outcome.OK, Outcome.FAILED, Outcome.NON_STRICT
 ERROR_EVENT = b'event: error\ndata: {"error": "model crashed"}\n\n'

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import TYPE_CHECKING
 
 import pytest
 
 from harness.checks import BY_ID
-from harness.checks.model import Evidence, Outcome
+from harness.checks.model import Outcome
 from harness.client.observation import End
 from harness.probe.dialects import make_dialect
 from harness.probe.transcript import transcribe
@@ -33,6 +34,9 @@ from .evidence import (
     sse_token,
     streamed,
 )
+
+if TYPE_CHECKING:
+    from harness.probe.evidence import Evidence
 
 OK, FAILED, NON_STRICT = Outcome.OK, Outcome.FAILED, Outcome.NON_STRICT
 ERROR_EVENT = b'event: error\ndata: {"error": "upstream unreachable"}\n\n'

@@ -7,10 +7,12 @@ doing (INFO), one nginx itself got late is the proxy's (NON-STRICT).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from harness.checks.flush import LAYER_HEAD_FIELD, early_flush, relative
-from harness.checks.model import Evidence, Outcome
+from harness.checks.model import Outcome
 
 from .evidence import (
     MS,
@@ -23,6 +25,9 @@ from .evidence import (
     observation,
     sse_token,
 )
+
+if TYPE_CHECKING:
+    from harness.probe.evidence import Evidence
 
 OK, NON_STRICT, INFO = Outcome.OK, Outcome.NON_STRICT, Outcome.INFO
 FIRST = 1500  # upstream's first token, ms after the request (the probe's delay)

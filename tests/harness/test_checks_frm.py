@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from harness.checks import frm
-from harness.checks.model import Evidence, Outcome
+from harness.checks.model import Outcome
 
 from .evidence import (
     DONE,
@@ -19,6 +21,9 @@ from .evidence import (
     sse_token,
     streamed,
 )
+
+if TYPE_CHECKING:
+    from harness.probe.evidence import Evidence
 
 OK, FAILED, NON_STRICT = Outcome.OK, Outcome.FAILED, Outcome.NON_STRICT
 #: every probe an FRM check reads, each a clean stream of TOKENS

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from harness.checks import BY_ID, hdr
-from harness.checks.model import Evidence, Outcome
+from harness.checks.model import Outcome
 
 from .evidence import (
     JSON,
@@ -21,6 +21,9 @@ from .evidence import (
     row,
     streamed,
 )
+
+if TYPE_CHECKING:
+    from harness.probe.evidence import Evidence
 
 OK, FAILED, NON_STRICT, UNIMPLEMENTED = (
     Outcome.OK,

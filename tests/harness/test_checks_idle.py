@@ -4,12 +4,12 @@ token (idle), or from the first token to the second (idle-mid)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from harness.checks import idle as idle_checks
-from harness.checks.model import Evidence, Outcome
+from harness.checks.model import Outcome
 from harness.client.observation import End
 
 from .evidence import (
@@ -25,6 +25,9 @@ from .evidence import (
     row,
     sse_token,
 )
+
+if TYPE_CHECKING:
+    from harness.probe.evidence import Evidence
 
 OK, NON_STRICT = Outcome.OK, Outcome.NON_STRICT
 TEXT = (("content-type", "text/plain"),)

@@ -22,7 +22,8 @@ from .evidence import context, raw, streamed
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from harness.checks.model import Evidence, Result
+    from harness.checks.model import Result
+    from harness.probe.evidence import Evidence
 
 NDJSON = (("content-type", "application/x-ndjson"),)
 

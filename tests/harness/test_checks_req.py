@@ -5,12 +5,12 @@ The IDLE judges live in harness.checks.idle; their table is test_checks_idle.py.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from harness.checks import req
-from harness.checks.model import Evidence, Outcome
+from harness.checks.model import Outcome
 
 from .evidence import (
     JSON,
@@ -23,6 +23,9 @@ from .evidence import (
     row,
     streamed,
 )
+
+if TYPE_CHECKING:
+    from harness.probe.evidence import Evidence
 
 OK, FAILED, NON_STRICT, INFO = (
     Outcome.OK,

@@ -11,8 +11,8 @@ from harness.gate.layered import send_schedule
 from harness.gate.progress import Silent
 
 if TYPE_CHECKING:
-    from harness.checks import Evidence
     from harness.probe.catalog import Probe
+    from harness.probe.evidence import Evidence
 
 LAYERS = ("direct", "nginx", "h2")
 #: a simulated probe: silences take 0.2 s, every other probe 0.01 s

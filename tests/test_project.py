@@ -28,7 +28,7 @@ PURE = (
     "harness.sse.fastpath",
     "harness.sse.lines",
     "harness.sse.parser",
-    "harness.sse.implementation",  # picks the mypyc build or the source (stdlib only)
+    "harness.sse.build",  # picks the mypyc build or the source (stdlib only)
     # that build's shared library, when .ci/build_sse.py made one
     *(["harness.sse.native__mypyc"] * any(ROOT.glob("harness/sse/native__mypyc.*"))),
     "harness.checks",

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from harness.checks.model import Result
     from harness.probe.evidence import Evidence
 
-__all__ = ["Cell", "Page", "Point", "Shown", "cells_of", "page", "shown"]
+__all__ = ["Page", "Point", "ReportCell", "Shown", "cells_of", "page", "shown"]
 
 #: how much of the response body a cell keeps (the first bytes, as received)
 BODY_EXCERPT = 2048
@@ -74,7 +74,7 @@ class Shown:
 
 
 @dataclass(frozen=True, slots=True)
-class Cell:
+class ReportCell:
     check: str
     layer: str
     level: str
@@ -102,13 +102,13 @@ class Page:
     layers: tuple[str, ...]
     #: the matrix rows, in report order
     checks: tuple[str, ...]
-    cells: tuple[Cell, ...]
+    cells: tuple[ReportCell, ...]
     summary: Mapping[str, int]
     baseline: Mapping[str, float]
     notes: tuple[str, ...] = ()
     logs: Mapping[str, str] | None = None
 
-    def cell(self, check: str, layer: str) -> Cell | None:
+    def cell(self, check: str, layer: str) -> ReportCell | None:
         return next(
             (c for c in self.cells if c.check == check and c.layer == layer), None
         )
@@ -168,8 +168,8 @@ def shown(ev: Evidence) -> Shown:
 
 def cells_of(
     results: Sequence[Result], evidence: Mapping[str, Mapping[str, Evidence]]
-) -> tuple[Cell, ...]:
-    """One Cell per result, with the evidence of the check's probes on its layer
+) -> tuple[ReportCell, ...]:
+    """One ReportCell per result, with the evidence of the check's probes on its layer
     (each probe's evidence cut once per layer)."""
     cut: dict[tuple[str, str], Shown] = {}
 
@@ -191,7 +191,7 @@ def cells_of(
         probes = check.probes if check else ()
         seen = (of(r.layer, p) for p in probes)
         found.append(
-            Cell(
+            ReportCell(
                 check=r.check,
                 layer=r.layer,
                 level=r.level.value,

@@ -22,7 +22,7 @@ from harness.gate import timeline
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from harness.gate.cells import Cell, Page, Shown
+    from harness.gate.cells import Page, ReportCell, Shown
 
 __all__ = ["cell_id", "render", "visible"]
 
@@ -184,7 +184,7 @@ def _probe(s: Shown) -> str:
     return "".join(parts)
 
 
-def _details(cell: Cell, nested: Iterable[Cell] = ()) -> str:
+def _details(cell: ReportCell, nested: Iterable[ReportCell] = ()) -> str:
     css = _css(cell.outcome)
     body = [
         f'<p>{escape(cell.requirement)} <span class="muted">'

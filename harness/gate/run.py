@@ -31,7 +31,7 @@ from harness.gate.workdir import run_workdir
 from harness.layers import LayerHandle, open_layer, parse_layer
 from harness.probe.catalog import PROBES, Probe
 from harness.probe.dialects import make_dialect
-from harness.probe.perform import Prober, Target
+from harness.probe.perform import Front, Prober
 from harness.processes import free_port, install_signal_handlers
 from harness.target import RunningTarget, start_target
 from harness.upstream.mock import MockUpstream, start_mock
@@ -92,7 +92,7 @@ def prober(
     else:
         url, http2, name = layer.rewrite(proxy.url), layer.http2, layer.name
         ca = str(layer.ca_path) if layer.ca_path else config.ca_path
-    target = Target(url, dialect, config.model, config.headers, http2, ca, proxy.alive)
+    target = Front(url, dialect, config.model, config.headers, http2, ca, proxy.alive)
     return Prober(target, mock, layer=name, idle_s=config.idle_s)
 
 

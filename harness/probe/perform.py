@@ -42,7 +42,7 @@ IDLE_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
-class Target:
+class Front:
     """Where and how to send: the layer's URL for the proxy, and request options."""
 
     url: str
@@ -71,7 +71,7 @@ class Prober:
     __slots__ = ("idle_s", "layer", "mock", "silent", "target")
 
     def __init__(
-        self, target: Target, mock: MockUpstream, *, layer: str, idle_s: float
+        self, target: Front, mock: MockUpstream, *, layer: str, idle_s: float
     ) -> None:
         self.target = target
         self.mock = mock
@@ -158,7 +158,7 @@ def limits_for(probe: Probe, idle_s: float) -> Limits:
 
 async def perform(
     probe: Probe,
-    target: Target,
+    target: Front,
     mock: MockUpstream,
     expected: Expected,
     *,

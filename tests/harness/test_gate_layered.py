@@ -19,7 +19,7 @@ LAYERS = ("direct", "nginx", "h2")
 SILENCE_S, PROBE_S = 0.2, 0.01
 
 
-def _schedule() -> plans.Schedule:
+def _schedule() -> plans.ProbeSchedule:
     probes = plans.probes_for(plans.every([], LAYERS).layers[0][1])
     chosen = [(layer, probes, layer == "direct") for layer in LAYERS]
     return plans.schedule(chosen, restartable=True)

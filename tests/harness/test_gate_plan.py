@@ -57,7 +57,7 @@ def test_a_missing_probe_makes_the_check_unimplemented_with_the_reason():
     assert "probes not run on this layer: valid" in results[1].detail
 
 
-def _schedule(layers: tuple[str, ...] = ("direct", "nginx")) -> plans.Schedule:
+def _schedule(layers: tuple[str, ...] = ("direct", "nginx")) -> plans.ProbeSchedule:
     probes = plans.probes_for(plans.every([], layers).layers[0][1])
     chosen = [(layer, probes, layer == "direct") for layer in layers]
     return plans.schedule(chosen, restartable=True)

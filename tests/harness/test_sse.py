@@ -21,7 +21,7 @@ from harness.sse import (
     Event,
     Finding,
     SSEParser,
-    implementation,
+    build,
     parse,
 )
 from tests.harness.wpt_vectors import ALL, RETRY_AFTER, TRICKY, UNTERMINATED, WPT
@@ -44,7 +44,7 @@ def run(
     chunks: list[bytes], max_event_size: int | None = None, sse: Any = harness.sse
 ) -> Outcome:
     """``chunks`` through ``sse.SSEParser`` (``sse``: harness.sse, or the modules
-    ``harness.sse.implementation.pure_modules()`` loads from the source)."""
+    ``harness.sse.build.pure_modules()`` loads from the source)."""
     parser = sse.SSEParser(max_event_size=max_event_size)
     items: list[Event | Comment] = []
     for chunk in chunks:
@@ -280,7 +280,7 @@ def test_events_are_immutable() -> None:
     assert isinstance(event, Event)
     # Final fields: mypy refuses the assignments; compiled, so does the runtime (the
     # Python source keeps plain slots: a frozen dataclass costs 3x per event there)
-    if implementation.name() == "compiled (mypyc)":
+    if build.name() == "compiled (mypyc)":
         with pytest.raises(AttributeError):
             event.data = "y"  # type: ignore[misc]
         with pytest.raises(AttributeError):

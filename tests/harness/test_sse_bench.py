@@ -8,7 +8,7 @@ import httpx_sse  # noqa: F401  # the dev extra: a missing peer fails, never ski
 import sseclient  # noqa: F401
 
 from harness.bench import parser as bench, parser_cmd, parser_peers as peers
-from harness.sse import implementation
+from harness.sse import build
 from tests.harness.wpt_vectors import ALL
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ def test_llm_stream_shape() -> None:
 def test_fast_path_takes_the_benchmark_stream(monkeypatch: pytest.MonkeyPatch) -> None:
     """Nearly every event skips the line-by-line path (a guard, not a timing). On the
     parser loaded from its source: a compiled class cannot be patched."""
-    pure = implementation.pure_modules()
+    pure = build.pure_modules()
     calls = 0
     exact_line = pure["interpreter"].Interpreter.line
 
@@ -52,7 +52,7 @@ def test_fast_path_takes_the_benchmark_stream(monkeypatch: pytest.MonkeyPatch) -
 def test_main_prints_both_tables(capsys: pytest.CaptureFixture[str]) -> None:
     assert bench.main(["--events", "300", "--repeat", "1"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0].endswith(f"; harness.sse {implementation.name()}")
+    assert out.splitlines()[0].endswith(f"; harness.sse {build.name()}")
     streaming, kept = out.split("Events kept")
     rows = [line for line in streaming.splitlines() if line.startswith("| ")]
     assert rows[0].startswith("| parser | MB/s | events/s | vs httpx-sse |")

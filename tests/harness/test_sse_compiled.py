@@ -11,24 +11,24 @@ import sys
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from harness.sse import implementation
+from harness.sse import build
 from tests.harness.test_sse import plain, run
 from tests.harness.test_sse_properties import bulk_streams, chunked, streams
 from tests.harness.wpt_vectors import ALL
 
-PURE = implementation.pure_modules()["parser"]
+PURE = build.pure_modules()["parser"]
 COMPILED = "compiled (mypyc)"
 
 
 def test_setup_compiled_the_parser_in_ci() -> None:
     """A fresh clone + .ci/setup runs the compiled parser (locally: whichever)."""
-    assert implementation.name() in (COMPILED, "pure Python")
+    assert build.name() in (COMPILED, "pure Python")
     if os.environ.get("CI") == "true":
-        assert implementation.name() == COMPILED, "see .ci/build_sse.py's output"
+        assert build.name() == COMPILED, "see .ci/build_sse.py's output"
 
 
 def test_the_source_loads_beside_the_build() -> None:
-    assert PURE.SSEParser is not implementation.pure_modules()["parser"].SSEParser
+    assert PURE.SSEParser is not build.pure_modules()["parser"].SSEParser
     assert str(PURE.__file__).endswith("parser.py")
     assert sys.modules["harness.sse.parser"].SSEParser is not PURE.SSEParser
 
@@ -50,7 +50,7 @@ def test_generated_streams_alike(
 
 
 def _name_in_child(**env: str) -> str:
-    code = "import harness.sse, harness.sse.implementation as i; print(i.name())"
+    code = "import harness.sse, harness.sse.build as i; print(i.name())"
     child = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
@@ -67,9 +67,9 @@ def test_env_asks_for_the_source() -> None:
 
 
 def test_a_stale_build_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(implementation.ENV, raising=False)
-    monkeypatch.setattr(implementation, "built", lambda: True)
-    monkeypatch.setattr(implementation, "digest", lambda: "sources edited since")
-    assert implementation.pure_wanted()
-    monkeypatch.setattr(implementation, "built", lambda: False)
-    assert not implementation.pure_wanted()  # the source is all there is
+    monkeypatch.delenv(build.ENV, raising=False)
+    monkeypatch.setattr(build, "built", lambda: True)
+    monkeypatch.setattr(build, "digest", lambda: "sources edited since")
+    assert build.pure_wanted()
+    monkeypatch.setattr(build, "built", lambda: False)
+    assert not build.pure_wanted()  # the source is all there is

@@ -9,7 +9,7 @@ from unittest import mock
 
 from hypothesis import given, settings, strategies as st
 
-from harness.sse import Comment, Event, SSEParser, implementation
+from harness.sse import Comment, Event, SSEParser, build
 from tests.harness.test_sse import Outcome, plain, run
 
 BOM = b"\xef\xbb\xbf"
@@ -210,7 +210,7 @@ def bulk_streams(draw: st.DrawFn) -> bytes:
 
 
 #: the parser loaded from its source: a compiled one calls simple_run directly
-PURE = implementation.pure_modules()
+PURE = build.pure_modules()
 
 
 def exact_path(data: bytes) -> tuple[object, ...]:

@@ -1,4 +1,4 @@
-"""Which implementation of the parser runs: the mypyc build of its modules, or the
+"""Which build of the parser runs: the mypyc build of its modules, or the
 Python source they are built from.
 
 ``.ci/build_sse.py`` (run by ``.ci/setup``) compiles ``MODULES`` with mypyc into

@@ -37,7 +37,7 @@ def text_diff(expected: str, got: str) -> str:
 
 def is_stream(ev: Evidence) -> bool:
     """A 200 answer: its body is parsed as SSE whatever its Content-Type says, so a
-    mislabeled but well-framed stream fails HDR-CONTENT-TYPE alone (CHECKS.md rev. 2)."""
+    mislabeled but well-framed stream fails HDR-CONTENT-TYPE alone."""
     return ev.obs.status == 200
 
 

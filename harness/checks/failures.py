@@ -1,6 +1,6 @@
 """END — upstream failures: the client can tell (MUST), and the ideal answer (SHOULD).
 
-CHECKS.md Revision 2: within 30 s a non-2xx status or an error event, never a
+Within 30 s a non-2xx status or an error event, never a
 completion, never a hang (END-UPSTREAM-STATUS, END-UPSTREAM-DOWN); and with nothing
 listening upstream, ideally 502/503/504 with a JSON body within 5 s
 (END-UPSTREAM-DOWN-STATUS). The checks are listed in harness.checks.end.

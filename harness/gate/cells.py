@@ -1,8 +1,8 @@
 """The cells of report.html (pure): a run's results and evidence as plain records.
 
-Issue 9: "each cell opens what was sent, the status and headers received, an excerpt of
-the raw bytes, the detail and the fix, and for timed probes a timeline (mock write time
-vs client arrival per token)". A cell is one check on one layer; it shows the evidence
+Each cell opens what was sent, the status and headers received, an excerpt of the raw
+bytes, the detail and the fix, and for timed probes a timeline (mock write time vs
+client arrival per token). A cell is one check on one layer; it shows the evidence
 of the probes that check names (``Check.probes``) on that layer. harness.gate.html
 renders these records; nothing here knows HTML.
 """

@@ -1,4 +1,4 @@
-"""END judges of failures on synthetic evidence (CHECKS.md Revision 2): the client can
+"""END judges of failures on synthetic evidence: the client can
 tell an upstream failure (END-UPSTREAM-STATUS, END-UPSTREAM-DOWN), the ideal answer
 (END-UPSTREAM-DOWN-STATUS), and no token after the completion (END-NOTHING-AFTER-DONE).
 
@@ -116,7 +116,7 @@ ROWS = [
         "404 as an error event after 10 ms",
         id="status-error-event",
     ),
-    # Revision 2: the client can tell from the status alone (was FAILED: not JSON)
+    # the client can tell from the status alone, whatever the body's type
     row(
         "END-UPSTREAM-STATUS",
         statuses(failing(404, TEXT)),

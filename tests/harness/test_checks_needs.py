@@ -1,6 +1,6 @@
 """Root-cause attribution: a check whose evidence another failure took away is BLOCKED.
 
-CHECKS.md Revision 2: BLOCKED names its root (``blocked_by``), a check judges its own
+BLOCKED names its root (``blocked_by``), a check judges its own
 property wherever it can, and nothing is ever OK without its evidence.
 """
 

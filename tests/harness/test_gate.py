@@ -1,8 +1,8 @@
 """The gate end to end: real mock, real reference proxies, real verdicts.
 
 Correct proxies pass every MUST; each deliberately broken variant fails exactly the
-checks its defect names, and the knock-ons are BLOCKED by them (CHECKS.md "The harness
-checks itself", Revision 2).
+checks its defect names, and the knock-ons are BLOCKED by them (the harness checks
+itself).
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def test_node_reference_proxy_passes_every_must():
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(DEFECTS))
 def test_each_defect_fails_exactly_its_checks_and_blocks_its_knock_ons(name):
-    """CHECKS.md rev. 2: one defect, one named failure; the knock-ons are BLOCKED."""
+    """One defect, one named failure; the knock-ons are BLOCKED."""
     defect = DEFECTS[name]
     report = gate(f"{PYTHON_PROXY} --defect {name}")
     direct = [r for r in report.results if r.layer == "direct"]

@@ -69,7 +69,7 @@ def test_hanging_proxy_fails_in_bounded_time():
 @pytest.mark.slow
 @pytest.mark.slow
 def test_garbage_answers_get_no_ok_and_a_framing_selection_fails(tmp_path):
-    """Issue #9: a target that answers random bytes gets no OK from any check, and
+    """A target that answers random bytes gets no OK from any check, and
     --select of only framing and header checks exits 1, never 0."""
     took, report = timed_run("garbage")
     assert took < 120

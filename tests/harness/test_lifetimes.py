@@ -1,4 +1,4 @@
-"""End to end: nothing the harness starts outlives it, also on SIGKILL (issue 12).
+"""End to end: nothing the harness starts outlives it, also on SIGKILL.
 
 ``sse-harness run`` is started for real against the reference proxy behind nginx; the
 proxy command leaves a grandchild (``sleep``) in its process group, which neither the

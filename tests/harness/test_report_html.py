@@ -1,4 +1,4 @@
-"""report.html (issue 9): the check x layer matrix, each cell's evidence, escaping,
+"""report.html: the check x layer matrix, each cell's evidence, escaping,
 BLOCKED under its root, the token timeline; and the page in real headless Chromium."""
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Every option with bad values: one line naming it, exit 2 (pytest: 4), no traceback,
 no process started, and the report files of an earlier run left as they were.
 
-Issue 12: "Every path, port, certificate and output location is checked before
-anything starts". The table is keyed by the option table's names, and a test checks it
+Every path, port, certificate and output location is checked before anything starts.
+The table is keyed by the option table's names, and a test checks it
 covers every option, so a new option cannot escape it.
 """
 

@@ -182,8 +182,8 @@ UNTERMINATED = {
     "id-in-unterminated-lost",
 }
 
-# Our own tricky streams (peer-measurements.md: where httpx-sse, sseclient-py,
-# eventsource-parser and eventsource depart from WHATWG §9.2.6), plus fast-path traps.
+# Our own tricky streams (where httpx-sse, sseclient-py, eventsource-parser and
+# eventsource depart from WHATWG §9.2.6), plus fast-path traps.
 TRICKY: list[Vector] = [
     # BOMs
     ("bom-then-data", BOM + b"data: x\n\n", [("message", "x", "")]),

@@ -2,7 +2,7 @@
 
 Same claims as test_reference_proxies, but with the mock's bundled recordings, its
 fragmenters and faults routed by the ``[[mock: ...]]`` marker, and its exchange log
-as the witness of upstream cancellation (contracts.md).
+as the witness of upstream cancellation (its ``client-gone`` end).
 """
 
 from __future__ import annotations

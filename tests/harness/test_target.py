@@ -14,9 +14,9 @@ from hypothesis import given, settings, strategies as st
 
 from harness.errors import EnvironmentProblem, UsageError
 from harness.target import TargetSpec, start_target, substitute
+from tests.targets import URL
 
 UPSTREAM = "http://127.0.0.1:11434"
-URL = "http://127.0.0.1:{port}/api/v1/complete"
 
 # A stand-in proxy: records argv + environment, says hello, listens on --port
 # (unless told to hang or crash), and answers nothing.

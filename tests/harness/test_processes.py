@@ -21,6 +21,7 @@ from harness.processes import (
     install_signal_handlers,
     tcp_ready,
 )
+from tests.tools import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -34,15 +35,6 @@ def dead(pid: int) -> bool:
     return stat[stat.rfind(")") + 2] in "ZX"
 
 
-def wait_until(predicate: object, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if callable(predicate) and predicate():
-            return True
-        time.sleep(0.01)
-    return False
-
-
 def shell(tmp_path: Path, script: str, name: str = "child") -> ManagedProcess:
     return ManagedProcess(
         ["sh", "-c", script], log_path=tmp_path / f"{name}.log", name=name
@@ -50,14 +42,14 @@ def shell(tmp_path: Path, script: str, name: str = "child") -> ManagedProcess:
 
 
 def pids_in_output(process: ManagedProcess, count: int) -> list[int]:
-    assert wait_until(lambda: len(process.output().split()) >= count)
+    assert wait_until(lambda: len(process.output().split()) >= count, 10.0)
     return [int(word) for word in process.output().split()[:count]]
 
 
 def test_output_captures_stdout_and_stderr_to_a_file(tmp_path: Path) -> None:
     process = shell(tmp_path, "echo out; echo err >&2; printf '\\377\\n'")
     process.start()
-    assert wait_until(lambda: process.poll() is not None)
+    assert wait_until(lambda: process.poll() is not None, 10.0)
     assert process.poll() == 0
     text = process.output()
     assert "out" in text
@@ -83,7 +75,7 @@ def test_stop_kills_children_the_leader_left_behind(tmp_path: Path) -> None:
     process = shell(tmp_path, "sleep 100 & echo $!")
     process.start()
     (orphan,) = pids_in_output(process, 1)
-    assert wait_until(lambda: process.poll() is not None)
+    assert wait_until(lambda: process.poll() is not None, 10.0)
     assert not dead(orphan)
     process.stop()
     assert dead(orphan)
@@ -92,7 +84,7 @@ def test_stop_kills_children_the_leader_left_behind(tmp_path: Path) -> None:
 def test_sigterm_ignored_means_sigkill_after_the_grace(tmp_path: Path) -> None:
     process = shell(tmp_path, "trap '' TERM; echo ready; sleep 100 & wait")
     process.start()
-    assert wait_until(lambda: "ready" in process.output())
+    assert wait_until(lambda: "ready" in process.output(), 10.0)
     process.stop(grace=0.3)
     assert process.poll() == -signal.SIGKILL
 
@@ -111,7 +103,7 @@ def test_readiness_timeout_is_a_prompt_one_line_environment_problem(
 ) -> None:
     process = shell(tmp_path, "echo starting; echo still loading; sleep 100", "proxy")
     process.start()
-    assert wait_until(lambda: "loading" in process.output())
+    assert wait_until(lambda: "loading" in process.output(), 10.0)
     started = time.monotonic()
     with pytest.raises(EnvironmentProblem) as caught:
         process.wait_ready(lambda: False, timeout=0.3)
@@ -198,7 +190,7 @@ def test_signals_stop_children_then_behave_as_by_default(
     parent.send_signal(sig)
     assert parent.wait(timeout=30) == status
     parent.stdout.close()
-    assert wait_until(lambda: dead(child_pid))
+    assert wait_until(lambda: dead(child_pid), 10.0)
 
 
 def test_atexit_stops_what_was_left_running(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from harness.cli import main
 from tests.targets import PYTHON_PROXY, URL
+from tests.tools import wait_until
 
 
 def one_line_error(capsys: pytest.CaptureFixture[str], needle: str) -> None:
@@ -249,22 +250,24 @@ def test_progress_is_one_live_line_on_a_terminal_erased_at_the_end():
     import re
     import select
     import subprocess
-    import time
 
     master, slave = pty.openpty()
     argv = [sys.executable, "-m", "harness.cli", "run", "--select", "HDR-STATUS-200"]
     with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=slave) as proc:
         os.close(slave)
-        shown = b""
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
+        shown = bytearray()
+
+        def finished() -> bool:
+            """Read what the terminal shows; True once the child is done with it."""
             if select.select([master], [], [], 0.1)[0]:
                 try:
-                    shown += os.read(master, 65536)
+                    shown.extend(os.read(master, 65536))
                 except OSError:  # the child closed the terminal
-                    break
-            elif proc.poll() is not None:
-                break
+                    return True
+                return False
+            return proc.poll() is not None
+
+        wait_until(finished, 120)
         os.close(master)
         out = proc.communicate(timeout=30)[0].decode()
     assert proc.returncode == 0 and "OK" in out

@@ -18,7 +18,7 @@ import pytest
 from harness.checks.model import Level, Outcome
 from tests.harness.gate.gating import SIX_LAYERS as LAYERS, failures, gate, outcome
 from tests.targets import PYTHON_PROXY, URL, node_proxy
-from tests.tools import require_tool
+from tests.tools import require_tool, wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -116,10 +116,7 @@ def test_interrupted_run_leaves_no_nginx_and_no_temp_files():
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (_nginx_pids() - before):
-        time.sleep(0.2)
-    assert _nginx_pids() - before, "nginx never started"
+    assert wait_until(lambda: _nginx_pids() - before, 60, 0.2), "nginx never started"
     time.sleep(1.0)
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=30)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.targets import URL
-from tests.tools import require_tool
+from tests.tools import require_tool, wait_until
 
 REPO = Path(__file__).resolve().parents[3]
 PROXY = f"sh -c 'sleep 600 & exec {sys.executable} -m proxies.starlette_proxy'"
@@ -87,16 +87,20 @@ def wait_for(
     harness: subprocess.Popen[bytes], tmp: Path, want: str
 ) -> dict[int, tuple[str, str]]:
     """The harness's descendants once one runs ``want`` (its argv[0] or a module)."""
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
+
+    def found() -> dict[int, tuple[str, str]]:
         running(harness, tmp)
         below = descendants(harness.pid)
         for pid in below:
             argv = cmdline(pid)
             if "-t" not in argv and any(word.endswith(want) for word in argv[:3]):
                 return below
-        time.sleep(0.1)
-    pytest.fail(f"no {want} under the harness within 180 s")
+        return {}
+
+    below = wait_until(found, 180, 0.1)
+    if not below:
+        pytest.fail(f"no {want} under the harness within 180 s")
+    return below
 
 
 @dataclass(frozen=True)
@@ -123,14 +127,15 @@ def killed(tmp_path_factory: pytest.TempPathFactory) -> Killed:
     harness.send_signal(signal.SIGKILL)
     harness.wait(timeout=10)
     t0 = time.monotonic()
-    survivors = dict(children)
-    while survivors and time.monotonic() - t0 < DEADLINE_S:
-        survivors = {p: v for p, v in survivors.items() if alive(p, v[1])}
-        time.sleep(0.01)
+
+    def alive_now() -> dict[int, tuple[str, str]]:
+        return {p: v for p, v in children.items() if alive(p, v[1])}
+
+    wait_until(lambda: not alive_now(), DEADLINE_S)
+    survivors = alive_now()
     seconds = time.monotonic() - t0
-    while workdir.exists() and time.monotonic() - t0 < DEADLINE_S:
-        time.sleep(0.01)
-    gone = not workdir.exists()
+    left = max(0.0, DEADLINE_S - seconds)
+    gone = wait_until(lambda: not workdir.exists(), left)
     dir_seconds = time.monotonic() - t0
     for pid in survivors:  # never leave them to the next test
         os.kill(pid, signal.SIGKILL)
@@ -168,7 +173,6 @@ def test_sigterm_writes_the_error_report_and_exits_143(tmp_path: Path) -> None:
     doc = json.loads((tmp_path / "out" / "report.json").read_text())
     assert doc["exit_status"] == 143 and doc["error"]
     assert not (tmp_path / "out" / "summary.md").exists()
-    deadline = time.monotonic() + DEADLINE_S
-    while any(alive(p, s) for p, (_, s) in children.items()):
-        assert time.monotonic() < deadline, "a child outlived the SIGTERMed harness"
-        time.sleep(0.05)
+    assert wait_until(
+        lambda: not any(alive(p, s) for p, (_, s) in children.items()), DEADLINE_S, 0.05
+    ), "a child outlived the SIGTERMed harness"

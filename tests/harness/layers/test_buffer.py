@@ -14,6 +14,7 @@ from harness.layers import LAYERS, LayerHandle, LayerSpec, open_layer, parse_lay
 from harness.layers.buffer import StoreAndForward
 from harness.processes import free_port
 from tests.harness.layers.test_upstream import observe, upstream
+from tests.tools import wait_until
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -169,10 +170,12 @@ def test_client_disconnect_closes_the_upstream_connection(tmp_path: Path) -> Non
         with open_layer(spec, server.port, workdir=tmp_path) as layer:
             with socket.create_connection(("127.0.0.1", layer.port), 5) as client:
                 client.sendall(b"GET /stream?n=1000&gap=50 HTTP/1.1\r\nHost: x\r\n\r\n")
-                assert server.wait_for(lambda: len(server.exchanges) == 1)
-                assert server.wait_for(lambda: len(server.exchanges[0].writes) >= 2)
+                assert wait_until(lambda: len(server.exchanges) == 1, 10.0)
+                assert wait_until(lambda: len(server.exchanges[0].writes) >= 2, 10.0)
             gone_before = time.perf_counter()
-            assert server.wait_for(lambda: server.exchanges[0].peer_gone_at is not None)
+            assert wait_until(
+                lambda: server.exchanges[0].peer_gone_at is not None, 10.0
+            )
         exchange = server.exchanges[0]
     assert not exchange.finished
     assert exchange.peer_gone_at is not None
@@ -193,7 +196,7 @@ def test_buffer_stop_closes_listener_and_open_connections() -> None:
             assert read_until_closed(client)  # a timeout here would mean "still open"
         with pytest.raises(ConnectionRefusedError):
             socket.create_connection(("127.0.0.1", layer.port), 1).close()
-        assert server.wait_for(lambda: server.exchanges[0].peer_gone_at is not None)
+        assert wait_until(lambda: server.exchanges[0].peer_gone_at is not None, 10.0)
         layer.stop()  # idempotent
 
 
@@ -220,9 +223,4 @@ def read_until_closed(client: socket.socket) -> bytes:
 
 
 def server_refused(layer: LayerHandle) -> bool:
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        if "upstream refused 1" in layer.logs()["buffer"]:
-            return True
-        time.sleep(0.01)
-    return False
+    return wait_until(lambda: "upstream refused 1" in layer.logs()["buffer"], 5)

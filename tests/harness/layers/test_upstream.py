@@ -20,10 +20,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from tests.tools import wait_until
-
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
     from pathlib import Path
 
 
@@ -83,9 +81,6 @@ class StreamingUpstream:
     def url(self, **params: object) -> str:
         query = "&".join(f"{key}={value}" for key, value in params.items())
         return f"http://127.0.0.1:{self.port}/stream?{query}"
-
-    def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
-        return wait_until(predicate, timeout)
 
     async def _shutdown(self) -> None:
         assert self._server is not None

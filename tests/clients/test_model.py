@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-
-import pytest
 
 from harness.clients.drivers import CLIENTS, Seen, Stream, fits, judge, method_for
 from harness.clients.model import (
@@ -135,25 +131,3 @@ def test_node_result_line_survives_u2028_and_garbage():
     assert "crashed" in (
         parse_result("boom\n", sdk=False, timed_out=False, timeout_s=1).error or ""
     )
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        "harness.clients.model",
-        "harness.clients.drivers",
-        "harness.clients.stream",
-        "harness.clients.verdict",
-        "mock_ollama.upstream_modes",
-    ],
-)
-def test_pure_modules_import_no_io(module):
-    code = (
-        f"import sys; import {module}; "
-        "print(sorted(m for m in ('httpx','starlette','asyncio','socket','playwright')"
-        " if m in sys.modules))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert out.stdout.strip() == "[]"

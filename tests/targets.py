@@ -15,13 +15,9 @@ from tests.tools import require_tool
 ROOT = Path(__file__).resolve().parent.parent
 #: the route both reference proxies serve; ``{port}`` is the harness's free port
 URL = "http://127.0.0.1:{port}/api/v1/complete"
-#: the Python reference proxy, started from the repository root
+#: the Python reference proxy, started from the repository root (append ``--defect NAME``
+#: for a deliberately broken variant)
 PYTHON_PROXY = f"{sys.executable} -m proxies.starlette_proxy"
-
-
-def python_proxy(*options: str) -> str:
-    """The Python reference proxy with ``options`` (e.g. ``--defect buffer-all``)."""
-    return " ".join((PYTHON_PROXY, *options))
 
 
 def node_proxy() -> str:

@@ -7,7 +7,7 @@ the sources it compiled. Python imports an extension module before a source file
 the same name, so a build that no longer matches its sources would run stale code:
 ``harness.sse`` then loads the Python source instead (``pure_wanted``), as it does
 when the environment sets ``SSE_HARNESS_PURE=1``. The source stays the truth: both
-give the same events (tests/harness/test_sse_compiled.py).
+give the same events (tests/harness/sse/test_build.py).
 
 Standard library only; it reads the package's own files, nothing else.
 """

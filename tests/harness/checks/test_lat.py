@@ -1,3 +1,6 @@
+"""LAT judges on synthetic evidence: a prompt stream passes, a buffered or timer-batched
+one fails, one hiccup is noise, lags follow the text, and the budget is clamped."""
+
 from __future__ import annotations
 
 from harness.checks import lat

@@ -1,6 +1,6 @@
 """REQ judges on synthetic evidence: one row per pass and per failure branch.
 
-The IDLE judges live in harness.checks.idle; their table is test_checks_idle.py.
+The IDLE judges live in harness.checks.idle; their table is checks/test_idle.py.
 """
 
 from __future__ import annotations

@@ -1,3 +1,7 @@
+"""The gate's report renderers: report.json follows its schema, summary.md escapes what
+it shows, terminal lines stay bounded, BLOCKED sits under its root and never counts as
+failed."""
+
 from __future__ import annotations
 
 import json

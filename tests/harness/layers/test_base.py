@@ -1,3 +1,5 @@
+"""The layer notes shown beside a failure: which layer may be to blame, and why."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,3 +1,7 @@
+"""Dialects read tokens, the completion and errors out of events: token-json (and its
+``seed`` alias), openai, ollama, a user's ``module:function``, and bad specs as usage
+errors."""
+
 from __future__ import annotations
 
 import pytest

@@ -21,18 +21,9 @@ from harness.processes import (
     install_signal_handlers,
     tcp_ready,
 )
-from tests.tools import wait_until
+from tests.tools import dead, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def dead(pid: int) -> bool:
-    """Gone, or a zombie nobody reaps (orphans of a container's PID 1)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return True
-    return stat[stat.rfind(")") + 2] in "ZX"
 
 
 def shell(tmp_path: Path, script: str, name: str = "child") -> ManagedProcess:

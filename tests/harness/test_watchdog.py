@@ -13,18 +13,9 @@ import pytest
 
 from harness import watchdog
 from harness.deathsig import lifetime_hook
-from tests.tools import wait_until
+from tests.tools import dead, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def dead(pid: int) -> bool:
-    """Gone, or a zombie nobody reaps (orphans of a container's PID 1)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return True
-    return stat[stat.rfind(")") + 2] in "ZX"
 
 
 # A harness stand-in: starts a group whose leader leaves a grandchild behind, makes a

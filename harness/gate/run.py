@@ -92,8 +92,8 @@ def prober(
     else:
         url, http2, name = layer.rewrite(proxy.url), layer.http2, layer.name
         ca = str(layer.ca_path) if layer.ca_path else config.ca_path
-    target = Front(url, dialect, config.model, config.headers, http2, ca, proxy.alive)
-    return Prober(target, mock, layer=name, idle_s=config.idle_s)
+    front = Front(url, dialect, config.model, config.headers, http2, ca, proxy.alive)
+    return Prober(front, mock, layer=name, idle_s=config.idle_s)
 
 
 @dataclass

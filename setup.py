@@ -1,10 +1,10 @@
 """The build hook of the wheel: pyproject.toml holds everything else.
 
 With ``SSE_HARNESS_MYPYC=1`` in the environment the wheel is a platform wheel in which
-the parser modules of ``harness.sse`` (``harness.sse.implementation.MODULES``) are
+the parser modules of ``harness.sse`` (``harness.sse.build.MODULES``) are
 also compiled with mypyc, and ``harness/sse/native.stamp`` holds the digest of the
 sources they were built from (a build that does not match its sources never runs:
-``harness.sse.implementation``). Without it: the pure-Python wheel. Built by
+``harness.sse.build``). Without it: the pure-Python wheel. Built by
 ``.ci/build_wheel.py`` (mypy and setuptools in the building environment).
 """
 
@@ -23,9 +23,9 @@ SSE = Path("harness") / "sse"
 
 
 def _implementation() -> Any:
-    """harness/sse/implementation.py alone (importing harness.sse would load it all)."""
-    path = HERE / SSE / "implementation.py"
-    spec = importlib.util.spec_from_file_location("_sse_implementation", path)
+    """harness/sse/build.py alone (importing harness.sse would load it all)."""
+    path = HERE / SSE / "build.py"
+    spec = importlib.util.spec_from_file_location("_sse_build", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -2,12 +2,12 @@
 
     .venv/bin/python .ci/build_sse.py [--force]
 
-Builds the extension modules of ``harness.sse.implementation.MODULES`` beside their
+Builds the extension modules of ``harness.sse.build.MODULES`` beside their
 sources (one shared library, ``harness/sse/native__mypyc*.so``, and a small one per
 module) and then writes ``harness/sse/native.stamp``, the digest of the sources built.
 Does nothing when the stamp matches the sources (``--force``: build anyway). On
 failure it removes whatever it built, says so in one line and exits 1: the parser then
-runs from the Python source (harness.sse.implementation), only slower.
+runs from the Python source (harness.sse.build), only slower.
 """
 
 from __future__ import annotations
@@ -28,33 +28,33 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _implementation() -> ModuleType:
-    """harness/sse/implementation.py alone: importing harness.sse would load the
+def _sse_build() -> ModuleType:
+    """harness/sse/build.py alone: importing harness.sse would load the
     extension modules this script is about to replace."""
-    path = ROOT / "harness" / "sse" / "implementation.py"
-    spec = importlib.util.spec_from_file_location("_sse_implementation", path)
+    path = ROOT / "harness" / "sse" / "build.py"
+    spec = importlib.util.spec_from_file_location("_sse_build", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-implementation = _implementation()
+sse_build = _sse_build()
 
 GROUP = "harness.sse.native"  # the shared library: harness/sse/native__mypyc*.so
 
 
 def products() -> list[Path]:
-    names = (*implementation.MODULES, "native__mypyc")
-    found = [p for n in names for p in implementation.HERE.glob(f"{n}.*.so")]
-    return [*found, implementation.STAMP]
+    names = (*sse_build.MODULES, "native__mypyc")
+    found = [p for n in names for p in sse_build.HERE.glob(f"{n}.*.so")]
+    return [*found, sse_build.STAMP]
 
 
 def build() -> None:
     from mypyc.build import mypycify
     from setuptools import setup
 
-    sources = [str(implementation.HERE / f"{m}.py") for m in implementation.MODULES]
+    sources = [str(sse_build.HERE / f"{m}.py") for m in sse_build.MODULES]
     with tempfile.TemporaryDirectory(prefix="sse-mypyc-") as tmp:
         # setuptools reads the pyproject.toml of the working directory: not ours
         os.chdir(tmp)
@@ -75,8 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=".ci/build_sse.py")
     parser.add_argument("--force", action="store_true", help="build even if current")
     args = parser.parse_args(argv)
-    digest = implementation.digest()
-    stamp = implementation.STAMP
+    digest = sse_build.digest()
+    stamp = sse_build.STAMP
     if not args.force and stamp.exists() and stamp.read_text().strip() == digest:
         return 0
     for path in products():

@@ -5,7 +5,7 @@ stdout and stderr to a log file (never a pipe that could fill), and is stopped w
 SIGTERM to the whole group, then SIGKILL after a grace period. A module-level registry
 stops whatever is still running at interpreter exit or on SIGINT/SIGTERM.
 
-Issue 12, lifetimes bounded from both sides, also when the harness is SIGKILLed:
+Lifetimes are bounded from both sides, also when the harness is SIGKILLed:
 
 - on Linux each child gets ``PR_SET_PDEATHSIG(SIGKILL)`` between fork and exec, so the
   kernel kills it the moment the harness dies (started from the main thread only: the

@@ -32,10 +32,11 @@ from mock_ollama.errors import MockOllamaError
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from harness.checks.model import Evidence, Result
+    from harness.checks.model import Result
     from harness.gate.config import RunConfig
     from harness.gate.run import RunReport
     from harness.probe.catalog import Probe
+    from harness.probe.evidence import Evidence
     from harness.target import RunningTarget
     from harness.upstream.mock import MockUpstream
 

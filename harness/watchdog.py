@@ -1,7 +1,7 @@
 """The survivor: kills our process groups and removes our temp dirs when we die.
 
-Issue 12: "every child the harness starts dies when the harness dies, also on SIGKILL;
-temp directories are removed by the survivor or by the next run".
+Requirement: every child the harness starts dies when the harness dies, also on
+SIGKILL; temp directories are removed by the survivor or by the next run.
 
 ``PR_SET_PDEATHSIG`` (harness.processes) kills each *direct* child when the harness
 dies, but only on Linux, and not the grandchildren a proxy command leaves in its

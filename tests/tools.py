@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import pytest
@@ -53,6 +54,15 @@ def wait_until(predicate: Callable[[], T], timeout: float, interval: float = 0.0
         if found or time.monotonic() >= deadline:
             return found
         time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
+
+
+def dead(pid: int) -> bool:
+    """Gone, or a zombie nobody reaps (orphans of a container's PID 1)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat[stat.rfind(")") + 2] in "ZX"
 
 
 def pgrep(*args: str) -> list[str]:

@@ -13,7 +13,6 @@ from harness.checks.common import MS, answer
 from harness.checks.model import (
     Check,
     Context,
-    Evidence,
     Level,
     Verdict,
     failed,
@@ -21,12 +20,12 @@ from harness.checks.model import (
     passed,
     verdict,
 )
+from harness.probe.catalog import CANCEL_MS
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-#: the upstream connection must close within this long of the client's abort
-CANCEL_MS = 2000
+    from harness.probe.evidence import Evidence
 
 
 def _cancel(e: Evidence, what: str) -> Verdict:

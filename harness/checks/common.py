@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from harness.checks.model import Evidence
+    from harness.probe.evidence import Evidence
 
 MS = 1_000_000
 
@@ -37,7 +37,7 @@ def text_diff(expected: str, got: str) -> str:
 
 def is_stream(ev: Evidence) -> bool:
     """A 200 answer: its body is parsed as SSE whatever its Content-Type says, so a
-    mislabeled but well-framed stream fails HDR-CONTENT-TYPE alone (CHECKS.md rev. 2)."""
+    mislabeled but well-framed stream fails HDR-CONTENT-TYPE alone."""
     return ev.obs.status == 200
 
 

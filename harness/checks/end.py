@@ -15,7 +15,6 @@ from harness.checks.failures import (
 from harness.checks.model import (
     Check,
     Context,
-    Evidence,
     Level,
     Verdict,
     failed,
@@ -27,6 +26,8 @@ from harness.probe.dialects import Kind
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+
+    from harness.probe.evidence import Evidence
 
 #: after the completion event the response must end within this long
 DONE_CLOSE_MS = 2000

@@ -15,7 +15,7 @@ from harness.checks.idle import SILENCES, beats_in_silence
 from harness.sse import LINT_INVALID_UTF8
 
 if TYPE_CHECKING:
-    from harness.checks.model import Evidence
+    from harness.probe.evidence import Evidence
 
 Holds = Callable[[Mapping[str, "Evidence"]], bool]
 

@@ -1,6 +1,6 @@
 """END — upstream failures: the client can tell (MUST), and the ideal answer (SHOULD).
 
-CHECKS.md Revision 2: within 30 s a non-2xx status or an error event, never a
+Within 30 s a non-2xx status or an error event, never a
 completion, never a hang (END-UPSTREAM-STATUS, END-UPSTREAM-DOWN); and with nothing
 listening upstream, ideally 502/503/504 with a JSON body within 5 s
 (END-UPSTREAM-DOWN-STATUS). The checks are listed in harness.checks.end.
@@ -11,11 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from harness.checks.common import MS, answer
-from harness.checks.model import Context, Evidence, Verdict, verdict
+from harness.checks.model import Context, Verdict, verdict
 from harness.client.observation import End
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from harness.probe.evidence import Evidence
 
 #: an unreachable upstream should be answered with 502/503/504 within this long
 DOWN_MS = 5000

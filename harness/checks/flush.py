@@ -8,7 +8,7 @@ Behind a layer the client alone cannot tell who held the head, so the nginx laye
 when nginx itself had the proxy's head: the response field ``LAYER_HEAD_FIELD`` carries
 nginx's ``$upstream_header_time`` (seconds, ms resolution, from connecting to the
 proxy until its head was read; ngx_http_upstream.c). Measured (nginx 1.22.1, Debian 12;
-tests/harness/test_layers_h2_head.py): over HTTP/2 nginx before 1.23.0 keeps a head
+tests/harness/layers/test_h2_head.py): over HTTP/2 nginx before 1.23.0 keeps a head
 it got at once in its TLS buffer until the first body bytes, X-Accel-Buffering: no or
 not — the flush it sends after the head never reaches the TLS layer (fixed by nginx
 commit a52433a "HTTP/2: made it possible to flush response headers", ticket #1743);
@@ -31,8 +31,9 @@ from harness.checks.model import failed, measured, passed
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from harness.checks.model import Context, Evidence, Metric, Verdict
+    from harness.checks.model import Context, Metric, Verdict
     from harness.client.observation import Observation
+    from harness.probe.evidence import Evidence
 
 #: the response field the nginx layers add: nginx's $upstream_header_time
 LAYER_HEAD_FIELD = "x-harness-upstream-header-time"

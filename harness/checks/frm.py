@@ -9,7 +9,6 @@ from harness.checks.common import answer, is_stream, show, text_diff
 from harness.checks.model import (
     Check,
     Context,
-    Evidence,
     Level,
     Verdict,
     failed,
@@ -21,6 +20,8 @@ from harness.probe.dialects import Kind
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from harness.probe.evidence import Evidence
 
 #: probes whose complete, successful stream is linted by the whole-stream checks
 STREAMS = ("valid", "injection", "utf8", "error-line", "lat")

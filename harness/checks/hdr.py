@@ -11,7 +11,6 @@ from harness.checks.mime import extract
 from harness.checks.model import (
     Check,
     Context,
-    Evidence,
     Level,
     Verdict,
     failed,
@@ -22,6 +21,8 @@ from harness.checks.model import (
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from harness.probe.evidence import Evidence
 
 #: RFC 9113 §8.2.2: "An endpoint MUST NOT generate an HTTP/2 message containing
 #: connection-specific header fields … Connection, Keep-Alive, Proxy-Connection,

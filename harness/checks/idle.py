@@ -17,7 +17,6 @@ from harness.checks.common import MS, answer, is_stream
 from harness.checks.model import (
     Check,
     Context,
-    Evidence,
     Level,
     Verdict,
     failed,
@@ -28,6 +27,8 @@ from harness.probe.dialects import Kind
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from harness.probe.evidence import Evidence
 
 #: tolerance for timer jitter: 2 s, or a quarter of the budget when that is shorter
 #: (the gate's own tests use budgets of 1-2 s)

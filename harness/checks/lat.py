@@ -15,7 +15,6 @@ from harness.checks.common import MS, answer, is_stream, lag_metrics, lags
 from harness.checks.model import (
     Check,
     Context,
-    Evidence,
     Level,
     Verdict,
     failed,
@@ -25,6 +24,8 @@ from harness.checks.model import (
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from harness.probe.evidence import Evidence
 
 BUDGET_FLOOR_MS = 250
 BUDGET_CAP_MS = 1000

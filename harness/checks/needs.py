@@ -1,9 +1,9 @@
 """What each check needs to judge its own property, and whose failure takes it away (pure).
 
-CHECKS.md, Revision 2: "A check whose evidence cannot exist because another check
-failed is BLOCKED, with blocked_by: <check id>; it never fails the run. Preconditions
-are declared per check. A check judges its own property wherever it can. Nothing to
-judge at all -> UNIMPLEMENTED with the reason."
+A check whose evidence cannot exist because another check failed is BLOCKED, with
+``blocked_by: <check id>``; it never fails the run. Preconditions are declared per
+check. A check judges its own property wherever it can. Nothing to judge at all:
+UNIMPLEMENTED with the reason.
 
 Two kinds of :class:`Need`:
 

@@ -9,7 +9,6 @@ from harness.checks.mime import extract
 from harness.checks.model import (
     Check,
     Context,
-    Evidence,
     Level,
     Verdict,
     failed,
@@ -20,6 +19,8 @@ from harness.checks.model import (
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from harness.probe.evidence import Evidence
 
 JSON_TYPES = ("application/json", "application/problem+json")
 

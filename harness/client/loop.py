@@ -19,7 +19,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from harness.client.observation import End, Observation, Request
-from harness.client.sessions import H1Session, H2Session, Recorder, Session
+from harness.client.sessions import H1Session, H2Session, ObservationRecorder, Session
 
 READ_SIZE = 65536
 SLOW_READER_RCVBUF = 32 * 1024
@@ -67,7 +67,7 @@ async def observe(
     if tls:
         ctx = ssl.create_default_context(cafile=ca_path)
         ctx.set_alpn_protocols(["h2", "http/1.1"] if http2 else ["http/1.1"])
-    rec = Recorder(request, "2" if http2 else "1.1")
+    rec = ObservationRecorder(request, "2" if http2 else "1.1")
     try:
         reader, writer = await asyncio.wait_for(
             asyncio.open_connection(host, port, ssl=ctx), limits.connect_s
@@ -102,7 +102,7 @@ class _Loop:
         self,
         reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
-        rec: Recorder,
+        rec: ObservationRecorder,
         session: Session,
         limits: Limits,
         stop: Stopper | None,

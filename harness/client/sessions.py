@@ -45,7 +45,7 @@ class Decoder:
             return data
 
 
-class Recorder:
+class ObservationRecorder:
     """Mutable state of one exchange while it runs; frozen into an Observation."""
 
     def __init__(self, request: Request, http_version: str) -> None:
@@ -106,7 +106,7 @@ def target_of(url: SplitResult) -> tuple[str, str]:
 
 
 class H1Session:
-    def __init__(self, rec: Recorder, url: SplitResult) -> None:
+    def __init__(self, rec: ObservationRecorder, url: SplitResult) -> None:
         self.rec = rec
         self.authority, self.path = target_of(url)
         self.conn = h11.Connection(h11.CLIENT, max_incomplete_event_size=1 << 20)
@@ -154,7 +154,7 @@ class H1Session:
 
 
 class H2Session:
-    def __init__(self, rec: Recorder, url: SplitResult) -> None:
+    def __init__(self, rec: ObservationRecorder, url: SplitResult) -> None:
         self.rec = rec
         self.authority, self.path = target_of(url)
         self.scheme = url.scheme or "http"

@@ -1,8 +1,8 @@
 """The cells of report.html (pure): a run's results and evidence as plain records.
 
-Issue 9: "each cell opens what was sent, the status and headers received, an excerpt of
-the raw bytes, the detail and the fix, and for timed probes a timeline (mock write time
-vs client arrival per token)". A cell is one check on one layer; it shows the evidence
+Each cell opens what was sent, the status and headers received, an excerpt of the raw
+bytes, the detail and the fix, and for timed probes a timeline (mock write time vs
+client arrival per token). A cell is one check on one layer; it shows the evidence
 of the probes that check names (``Check.probes``) on that layer. harness.gate.html
 renders these records; nothing here knows HTML.
 """
@@ -20,9 +20,10 @@ from harness.checks.model import Outcome
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from harness.checks.model import Evidence, Result
+    from harness.checks.model import Result
+    from harness.probe.evidence import Evidence
 
-__all__ = ["Cell", "Page", "Point", "Shown", "cells_of", "page", "shown"]
+__all__ = ["Page", "Point", "ReportCell", "Shown", "cells_of", "page", "shown"]
 
 #: how much of the response body a cell keeps (the first bytes, as received)
 BODY_EXCERPT = 2048
@@ -73,7 +74,7 @@ class Shown:
 
 
 @dataclass(frozen=True, slots=True)
-class Cell:
+class ReportCell:
     check: str
     layer: str
     level: str
@@ -103,13 +104,13 @@ class Page:
     layers: tuple[str, ...]
     #: the matrix rows, in report order
     checks: tuple[str, ...]
-    cells: tuple[Cell, ...]
+    cells: tuple[ReportCell, ...]
     summary: Mapping[str, int]
     baseline: Mapping[str, float]
     notes: tuple[str, ...] = ()
     logs: Mapping[str, str] | None = None
 
-    def cell(self, check: str, layer: str) -> Cell | None:
+    def cell(self, check: str, layer: str) -> ReportCell | None:
         return next(
             (c for c in self.cells if c.check == check and c.layer == layer), None
         )
@@ -171,8 +172,8 @@ def cells_of(
     results: Sequence[Result],
     evidence: Mapping[str, Mapping[str, Evidence]],
     known: Mapping[tuple[str, str], Mapping[str, str]] | None = None,
-) -> tuple[Cell, ...]:
-    """One Cell per result, with the evidence of the check's probes on its layer
+) -> tuple[ReportCell, ...]:
+    """One ReportCell per result, with the evidence of the check's probes on its layer
     (each probe's evidence cut once per layer)."""
     cut: dict[tuple[str, str], Shown] = {}
 
@@ -194,7 +195,7 @@ def cells_of(
         probes = check.probes if check else ()
         seen = (of(r.layer, p) for p in probes)
         found.append(
-            Cell(
+            ReportCell(
                 check=r.check,
                 layer=r.layer,
                 level=r.level.value,

@@ -1,9 +1,9 @@
 """``report.html``: the check x layer matrix and every cell's evidence (pure).
 
-Issue 9: "self-contained, no network: the check x layer matrix in Autobahn's style,
-colours by outcome, BLOCKED shown under its root; each cell opens what was sent, the
-status and headers received, an excerpt of the raw bytes, the detail and the fix, and
-for timed probes a timeline". One file: inline CSS, inline SVG, ``<details>`` for the
+Self-contained, no network: the check x layer matrix in Autobahn's style, colours by
+outcome, BLOCKED shown under its root; each cell opens what was sent, the status and
+headers received, an excerpt of the raw bytes, the detail and the fix, and for timed
+probes a timeline. One file: inline CSS, inline SVG, ``<details>`` for the
 cells (they open without JavaScript); a few lines of inline script only open the cell a
 link names. Every text from the run (headers, bytes, details, layer names) goes
 through ``html.escape``; control characters in bytes and headers are shown as ``\\r``,
@@ -23,7 +23,7 @@ from harness.gate.html_notes import notes
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from harness.gate.cells import Cell, Page, Shown
+    from harness.gate.cells import Page, ReportCell, Shown
 
 __all__ = ["cell_id", "render", "visible"]
 
@@ -185,7 +185,7 @@ def _probe(s: Shown) -> str:
     return "".join(parts)
 
 
-def _details(cell: Cell, nested: Iterable[Cell] = ()) -> str:
+def _details(cell: ReportCell, nested: Iterable[ReportCell] = ()) -> str:
     css = _css(cell.outcome)
     body = [
         f'<p>{escape(cell.requirement)} <span class="muted">'

@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from harness.checks.facts import Holds
-    from harness.checks.model import Check, Context, Evidence, Verdict
+    from harness.checks.model import Check, Context, Verdict
     from harness.checks.needs import Need
+    from harness.probe.evidence import Evidence
 
 MISSED = (Outcome.FAILED, Outcome.NON_STRICT)
 

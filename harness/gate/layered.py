@@ -1,4 +1,4 @@
-"""Send a run's probes through every layer at once, as a Schedule says (I/O shell).
+"""Send a run's probes through every layer at once, as a ProbeSchedule says (I/O).
 
 The schedule (harness.gate.plan.schedule) is decided beforehand; this loop only follows
 it: start every layer's upstream-silence probes, send the finely timed probes one
@@ -18,9 +18,9 @@ from harness.runtime.progress import tick
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable
 
-    from harness.checks import Evidence
-    from harness.gate.plan import Schedule, Sent
+    from harness.gate.plan import ProbeSchedule, Sent
     from harness.probe.catalog import Probe
+    from harness.probe.evidence import Evidence
     from harness.runtime.progress import Progress
 
     Send = Callable[[str, Probe], Awaitable[Evidence]]
@@ -40,7 +40,7 @@ def _retrieved(task: asyncio.Future[Evidence] | asyncio.Future[None]) -> None:
 class _Found:
     """Evidence by layer and probe, with progress per layer."""
 
-    def __init__(self, schedule: Schedule, progress: Progress) -> None:
+    def __init__(self, schedule: ProbeSchedule, progress: Progress) -> None:
         self.totals = schedule.totals()
         self.by_layer: dict[str, dict[str, Evidence]] = {
             layer: {} for layer in self.totals
@@ -61,7 +61,7 @@ async def _in_order(lane: Iterable[Sent], send: Send, found: _Found) -> None:
 
 
 async def send_schedule(
-    schedule: Schedule, send: Send, *, progress: Progress, idle_s: float
+    schedule: ProbeSchedule, send: Send, *, progress: Progress, idle_s: float
 ) -> dict[str, dict[str, Evidence]]:
     """Every probe of ``schedule`` sent with ``send(layer, probe)``: evidence by layer."""
     found = _Found(schedule, progress)

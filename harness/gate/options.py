@@ -46,7 +46,7 @@ def _port_or_zero(option: str, value: int) -> int:
 
 
 def _report_dir(option: str, value: str) -> None:
-    """Nothing of the gate runs when its report cannot be written (issue 12)."""
+    """Nothing of the gate runs when its report cannot be written."""
     from pathlib import Path
 
     from harness.runtime.files import preflight

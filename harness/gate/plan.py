@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 TIMED = frozenset(check.id for check in lat.CHECKS)
 #: checks judged on sub-second timing: LAT-* against the calibrated budget (250-1000
 #: ms a token), CANCEL-* against "upstream closed within 2 s of the abort"
-#: (CANCEL_MS). Their probes go out one at a time with nothing else but upstream-silence
-#: waits alongside, layer after layer, so no other probe's load can delay them.
+#: (``harness.probe.catalog.CANCEL_MS``). Their probes go out one at a time with
+#: nothing else but upstream-silence waits alongside, layer after layer, so no other
+#: probe's load can delay them.
 FINELY_TIMED = TIMED | {"CANCEL-MID-STREAM", "CANCEL-BEFORE-FIRST-TOKEN"}
 ALONE = frozenset(name for check in FINELY_TIMED for name in BY_ID[check].probes)
 
@@ -111,7 +112,7 @@ Sent = tuple[str, Probe]
 
 
 @dataclass(frozen=True, slots=True)
-class Schedule:
+class ProbeSchedule:
     """A whole run's probes over every layer: what waits, what goes alone, what side by
     side (README "Faster through layers")."""
 
@@ -137,7 +138,7 @@ class Schedule:
 
 def schedule(
     layers: Sequence[tuple[str, Sequence[Probe], bool]], *, restartable: bool
-) -> Schedule:
+) -> ProbeSchedule:
     """Schedule ``(layer, probes, direct)`` of a run (see ``lanes`` for what is
     dropped): background, alone and side-by-side lanes, layers in the given order."""
     background: list[Sent] = []
@@ -160,7 +161,7 @@ def schedule(
         own, requests = [own[0] + tuple(requests)], []
     side = [_rotated(lane, k, len(own)) for k, lane in enumerate(own)]
     side = [lane for lane in (*side, tuple(requests)) if lane]
-    return Schedule(tuple(background), tuple(alone), tuple(side))
+    return ProbeSchedule(tuple(background), tuple(alone), tuple(side))
 
 
 def _rotated(lane: tuple[Sent, ...], k: int, n: int) -> tuple[Sent, ...]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from harness import __version__
-from harness.checks import Context, Evidence, Result
+from harness.checks import Context, Result
 from harness.checks.lat import budget_from_baseline
 from harness.checks.model import Outcome
 from harness.gate import plan as plans
@@ -29,7 +29,7 @@ from harness.gate.layered import send_schedule
 from harness.layers import LayerHandle, open_layer, parse_layer
 from harness.probe.catalog import PROBES, Probe
 from harness.probe.dialects import make_dialect
-from harness.probe.perform import Prober, Target
+from harness.probe.perform import Front, Prober
 from harness.processes import free_port, install_signal_handlers
 from harness.runtime.progress import Progress, Silent
 from harness.runtime.workdir import run_workdir
@@ -38,6 +38,8 @@ from harness.upstream.mock import MockUpstream, start_mock
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from harness.probe.evidence import Evidence
 
 
 #: with --layer nginx the proxy must keep the connection alive: nginx's read timeout
@@ -90,8 +92,8 @@ def prober(
     else:
         url, http2, name = layer.rewrite(proxy.url), layer.http2, layer.name
         ca = str(layer.ca_path) if layer.ca_path else config.ca_path
-    target = Target(url, dialect, config.model, config.headers, http2, ca, proxy.alive)
-    return Prober(target, mock, layer=name, idle_s=config.idle_s)
+    front = Front(url, dialect, config.model, config.headers, http2, ca, proxy.alive)
+    return Prober(front, mock, layer=name, idle_s=config.idle_s)
 
 
 @dataclass

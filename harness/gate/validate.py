@@ -1,8 +1,8 @@
 """Option validators: each raises UsageError with one line naming the option.
 
-Issue 12: "Every path, port, certificate and output location is checked before
-anything starts: one line naming the option and the problem, exit 2." — "Upper bounds
-on --idle-seconds and every timeout option, with the reason in the error."
+Every path, port, certificate and output location is checked before anything starts:
+one line naming the option and the problem, exit 2. --idle-seconds and every timeout
+option have an upper bound, with the reason in the error.
 
 They only read (stat, open, parse); none starts or writes anything.
 """
@@ -115,7 +115,7 @@ class Bound:
     reason: str
 
 
-#: upper bounds of the gate's timing options (issue 12), with the reason shown
+#: upper bounds of the gate's timing options with the reason shown
 BOUNDS: dict[str, Bound] = {
     "--idle-seconds": Bound(
         1.0,

@@ -112,9 +112,9 @@ def _chromium() -> Found:
 
 def _parser() -> Found:
     import harness.sse  # noqa: F401  (loads the build or the source)
-    from harness.sse import implementation
+    from harness.sse import build
 
-    name = implementation.name()
+    name = build.name()
     return Found(name.startswith("compiled"), name)
 
 

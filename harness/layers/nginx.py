@@ -4,7 +4,7 @@ Stock buffering on purpose: nginx's ``proxy_buffering`` defaults to on and a res
 header ``X-Accel-Buffering: no`` turns it off for that response (ngx_http_proxy_module).
 ``proxy_read_timeout`` defaults to 60 s between two reads from the upstream.
 
-Measured with nginx 1.22.1 (tests/harness/test_layers_nginx.py): with
+Measured with nginx 1.22.1 (tests/harness/layers/test_nginx.py): with
 ``proxy_http_version 1.1`` a *chunked* upstream body still goes out chunk by chunk even
 with buffering on (each complete chunk is passed on); close-delimited bodies, which is
 what every upstream sends to nginx's stock ``proxy_http_version 1.0``, are held until a

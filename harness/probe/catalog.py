@@ -90,6 +90,9 @@ LAT_TIMING = "fixed:60"
 SLOW_READER_PAUSE_S = 5.0
 SLOW_READER_REPEAT = 40
 
+#: CANCEL-*: the upstream connection must close within this long of the client's abort
+CANCEL_MS = 2000
+
 #: END-UPSTREAM-STATUS / END-UPSTREAM-DOWN: "within 30 s the client can tell it failed"
 FAILURE_PATIENCE_S = 30.0
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from harness.checks.model import Expected
+from harness.probe.evidence import Expected
 from mock_ollama.scenario.policies import parse_fault
 
 if TYPE_CHECKING:

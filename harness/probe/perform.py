@@ -2,7 +2,7 @@
 
 A thin loop: build the request (pure), observe it (harness.client.loop), ask the mock what
 it saw (harness.upstream.mock), and freeze it all into an Evidence for the judges. A
-``Prober`` binds the target, the mock and the run's options, so ``prober.perform(probe)``
+``Prober`` binds the front, the mock and the run's options, so ``prober.perform(probe)``
 takes one argument; it also stops sending once the proxy has left UNRESPONSIVE_AFTER
 requests in a row unanswered.
 """
@@ -15,12 +15,11 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from harness.checks.cancel import CANCEL_MS
-from harness.checks.model import Evidence, Expected
 from harness.client.loop import Limits, observe
 from harness.client.observation import End, Observation, Request
-from harness.probe.catalog import PROMPT
+from harness.probe.catalog import CANCEL_MS, PROMPT
 from harness.probe.dialects import Dialect, Kind, Reading
+from harness.probe.evidence import Evidence, Expected
 from harness.probe.expected import expected_tokens
 from harness.probe.requests import build_request
 from harness.probe.scenarios import scenario_lines
@@ -42,7 +41,7 @@ IDLE_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
-class Target:
+class Front:
     """Where and how to send: the layer's URL for the proxy, and request options."""
 
     url: str
@@ -66,14 +65,14 @@ def expected_for(probe: Probe) -> Expected:
 
 
 class Prober:
-    """Sends probes to one target (a layer's front) with the mock and options bound."""
+    """Sends probes to one front (a layer's URL for the proxy) with the mock and options bound."""
 
-    __slots__ = ("idle_s", "layer", "mock", "silent", "target")
+    __slots__ = ("front", "idle_s", "layer", "mock", "silent")
 
     def __init__(
-        self, target: Target, mock: MockUpstream, *, layer: str, idle_s: float
+        self, front: Front, mock: MockUpstream, *, layer: str, idle_s: float
     ) -> None:
-        self.target = target
+        self.front = front
         self.mock = mock
         self.layer = layer
         self.idle_s = idle_s
@@ -88,7 +87,7 @@ class Prober:
         )
         found = await perform(
             probe,
-            self.target,
+            self.front,
             self.mock,
             expected_for(probe),
             layer=self.layer,
@@ -158,7 +157,7 @@ def limits_for(probe: Probe, idle_s: float) -> Limits:
 
 async def perform(
     probe: Probe,
-    target: Target,
+    front: Front,
     mock: MockUpstream,
     expected: Expected,
     *,
@@ -166,27 +165,27 @@ async def perform(
     idle_s: float,
     skip: str = "",
 ) -> Evidence:
-    """Send ``probe`` to ``target`` and gather what the client and the mock saw.
+    """Send ``probe`` to ``front`` and gather what the client and the mock saw.
 
     With ``skip`` (a reason), nothing is sent: the evidence is an unanswered request.
     """
     req = new_req(layer, probe.name)
-    body = target.dialect.body(
-        PROMPT + probe.marker(req, int(idle_s * 1000)), target.model
+    body = front.dialect.body(
+        PROMPT + probe.marker(req, int(idle_s * 1000)), front.model
     )
     request = build_request(
         probe.request,
-        target.url,
+        front.url,
         body,
         accept_encoding=probe.accept_encoding,
-        extra_headers=target.headers,
+        extra_headers=front.headers,
     )
-    if not target.alive():
+    if not front.alive():
         return unanswered(
-            probe, request, expected, target.dialect, "the proxy is not running"
+            probe, request, expected, front.dialect, "the proxy is not running"
         )
     if skip:
-        return unanswered(probe, request, expected, target.dialect, skip)
+        return unanswered(probe, request, expected, front.dialect, skip)
     before = {x.id for x in await mock.aexchanges()}
     abort = asyncio.Event() if probe.abort_on_upstream else None
     watcher = (
@@ -195,10 +194,10 @@ async def perform(
     obs = await observe(
         request,
         limits=limits_for(probe, idle_s),
-        http2=target.http2,
-        ca_path=target.ca_path,
+        http2=front.http2,
+        ca_path=front.ca_path,
         stop=Watch(
-            target.dialect,
+            front.dialect,
             first_token=probe.stop == "first-token",
             first_error=probe.patience_s is not None,
         ),
@@ -217,11 +216,11 @@ async def perform(
     return Evidence(
         probe=probe,
         obs=obs,
-        transcript=transcribe(obs, target.dialect),
+        transcript=transcribe(obs, front.dialect),
         exchanges=tuple(exchanges),
         unmarked=len(unmarked),
         expected=expected,
-        alive_after=target.alive(),
+        alive_after=front.alive(),
         abort_ns=abort_ns,
     )
 

@@ -1,8 +1,8 @@
 """The report files: checked before the run, cleared first, written atomically, stamped.
 
-Requirement: "Nothing of a command runs when its report cannot be written." — "Every run
-starts by removing the report files it will write, writes them atomically (temp file
-+ rename), and stamps them (start time, duration, harness version, command line)."
+Nothing of a command runs when its report cannot be written. Every run starts by
+removing the report files it will write, writes them atomically (temp file + rename),
+and stamps them (start time, duration, harness version, command line).
 """
 
 from __future__ import annotations

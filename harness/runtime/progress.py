@@ -1,8 +1,8 @@
 """What the gate is doing right now, on stderr: a live line on a terminal, else lines.
 
-Requirement: "Progress on a terminal: a live line [...] showing the phase (starting mock,
-waiting for the proxy — with the seconds left —, calibrating, probing layer X: n/m
-checks, the idle silence countdown) [...] plain lines when not a TTY or with --quiet".
+On a terminal, a live line shows the phase (starting mock, waiting for the proxy — with
+the seconds left —, calibrating, probing layer X: n/m checks, the idle silence
+countdown); plain lines when stderr is not a TTY or with --quiet.
 
 Three implementations of one protocol: ``LiveProgress`` (rich, one line rewritten in
 place), ``PlainProgress`` (one line per phase, nothing per second) and ``Silent``.

@@ -1,7 +1,5 @@
 """SIGTERM takes the same way out as Ctrl-C: a report with the error, then exit 143.
 
-Requirement: "SIGTERM behaves as SIGINT: a report.json with the error, exit 143."
-
 Inside ``trapped()``, SIGINT raises KeyboardInterrupt and SIGTERM raises Terminated
 (a KeyboardInterrupt, so every ``except KeyboardInterrupt`` and asyncio's own handling
 treat both alike) in the main thread; unwinding stops every child through the context

@@ -1,12 +1,12 @@
 """A run's temp directory: named after its owner, removed by the survivor or the next run.
 
-Requirement: "temp directories are removed by the survivor or by the next run". The
-directory is ``sse-harness-<pid>-<random>`` under the system temp dir; it also holds
-``owner`` (pid, the kernel's start time of that process and its pid namespace) so a
-recycled pid is not mistaken for the owner, and a directory made in another pid
-namespace (containers sharing /tmp) is never judged by our pids. It is listed with
-the watchdog (removed when the harness is SIGKILLed), and every new run first removes
-the directories whose owner is gone.
+Temp directories are removed by the survivor or by the next run. The directory is
+``sse-harness-<pid>-<random>`` under the system temp dir; it also holds ``owner`` (pid,
+the kernel's start time of that process and its pid namespace) so a recycled pid is not
+mistaken for the owner, and a directory made in another pid namespace (containers
+sharing /tmp) is never judged by our pids. It is listed with the watchdog (removed when
+the harness is SIGKILLed), and every new run first removes the directories whose owner
+is gone.
 """
 
 from __future__ import annotations

@@ -7,16 +7,16 @@ runs of one-line ``data:`` events (``fastpath``) and the parser that composes th
 sockets, clocks or asyncio. Everything a caller needs is re-exported here.
 
 Those five modules are also compiled with mypyc by ``.ci/setup`` (the Python source
-stays the source of truth); ``implementation`` says which one runs and falls back to
+stays the source of truth); ``build`` says which build runs and falls back to
 the source when the build is missing, stale, or ``SSE_HARNESS_PURE=1`` asks for it.
 """
 
 from __future__ import annotations
 
-from harness.sse import implementation as _implementation
+from harness.sse import build as _build
 
-if _implementation.pure_wanted():
-    _implementation.load_pure()
+if _build.pure_wanted():
+    _build.load_pure()
 
 from harness.sse.parser import *  # noqa: F403
 from harness.sse.parser import __all__ as __all__

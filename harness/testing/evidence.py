@@ -13,10 +13,11 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from harness.checks import BY_ID
-from harness.checks.model import Context, Evidence, Expected, Outcome, decide
+from harness.checks.model import Context, Outcome, decide
 from harness.client.observation import Chunk, End, Observation, Request
 from harness.probe.catalog import PROBES
 from harness.probe.dialects import DEFAULT, make_dialect
+from harness.probe.evidence import Evidence, Expected
 from harness.probe.transcript import transcribe
 from harness.upstream.exchanges import Exchange, Line, Write
 

@@ -20,7 +20,7 @@ from harness.testing.wpt import (
 
 __all__ = ["ALL", "RETRY_AFTER", "TRICKY", "UNTERMINATED", "WPT", "Expected", "Vector"]
 
-# Our own tricky streams (peer-measurements.md: where httpx-sse, sseclient-py,
+# Our own tricky streams (where httpx-sse, sseclient-py,
 # eventsource-parser and eventsource depart from WHATWG §9.2.6), plus fast-path traps.
 TRICKY: list[Vector] = [
     # BOMs

@@ -93,7 +93,7 @@ class Defect:
     wrong: str
     #: exactly the checks it fails on the direct layer, with the outcome the gate
     #: reports: FAILED for a MUST, NON-STRICT for a SHOULD; no other check is FAILED
-    #: or NON-STRICT (tests/harness/test_gate.py runs every defect)
+    #: or NON-STRICT (tests/harness/gate/test_run.py runs every defect)
     fails: tuple[tuple[str, str], ...]
     #: knock-ons the gate reports BLOCKED, with the check that blocks them (every
     #: BLOCKED result names one of ``fails``; these ones always show)

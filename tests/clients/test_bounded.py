@@ -17,6 +17,7 @@ import pytest
 from harness.compat.drivers import Stream
 from harness.compat.run import ClientRun, maybe_browser, read_stream
 from harness.processes import free_port
+from tests.tools import wait_until
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -104,12 +105,14 @@ def test_ctrl_c_stops_every_browser_and_node_process(
         argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not (
-            processes_mentioning(f"127.0.0.1:{silent}")
-            and processes_mentioning("chromium")
-        ):
-            time.sleep(0.2)
+        wait_until(
+            lambda: (
+                processes_mentioning(f"127.0.0.1:{silent}")
+                and processes_mentioning("chromium")
+            ),
+            30,
+            0.2,
+        )
         assert processes_mentioning(f"127.0.0.1:{silent}"), "no driver started"
         time.sleep(1.0)
         child.send_signal(signal.SIGINT)

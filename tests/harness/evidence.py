@@ -29,7 +29,8 @@ from harness.testing.evidence import (
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from harness.checks.model import Check, Context, Evidence
+    from harness.checks.model import Check, Context
+    from harness.probe.evidence import Evidence
 
 __all__ = [
     "DONE",

@@ -14,9 +14,10 @@ from hypothesis import given, settings, strategies as st
 
 from harness.errors import EnvironmentProblem, UsageError
 from harness.target import TargetSpec, start_target, substitute
+from tests.targets import URL
+from tests.tools import wait_until
 
 UPSTREAM = "http://127.0.0.1:11434"
-URL = "http://127.0.0.1:{port}/api/v1/complete"
 
 # A stand-in proxy: records argv + environment, says hello, listens on --port
 # (unless told to hang or crash), and answers nothing.
@@ -142,10 +143,7 @@ def test_a_crash_after_ready_shows_in_alive(
     spec = TargetSpec(cmd=cmd + " --mode die-soon --port {port}", url=URL)
     with start_target(spec, UPSTREAM, workdir=tmp_path) as target:
         assert target.process is not None
-        deadline = time.monotonic() + 10
-        while target.alive() and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert not target.alive()
+        assert wait_until(lambda: not target.alive(), 10, 0.02)
         assert target.process.poll() == 4
 
 

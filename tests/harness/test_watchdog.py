@@ -7,34 +7,15 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
 from harness import watchdog
 from harness.deathsig import lifetime_hook
+from tests.tools import dead, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def dead(pid: int) -> bool:
-    """Gone, or a zombie nobody reaps (orphans of a container's PID 1)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return True
-    return stat[stat.rfind(")") + 2] in "ZX"
-
-
-def wait_until(predicate: object, timeout: float = 10.0) -> float | None:
-    """Seconds it took for ``predicate`` to hold, None if it never did."""
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        if callable(predicate) and predicate():
-            return time.monotonic() - start
-        time.sleep(0.01)
-    return None
 
 
 # A harness stand-in: starts a group whose leader leaves a grandchild behind, makes a
@@ -79,9 +60,9 @@ def test_sigkill_of_the_harness_kills_children_grandchildren_and_the_watchdog(
     harness, (child, grandchild, dog) = start_harness(tmp_path)
     harness.kill()
     harness.wait(timeout=10)
-    took = wait_until(lambda: all(dead(p) for p in (child, grandchild, dog)), 5.0)
-    assert took is not None, "a child outlived the SIGKILLed harness by 5 s"
-    assert wait_until(lambda: not (tmp_path / "scratch").exists(), 5.0) is not None
+    gone = wait_until(lambda: all(dead(p) for p in (child, grandchild, dog)), 5.0)
+    assert gone, "a child outlived the SIGKILLed harness by 5 s"
+    assert wait_until(lambda: not (tmp_path / "scratch").exists(), 5.0)
     assert harness.stdout is not None
     harness.stdout.close()
 
@@ -109,7 +90,7 @@ def test_a_normal_exit_removes_nothing_still_in_use_and_stops_the_watchdog(
         [sys.executable, "-c", script, str(tmp_path)],
         capture_output=True, text=True, cwd=REPO, timeout=60, check=True,
     )  # fmt: skip
-    assert wait_until(lambda: dead(int(done.stdout)), 5.0) is not None
+    assert wait_until(lambda: dead(int(done.stdout)), 5.0)
     assert (tmp_path / "kept").is_dir()
 
 
@@ -142,7 +123,7 @@ def test_a_pdeathsig_child_dies_with_its_parent_even_without_the_watchdog(
     os.kill(parent.pid, signal.SIGKILL)
     parent.wait(timeout=10)
     parent.stdout.close()
-    assert wait_until(lambda: dead(child), 5.0) is not None
+    assert wait_until(lambda: dead(child), 5.0)
 
 
 def test_serve_kills_listed_groups_and_removes_listed_dirs(tmp_path: Path) -> None:

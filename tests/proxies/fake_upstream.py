@@ -4,7 +4,7 @@ Raw sockets in threads, so every byte, cut, pause and close is exactly as script
 and the moment the proxy closes its upstream connection is recorded. A request is
 routed by the marker the harness uses (``[[mock: scenario=NAME req=ID]]``) in its
 body; scripts are registered by the tests themselves. Like Ollama, the response head
-goes out only with the first body write (ollama-api.md 1.2).
+goes out only with the first body write (as Go's net/http does for a streamed answer).
 """
 
 from __future__ import annotations

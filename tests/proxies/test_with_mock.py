@@ -2,14 +2,13 @@
 
 Same claims as test_reference_proxies, but with the mock's bundled recordings, its
 fragmenters and faults routed by the ``[[mock: ...]]`` marker, and its exchange log
-as the witness of upstream cancellation (contracts.md).
+as the witness of upstream cancellation (its ``client-gone`` end).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,7 @@ import pytest
 from mock_ollama.launch import running_mock
 from tests.proxies.proxy_process import ROOT, TEST_ENV, Proxy, proxy_argv, running_proxy
 from tests.proxies.sse_client import URL_PATH, Stream, collect, stream_events
+from tests.tools import wait_until
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -66,14 +66,18 @@ def proxy(request: pytest.FixtureRequest, mock_url: str) -> Iterator[Proxy]:
 
 def exchange(mock_url: str, req: str, *, until_end: float = 0.0) -> dict[str, Any]:
     """The mock's record of request ``req``; waits ``until_end`` s for it to end."""
-    deadline = time.monotonic() + until_end
-    while True:
+
+    def latest() -> dict[str, Any] | None:
         records = httpx.get(f"{mock_url}/_mock/exchanges", params={"req": req}).json()
-        if records and (records[-1]["end"] != "running" or time.monotonic() > deadline):
-            record: dict[str, Any] = records[-1]
-            return record
-        assert time.monotonic() < deadline + 5, f"request {req} never reached the mock"
-        time.sleep(0.05)
+        return records[-1] if records else None
+
+    def ended() -> dict[str, Any] | None:
+        record = latest()
+        return record if record is not None and record["end"] != "running" else None
+
+    running = wait_until(latest, until_end + 5, 0.05)
+    assert running is not None, f"request {req} never reached the mock"
+    return wait_until(ended, until_end, 0.05) or running
 
 
 SMALL = ["injection", "multilingual", "qwen-chat"]

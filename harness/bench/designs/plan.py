@@ -13,14 +13,13 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mock_ollama.marker import Marker
-from mock_ollama.policies import Policies, parse_timing
-
 from harness.bench.designs.engines.native import Job
 from harness.client.loop import Limits
 from harness.probe.catalog import PROMPT
 from harness.probe.dialects import make_dialect
 from mock_ollama.errors import PolicyError
+from mock_ollama.scenario.marker import Marker
+from mock_ollama.scenario.policies import Policies, parse_timing
 
 if TYPE_CHECKING:
     from harness.bench.designs.design import Design

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 from harness.bench.parser.cmd import measure_parse, parse_table
 from harness.bench.parser.peers import BASELINE, PEERS, Peer, Triple
 from harness.runtime.table import Table
-from harness.sse import implementation
+from harness.sse import build
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -174,7 +174,7 @@ def table(size: int, rows: list[Row], vectors: int, chunk: int, repeat: int) -> 
     lines = [
         f"{size / 1e6:.2f} MB, {rows[0].events if rows else 0} events, {chunk}-byte "
         f"chunks, best of {repeat} ({_clock_name()}); "
-        f"Python {platform.python_version()}; harness.sse {implementation.name()}",
+        f"Python {platform.python_version()}; harness.sse {build.name()}",
         "",
         "Streaming (headline): each event counted, its data read, then dropped.",
         "",

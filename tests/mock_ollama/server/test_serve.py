@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 from mock_ollama.cli import build_parser
 from mock_ollama.scenario.catalog import load_bundled
 from mock_ollama.server.serve import DEFAULT_HOST
+from tests.tools import wait_until
 
 from .wire import post
 
@@ -27,16 +28,18 @@ def _chat(prompt: str) -> dict[str, object]:
 
 
 def _exchanges(url: str, req: str, until: str | None = None) -> dict[str, Any]:
-    deadline = time.monotonic() + 10
-    while True:
+
+    def reached() -> dict[str, Any] | None:
         found = httpx.get(
             f"{url}/_mock/exchanges", params={"req": req}, timeout=5
         ).json()
         if found and (until is None or found[0]["end"] == until):
             return dict(found[0])
-        if time.monotonic() > deadline:
-            raise AssertionError(f"exchange {req} never reached {until}: {found}")
-        time.sleep(0.02)
+        return None
+
+    exchange = wait_until(reached, 10, 0.02)
+    assert exchange is not None, f"exchange {req} never reached {until}"
+    return exchange
 
 
 def test_binds_loopback_by_default(served: Served) -> None:
@@ -148,8 +151,6 @@ def test_in_process_log_is_the_control_log(served: Served) -> None:
     httpx.get(f"{url}/api/version", timeout=5)
     live = app.state.exchange_log.exchanges()[-1]
     # the server thread may not have logged the end yet when the client has the body
-    deadline = time.monotonic() + 5
-    while live.end == "running" and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: live.end != "running", 5)
     assert (live.path, live.status, live.end) == ("/api/version", 200, "complete")
     assert live.to_json() in app.state.exchange_log.snapshot()

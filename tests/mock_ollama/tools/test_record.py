@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from typing import TYPE_CHECKING
 
 import httpx
@@ -12,9 +11,9 @@ from mock_ollama.scenario.catalog import load_bundled
 from mock_ollama.scenario.recording import load_scenario
 from mock_ollama.server.serve import serve_in_thread
 from mock_ollama.tools.record import create_recorder, write_atomically
+from tests.tools import wait_until
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from pathlib import Path
 
     from starlette.applications import Starlette
@@ -74,7 +73,7 @@ def test_a_failed_save_is_kept_logged_and_retried(
     with serve_in_thread(app) as url:
         assert httpx.post(f"{url}/api/generate", json=body, timeout=20).is_success
         recorder = app.state.recorder
-        _wait_for(lambda: bool(logged))  # saved after the last byte
+        assert wait_until(lambda: bool(logged), 10.0)  # saved after the last byte
         logger.removeHandler(handler)
         assert len(recorder.unsaved) == 1
         assert len(logged) == 1
@@ -82,16 +81,9 @@ def test_a_failed_save_is_kept_logged_and_retried(
         assert "(kept, will retry)" in logged[0]
         blocker.rmdir()
         httpx.post(f"{url}/api/generate", json=body, timeout=20)
-        _wait_for(lambda: not recorder.unsaved)
+        assert wait_until(lambda: not recorder.unsaved, 10.0)
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["cap-2.ndjson", "cap-2.toml", "cap.ndjson", "cap.toml"]
-
-
-def _wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition never held"
-        time.sleep(0.01)
 
 
 def test_write_atomically_leaves_no_temporary_file(tmp_path: Path) -> None:

@@ -41,7 +41,6 @@ import locust.runners
 from locust import User, events, task
 from locust.exception import StopUser
 from locust.runners import MasterRunner, WorkerRunner
-from mock_ollama.marker import Marker
 
 from harness.bench.designs.engines.locust_engine import REQ_PLACEHOLDER
 from harness.bench.designs.engines.readers import (
@@ -55,6 +54,7 @@ from harness.bench.designs.realtime import CLIENT_PRIORITY, set_realtime
 from harness.client.loop import Limits
 from harness.probe.catalog import PROMPT
 from harness.probe.dialects import DEFAULT, make_dialect
+from mock_ollama.scenario.marker import Marker
 
 #: report to the master often: a stream's timeline should not wait 3 s
 locust.runners.WORKER_REPORT_INTERVAL = 0.25

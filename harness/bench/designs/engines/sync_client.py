@@ -2,8 +2,8 @@
 
 For engines that are not asyncio (Locust's users run on gevent, whose patched sockets
 make this loop cooperative). Same core as :mod:`harness.client.loop` — h11 session,
-Recorder, every ``recv`` stamped with ``perf_counter_ns`` the moment it returns — on a
-plain socket. HTTP/1.1 over TCP only; WebSocket over the native engine's
+ObservationRecorder, every ``recv`` stamped with ``perf_counter_ns`` the moment it
+returns — on a plain socket. HTTP/1.1 over TCP only; WebSocket over the native engine's
 :class:`~harness.bench.designs.engines.readers.WsSession`.
 """
 
@@ -18,7 +18,7 @@ from harness.bench.designs.engines.readers import WsSession
 from harness.bench.designs.metrics import StreamRecord
 from harness.client.loop import READ_SIZE, Limits
 from harness.client.observation import End, Observation, Request
-from harness.client.sessions import H1Session, Recorder
+from harness.client.sessions import H1Session, ObservationRecorder
 
 if TYPE_CHECKING:
     from harness.probe.dialects import Dialect
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 def observe_sync(request: Request, limits: Limits) -> Observation:
     """Send ``request``; record the response read by read. Never raises for the peer."""
     url = urlsplit(request.url)
-    rec = Recorder(request, "1.1")
+    rec = ObservationRecorder(request, "1.1")
     try:
         sock = socket.create_connection(
             (url.hostname or "127.0.0.1", url.port or 80), timeout=limits.connect_s

@@ -9,8 +9,9 @@ Python drivers (``python_drivers``: httpx-sse, the openai SDK, ollama-python), t
 drivers (``node_drivers`` running the scripts in ``node/``, each pinned in
 ``node/package-lock.json``), the Chromium drivers (``chromium``: Debian's chromium run
 as a managed process, driven over CDP by Playwright, pages in ``page/``), one stream
-read by every client (``run``), which clients this machine can run (``ready``) and one matrix run with its files (``matrix``:
-``run_matrix``, used by ``sse-harness clients`` and ``sse-harness repro``).
+read by every client (``run``), which clients this machine can run (``ready``) and
+one matrix run with its files (``matrix``: ``run_matrix``, used by ``sse-harness
+clients`` and ``sse-harness repro``).
 
 Imports: ``model``, ``verdict``, ``drivers`` and ``stream`` are pure (standard library, plus
 ``harness.sse``/``harness.probe.dialects`` types and ``mock_ollama.go.json`` for the

@@ -220,7 +220,15 @@ def test_other_commands_with_a_bad_value(argv, needle, spy, stale, capsys):
 
 #: the least each command needs besides --report-dir to start (its other checks pass)
 STARTS = {
-    "run": ["--quiet", "--proxy-cmd", PROXY, "--proxy-url", URL, "--cwd", str(ROOT)],
+    "run": [
+        "--quiet",
+        "--proxy-cmd",
+        PYTHON_PROXY,
+        "--proxy-url",
+        URL,
+        "--cwd",
+        str(ROOT),
+    ],
     "bench": ["--design", "naive-stream", "--quiet"],
     "clients": ["--client", "httpx-sse"],
     "repro": ["issue-4788", "--client", "httpx-sse"],

@@ -103,14 +103,23 @@ def _nginx(
     )
 
 
-CADDY_ENCODE = (
-    "Caddy's `encode gzip` compresses text/event-stream and sends each event only "
-    "when the compressor flushes"
+#: measured with proxies/starlette_proxy (docs/layers.md)
+HAPROXY_DELAY = (
+    "HAProxy without `option http-no-delay` holds each event ~200 ms, until the "
+    "client's delayed ACK"
 )
-APACHE_H2 = (
-    "mod_http2 without `flushpackets=on` on the ProxyPass collects the proxy's events "
-    "into larger DATA frames"
+HAPROXY_ABORT = (
+    "HAProxy without `option abortonclose` keeps the connection to the proxy open "
+    "after the client went away before the response started"
 )
+NO_EARLY_CANCEL = (
+    "{0} notices a client that went away only when it next writes to it, so the "
+    "proxy cannot see a cancel before the first token (no setting changes it)"
+)
+VARNISH_BLIND = {"CANCEL-BEFORE-FIRST-TOKEN": NO_EARLY_CANCEL.format("Varnish")}
+APACHE_BLIND = {
+    "CANCEL-BEFORE-FIRST-TOKEN": NO_EARLY_CANCEL.format("Apache's mod_proxy_http")
+}
 
 
 # kind -> its facts (docs/layers.md, CHECKS.md "Layers")
@@ -170,42 +179,56 @@ KINDS.update(
             "haproxy",
             "HAProxy with Debian's stock defaults (timeout client/server 50 s)",
             "haproxy",
+            holds=HAPROXY_DELAY,
+            breaks=_checks(
+                **{
+                    "LAT-NO-BATCHING": HAPROXY_DELAY,
+                    "LAT-FIRST-TOKEN": HAPROXY_DELAY,
+                    "CANCEL-BEFORE-FIRST-TOKEN": HAPROXY_ABORT,
+                }
+            ),
         ),
         "haproxy-tuned": _program(
             "haproxy-tuned",
-            "HAProxy, timeout client/server 1 h (above any heartbeat)",
+            "HAProxy: http-no-delay, abortonclose, timeout client/server 1 h",
             "haproxy",
         ),
         "varnish": _program(
             "varnish",
             "Varnish with the stock default.vcl (built-in VCL; between_bytes_timeout 60 s)",
             "varnish",
+            blinds=_checks(**VARNISH_BLIND),
         ),
         "varnish-tuned": _program(
             "varnish-tuned",
             "Varnish: return (pass), beresp.do_stream, no gzip, between_bytes_timeout 1 h",
             "varnish",
+            blinds=_checks(**VARNISH_BLIND),
         ),
         "apache": _program(
             "apache",
             "Apache httpd with Debian's stock modules (mod_deflate) and a plain ProxyPass",
             "apache",
+            blinds=_checks(**APACHE_BLIND),
         ),
         "apache-tuned": _program(
             "apache-tuned",
             "Apache httpd: ProxyPass flushpackets=on, no-gzip for text/event-stream",
             "apache",
+            blinds=_checks(**APACHE_BLIND),
         ),
         "apache-h2": _program(
             "apache-h2",
             "Apache httpd terminating TLS and HTTP/2 (mod_http2), plain ProxyPass",
             "apache",
+            blinds=_checks(**APACHE_BLIND),
             tls=True,
         ),
         "apache-h2-tuned": _program(
             "apache-h2-tuned",
             "Apache httpd TLS + HTTP/2: ProxyPass flushpackets=on, no-gzip for SSE",
             "apache",
+            blinds=_checks(**APACHE_BLIND),
             tls=True,
         ),
         "caddy": _program(
@@ -222,7 +245,8 @@ KINDS.update(
             "caddy-encode",
             "Caddy: reverse_proxy plus `encode gzip`",
             "caddy",
-            compresses="Caddy's `encode gzip`",
+            compresses="Caddy's `encode gzip` compresses text/event-stream unless the "
+            "response says `Cache-Control: no-transform`",
         ),
         "caddy-encode-tuned": _program(
             "caddy-encode-tuned",

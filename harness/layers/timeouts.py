@@ -6,10 +6,11 @@ and CDNs, as TCP relays.
   is closed if no data has been sent or received during the idle timeout period";
   60 s by default; HTTP/2 PINGs do not reset it) and as Cloudflare answers 524 after
   100 s (125 s today) without bytes.
-- ``total-timeout`` closes a connection SECONDS after its first request bytes, as an
-  Envoy route ``timeout`` (15 s by default) ends the whole response, whatever flows.
+- ``total-timeout`` closes a connection SECONDS after it opened, as an Envoy route
+  ``timeout`` (15 s by default) ends the whole response, whatever flows.
 
-Each probe opens its own connection, so a connection's cut is its response's cut.
+Each probe opens its own connection just before its request, so a connection's cut
+is its response's cut.
 Both close the two sides (the client sees its stream end, the proxy sees the client
 go away). Bytes pass at once in both directions; nothing is held.
 """
@@ -59,8 +60,8 @@ class TimeoutRelay(Relay):
     ) -> None:
         """Relay both ways until either side ends or the cut comes."""
         loop = asyncio.get_running_loop()
-        #: loop.time() of the last byte either way (idle) or of the first request byte
-        marks: dict[str, float | None] = {"last": loop.time(), "first": None}
+        #: loop.time() of the last byte either way, and of the connection's start
+        marks = {"last": loop.time(), "first": loop.time()}
         tasks = {
             asyncio.create_task(self._copy(client_r, up_w, "bytes-up", marks)),
             asyncio.create_task(self._copy(up_r, client_w, "bytes-down", marks)),
@@ -86,16 +87,15 @@ class TimeoutRelay(Relay):
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    def _deadline(self, marks: dict[str, float | None]) -> float | None:
-        start = marks["last"] if self.idle else marks["first"]
-        return None if start is None else start + self.seconds
+    def _deadline(self, marks: dict[str, float]) -> float:
+        return (marks["last"] if self.idle else marks["first"]) + self.seconds
 
     async def _copy(
         self,
         reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
         counter: str,
-        marks: dict[str, float | None],
+        marks: dict[str, float],
     ) -> None:
         loop = asyncio.get_running_loop()
         while True:
@@ -106,8 +106,6 @@ class TimeoutRelay(Relay):
             if not data:
                 return
             marks["last"] = loop.time()
-            if counter == "bytes-up" and marks["first"] is None:
-                marks["first"] = loop.time()
             self.counters[counter] += len(data)
             writer.write(data)
             await writer.drain()

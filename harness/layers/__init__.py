@@ -9,7 +9,8 @@ timeouts of load balancers and CDNs. The verdict for a layer says what the *prox
 controls, and what the layer did.
 
 Modules: ``kinds`` (the table), ``base`` (specs, handles), ``nginx`` and
-``nginx_config``, ``programs`` (HAProxy, Varnish, Apache, Caddy), ``tls``, ``relay``
+``nginx_config``, ``programs`` (HAProxy, Varnish, Apache, Caddy: what each needs)
+and ``runner`` (starts them), ``tls``, ``relay``
 (the in-process TCP relay) with ``buffer`` and ``timeouts``. They import
 harness.processes, harness.deathsig and harness.errors only.
 
@@ -28,7 +29,8 @@ from harness.layers.base import LayerHandle, LayerSpec, parse_layer
 from harness.layers.buffer import open_buffer
 from harness.layers.kinds import CHOICES, KINDS
 from harness.layers.nginx import open_nginx
-from harness.layers.programs import open_program, require, requirements
+from harness.layers.programs import require, requirements
+from harness.layers.runner import open_program
 from harness.layers.timeouts import open_timeout
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -27,6 +27,7 @@ from ..test_gate import PYTHON_PROXY, URL, failures, gate, node_proxy
 
 if TYPE_CHECKING:
     from harness.checks.model import Result
+    from harness.gate.run import RunReport
 
 ROOT = Path(__file__).resolve().parents[3]
 TUNED = ("haproxy-tuned", "varnish-tuned", "apache-tuned", "apache-h2-tuned",
@@ -45,7 +46,7 @@ def require_programs() -> None:
         pytest.skip(message)
 
 
-def of(report: Any, check: str, layer: str) -> Result:
+def of(report: RunReport, check: str, layer: str) -> Result:
     return next(r for r in report.results if (r.check, r.layer) == (check, layer))
 
 
@@ -54,7 +55,7 @@ EVERY = (*TUNED, IDLE_ABOVE_HEARTBEAT, *STOCK, "total-timeout:2")
 
 
 @pytest.fixture(scope="module")
-def through_every_layer() -> tuple[Any, float]:
+def through_every_layer() -> tuple[RunReport, float]:
     """The python proxy through every new layer side by side, and how long it took."""
     require_programs()
     started = time.monotonic()
@@ -62,7 +63,7 @@ def through_every_layer() -> tuple[Any, float]:
     return report, time.monotonic() - started
 
 
-def assert_passes_every_must(report: Any, layers: tuple[str, ...]) -> None:
+def assert_passes_every_must(report: RunReport, layers: tuple[str, ...]) -> None:
     judged = {r.layer for r in report.results if r.level is Level.MUST}
     assert set(layers) <= judged
     missed = [
@@ -75,7 +76,7 @@ def assert_passes_every_must(report: Any, layers: tuple[str, ...]) -> None:
 
 @pytest.mark.slow
 def test_the_python_proxy_passes_every_must_behind_every_tuned_layer(
-    through_every_layer: tuple[Any, float],
+    through_every_layer: tuple[RunReport, float],
 ) -> None:
     report, took = through_every_layer
     assert took < 180, f"every new layer side by side took {took:.0f} s"
@@ -91,7 +92,7 @@ def test_the_node_proxy_passes_every_must_behind_every_tuned_layer() -> None:
 
 @pytest.mark.slow
 def test_what_stock_layers_do_to_a_correct_proxy_is_the_layers_finding(
-    through_every_layer: tuple[Any, float],
+    through_every_layer: tuple[RunReport, float],
 ) -> None:
     report, _ = through_every_layer
     assert not failures(report), "\n".join(failures(report))

@@ -10,7 +10,7 @@ import pytest
 from harness.cli import main
 from harness.errors import UsageError
 from harness.gate.plan import CUT_MARGIN_S, silence_s
-from harness.layers import parse_layer, programs, require, requirements
+from harness.layers import parse_layer, programs, require, requirements, runner
 from harness.layers.kinds import KINDS
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def test_the_note_names_the_cut_and_the_heartbeat_that_keeps_it() -> None:
 def test_every_program_layer_ships_a_config_that_renders(
     kind: str, tmp_path: Path
 ) -> None:
-    values = programs._values(tmp_path, kind, 4321, 1234)
+    values = runner._values(tmp_path, kind, 4321, 1234)
     text = programs.render(kind, values)
     assert "127.0.0.1:1234" in text or '.port = "1234"' in text  # the proxy
     assert "${" not in text

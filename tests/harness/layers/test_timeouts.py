@@ -33,7 +33,9 @@ def events_through(layer: str, tmp_path: Path, **stream: int) -> tuple[int, floa
             pass  # the cut: the chunked body never ended
         took = time.monotonic() - started
         (exchange,) = server.exchanges
-        assert server.wait_for(lambda: exchange.finished or exchange.peer_gone_at)
+        assert server.wait_for(
+            lambda: exchange.finished or exchange.peer_gone_at is not None
+        )
         assert front.logs()  # the relay's counters reach the report
     return body.count(b"\n\n"), took
 

@@ -46,6 +46,7 @@ PURE = (
     "harness.checks.idle",
     "harness.checks.fixes",
     "harness.checks.howto",
+    "harness.checks.layer_howto",
     "harness.client.observation",
     "harness.checks.doc",
     "harness.gate.plan",

@@ -1,12 +1,17 @@
 """Measure what each layer does to a correct proxy's stream (docs/layers.md).
 
-    .venv/bin/python .ci/measure_layers.py [LAYER ...]
+    .venv/bin/python .ci/measure_layers.py [--bare] [LAYER ...]
 
 Runs the gate once with the reference proxy (proxies/starlette_proxy) through the
 given layers (default: every HAProxy, Varnish, Apache and Caddy layer, stock and
 -tuned) side by side, and prints a Markdown table: when the head arrived, the first
 token's lag, how many of the timed token pairs arrived merged, the Content-Encoding
 answered to ``Accept-Encoding: gzip, br``, and the gate's verdicts on the layer.
+
+``--bare``: instead, a plain upstream (tests/harness/test_layers_upstream.py: ten
+events 100 ms apart, ``Cache-Control: no-cache`` without ``no-transform``, no
+``X-Accel-Buffering``) read through each layer: the Content-Encoding it adds and in
+how many bursts the ten events arrive.
 """
 
 from __future__ import annotations
@@ -36,8 +41,35 @@ def metric(report: object, check: str, layer: str, key: str) -> str:
     return ""
 
 
+def bare(layers: tuple[str, ...]) -> int:
+    import tempfile
+
+    from harness.layers import open_layer, parse_layer
+    from tests.harness.test_layers_upstream import observe, upstream
+
+    print("| layer | Content-Encoding | bursts of 10 events | spread (ms) |")
+    print("|---|---|---|---|")
+    for layer in layers:
+        with (
+            tempfile.TemporaryDirectory() as work,
+            upstream() as server,
+            open_layer(parse_layer(layer), server.port, workdir=Path(work)) as front,
+        ):
+            seen = observe(
+                front.rewrite(server.url(n=10, gap=100)),
+                http2=front.http2,
+                ca_path=front.ca_path,
+            )
+        coding = seen.headers.get("content-encoding", "none")
+        print(f"| `{layer}` | {coding} | {seen.bursts()} | {seen.spread * 1000:.0f} |")
+    return 0
+
+
 def main() -> int:
-    layers = tuple(sys.argv[1:]) or tuple(DEFAULT)
+    args = sys.argv[1:]
+    if args[:1] == ["--bare"]:
+        return bare(tuple(args[1:]) or tuple(DEFAULT))
+    layers = tuple(args) or tuple(DEFAULT)
     started = time.monotonic()
     report = run(
         RunConfig(proxy_url=URL, proxy_cmd=PROXY, cwd=str(ROOT), layers=layers)

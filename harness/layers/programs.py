@@ -135,6 +135,10 @@ class Requirement:
         return f"--layer {self.layer}: {self.binary} not found: install {self.package}"
 
 
+#: the nginx layers' program (harness.layers.nginx runs it)
+NGINX = ("nginx", "nginx-light (apt-get install nginx-light)")
+
+
 def requirements() -> list[Requirement]:
     """Per layer kind run by a program: its binary, its package, where it was found."""
     found: list[Requirement] = []
@@ -143,6 +147,13 @@ def requirements() -> list[Requirement]:
         if program is not None:
             where = find_program(program)
             found.append(Requirement(name, program.binary, program.package, where))
+        elif kind.nginx:
+            binary, package = NGINX
+            where = shutil.which(binary) or next(
+                (p for d in SEARCH_DIRS if os.access(p := f"{d}/{binary}", os.X_OK)),
+                None,
+            )
+            found.append(Requirement(name, binary, package, where))
     return found
 
 

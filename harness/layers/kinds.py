@@ -122,6 +122,10 @@ APACHE_BLIND = {
 }
 
 
+def _program(syntax: str, description: str, program: str, **facts: Any) -> LayerKind:
+    return LayerKind(syntax, description, program=program, config=syntax, **facts)
+
+
 # kind -> its facts (docs/layers.md, CHECKS.md "Layers")
 KINDS: dict[str, LayerKind] = {
     "direct": LayerKind(
@@ -166,95 +170,87 @@ KINDS: dict[str, LayerKind] = {
         transparent=True,
         cut="total",
     ),
+    "haproxy": _program(
+        "haproxy",
+        "HAProxy with Debian's stock defaults (timeout client/server 50 s)",
+        "haproxy",
+        holds=HAPROXY_DELAY,
+        breaks=_checks(
+            **{
+                "LAT-NO-BATCHING": HAPROXY_DELAY,
+                "LAT-FIRST-TOKEN": HAPROXY_DELAY,
+                "CANCEL-BEFORE-FIRST-TOKEN": HAPROXY_ABORT,
+            }
+        ),
+    ),
+    "haproxy-tuned": _program(
+        "haproxy-tuned",
+        "HAProxy: http-no-delay, abortonclose, timeout client/server 1 h",
+        "haproxy",
+    ),
+    "varnish": _program(
+        "varnish",
+        "Varnish with the stock default.vcl (built-in VCL; between_bytes_timeout 60 s)",
+        "varnish",
+        blinds=_checks(**VARNISH_BLIND),
+    ),
+    "varnish-tuned": _program(
+        "varnish-tuned",
+        "Varnish: return (pass), beresp.do_stream, no gzip, between_bytes_timeout 1 h",
+        "varnish",
+        blinds=_checks(**VARNISH_BLIND),
+    ),
+    "apache": _program(
+        "apache",
+        "Apache httpd with Debian's stock modules (mod_deflate) and a plain ProxyPass",
+        "apache",
+        blinds=_checks(**APACHE_BLIND),
+    ),
+    "apache-tuned": _program(
+        "apache-tuned",
+        "Apache httpd: ProxyPass flushpackets=on, no-gzip for text/event-stream",
+        "apache",
+        blinds=_checks(**APACHE_BLIND),
+    ),
+    "apache-h2": _program(
+        "apache-h2",
+        "Apache httpd terminating TLS and HTTP/2 (mod_http2), plain ProxyPass",
+        "apache",
+        blinds=_checks(**APACHE_BLIND),
+        tls=True,
+    ),
+    "apache-h2-tuned": _program(
+        "apache-h2-tuned",
+        "Apache httpd TLS + HTTP/2: ProxyPass flushpackets=on, no-gzip for SSE",
+        "apache",
+        blinds=_checks(**APACHE_BLIND),
+        tls=True,
+    ),
+    "caddy": _program(
+        "caddy",
+        "Caddy (current release) with the minimal reverse_proxy Caddyfile",
+        "caddy",
+    ),
+    "caddy-tuned": _program(
+        "caddy-tuned",
+        "Caddy: reverse_proxy with flush_interval -1",
+        "caddy",
+    ),
+    "caddy-encode": _program(
+        "caddy-encode",
+        "Caddy: reverse_proxy plus `encode gzip`",
+        "caddy",
+        compresses="Caddy's `encode gzip` compresses text/event-stream unless the "
+        "response says `Cache-Control: no-transform`",
+    ),
+    "caddy-encode-tuned": _program(
+        "caddy-encode-tuned",
+        "Caddy: `encode gzip` that leaves text/event-stream alone, flush_interval -1",
+        "caddy",
+    ),
 }
 
 
-def _program(syntax: str, description: str, program: str, **facts: Any) -> LayerKind:
-    return LayerKind(syntax, description, program=program, config=syntax, **facts)
-
-
-KINDS.update(
-    {
-        "haproxy": _program(
-            "haproxy",
-            "HAProxy with Debian's stock defaults (timeout client/server 50 s)",
-            "haproxy",
-            holds=HAPROXY_DELAY,
-            breaks=_checks(
-                **{
-                    "LAT-NO-BATCHING": HAPROXY_DELAY,
-                    "LAT-FIRST-TOKEN": HAPROXY_DELAY,
-                    "CANCEL-BEFORE-FIRST-TOKEN": HAPROXY_ABORT,
-                }
-            ),
-        ),
-        "haproxy-tuned": _program(
-            "haproxy-tuned",
-            "HAProxy: http-no-delay, abortonclose, timeout client/server 1 h",
-            "haproxy",
-        ),
-        "varnish": _program(
-            "varnish",
-            "Varnish with the stock default.vcl (built-in VCL; between_bytes_timeout 60 s)",
-            "varnish",
-            blinds=_checks(**VARNISH_BLIND),
-        ),
-        "varnish-tuned": _program(
-            "varnish-tuned",
-            "Varnish: return (pass), beresp.do_stream, no gzip, between_bytes_timeout 1 h",
-            "varnish",
-            blinds=_checks(**VARNISH_BLIND),
-        ),
-        "apache": _program(
-            "apache",
-            "Apache httpd with Debian's stock modules (mod_deflate) and a plain ProxyPass",
-            "apache",
-            blinds=_checks(**APACHE_BLIND),
-        ),
-        "apache-tuned": _program(
-            "apache-tuned",
-            "Apache httpd: ProxyPass flushpackets=on, no-gzip for text/event-stream",
-            "apache",
-            blinds=_checks(**APACHE_BLIND),
-        ),
-        "apache-h2": _program(
-            "apache-h2",
-            "Apache httpd terminating TLS and HTTP/2 (mod_http2), plain ProxyPass",
-            "apache",
-            blinds=_checks(**APACHE_BLIND),
-            tls=True,
-        ),
-        "apache-h2-tuned": _program(
-            "apache-h2-tuned",
-            "Apache httpd TLS + HTTP/2: ProxyPass flushpackets=on, no-gzip for SSE",
-            "apache",
-            blinds=_checks(**APACHE_BLIND),
-            tls=True,
-        ),
-        "caddy": _program(
-            "caddy",
-            "Caddy (current release) with the minimal reverse_proxy Caddyfile",
-            "caddy",
-        ),
-        "caddy-tuned": _program(
-            "caddy-tuned",
-            "Caddy: reverse_proxy with flush_interval -1",
-            "caddy",
-        ),
-        "caddy-encode": _program(
-            "caddy-encode",
-            "Caddy: reverse_proxy plus `encode gzip`",
-            "caddy",
-            compresses="Caddy's `encode gzip` compresses text/event-stream unless the "
-            "response says `Cache-Control: no-transform`",
-        ),
-        "caddy-encode-tuned": _program(
-            "caddy-encode-tuned",
-            "Caddy: `encode gzip` that leaves text/event-stream alone, flush_interval -1",
-            "caddy",
-        ),
-    }
-)
 CHOICES = ", ".join(kind.syntax for kind in KINDS.values())
 #: the kinds that take ``:ARGUMENTS``
 PARAMETRISED = {"buffer", "idle-timeout", "total-timeout"}

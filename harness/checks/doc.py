@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from harness.checks.fixes import FIXES
 from harness.checks.howto import HOWTO, STACKS
+from harness.checks.layer_howto import LAYER_HOWTO, LAYERS
 from harness.checks.needs import needs_of
 from harness.checks.seen import NONE_KNOWN, seen_of
 from harness.probe.catalog import PROBES, Probe
@@ -114,9 +115,15 @@ def _fix(check_id: str) -> list[str]:
     if found is None or check_id == "LAT-OVERHEAD":
         return []
     how = HOWTO[found.topic]
+    layers = LAYER_HOWTO.get(found.topic, ("",) * len(LAYERS))
     return [
         f"- **Fix:** {found.what}",
         *(f"  - *{stack}:* {line}" for stack, line in zip(STACKS, how, strict=True)),
+        *(
+            f"  - *{layer} in front:* {line}"
+            for layer, line in zip(LAYERS, layers, strict=True)
+            if line
+        ),
     ]
 
 

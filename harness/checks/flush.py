@@ -5,8 +5,9 @@ first token. A proxy that sends its head as soon as the upstream connection is u
 passes; one that holds it until the first chunk does not.
 
 Behind a layer the client alone cannot tell who held the head, so the nginx layers say
-when nginx itself had the proxy's head: the response field ``LAYER_HEAD_FIELD`` carries
-nginx's ``$upstream_header_time`` (seconds, ms resolution, from connecting to the
+when nginx itself had the proxy's head: the response field the layer names
+(``Context.layer_head_field``; harness.layers owns it) carries nginx's
+``$upstream_header_time`` (seconds, ms resolution, from connecting to the
 proxy until its head was read; ngx_http_upstream.c). Measured (nginx 1.22.1, Debian 12;
 tests/harness/layers/test_h2_head.py): over HTTP/2 nginx before 1.23.0 keeps a head
 it got at once in its TLS buffer until the first body bytes, X-Accel-Buffering: no or
@@ -34,9 +35,6 @@ if TYPE_CHECKING:
     from harness.checks.model import Context, Metric, Verdict
     from harness.client.observation import Observation
     from harness.probe.evidence import Evidence
-
-#: the response field the nginx layers add: nginx's $upstream_header_time
-LAYER_HEAD_FIELD = "x-harness-upstream-header-time"
 
 HOLDS_IT = "likely the proxy holds its headers until the first chunk"
 #: why nginx held a head it had early (the layer's doing, not the proxy's)
@@ -71,13 +69,13 @@ def relative(ahead_ns: int) -> str:
     return "at the time of upstream's first token"
 
 
-def layer_head_ns(obs: Observation) -> int | None:
-    """How long after connecting to the proxy nginx had its head (LAYER_HEAD_FIELD).
+def layer_head_ns(obs: Observation, field: str) -> int | None:
+    """How long after connecting to the proxy nginx had its head (response ``field``).
 
     nginx lists one time per upstream tried (``0.001, 0.004``); the last one answered.
     ``-`` (no head) or anything else unreadable is None.
     """
-    values = obs.header(LAYER_HEAD_FIELD)
+    values = obs.header(field) if field else []
     if not values:
         return None
     last = re.split(r"[,:]", values[-1])[-1].strip()
@@ -105,9 +103,9 @@ class Seen:
     layer_ahead_ns: int | None
 
     @classmethod
-    def of(cls, obs: Observation, head_ns: int, first_ns: int) -> Seen:
+    def of(cls, obs: Observation, head_ns: int, first_ns: int, field: str) -> Seen:
         body_ns = obs.chunks[0].t_ns if obs.chunks else None
-        layer_ns = layer_head_ns(obs)
+        layer_ns = layer_head_ns(obs, field)
         return cls(
             head_ms=(head_ns - obs.sent_ns) / MS,
             head_ahead_ns=first_ns - head_ns,
@@ -163,7 +161,7 @@ def early_flush(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
         return failed(
             "upstream never wrote its first line, so early flushing cannot be judged"
         )
-    seen = Seen.of(obs, obs.head_ns, first)
+    seen = Seen.of(obs, obs.head_ns, first, ctx.layer_head_field)
     enough = e.probe.header_delay_ms * MS // 2
     silent = f"upstream was silent for {e.probe.header_delay_ms} ms before it"
     head = f"headers arrived {seen.head_at}"

@@ -14,6 +14,7 @@ from harness.checks.model import (
     Level,
     Verdict,
     failed,
+    measured,
     passed,
     unimplemented,
     verdict,
@@ -132,6 +133,19 @@ def no_compression(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
         return failed(f"no response: {answer(ev['compress'])}")
     if not coding:
         return passed("no Content-Encoding for Accept-Encoding: gzip, br")
+    if ctx.layer_compresses and not ctx.proxy_encoding:
+        return measured(
+            f"Content-Encoding: {', '.join(coding)} added by the {ctx.layer} layer "
+            f"({ctx.layer_compresses}); the proxy itself answered without one: "
+            "exclude text/event-stream from the layer's compression (docs/layers.md)"
+        )
+    if ctx.layer_compresses:
+        return failed(
+            f"the proxy itself answers Accept-Encoding with Content-Encoding: "
+            f"{ctx.proxy_encoding} (read directly; the {ctx.layer} layer passed on "
+            f"{', '.join(coding)}); compressors hold events until their buffer fills "
+            "unless flushed per event (see LAT-*)"
+        )
     return failed(
         f"Content-Encoding: {', '.join(coding)} on an event stream; compressors hold "
         "events until their buffer fills unless flushed per event (see LAT-*)"
@@ -247,7 +261,7 @@ CHECKS = (
         "compression middleware buffering SSE",
         ("compress",),
         no_compression,
-        applies=lambda ctx: ctx.transparent,
+        applies=lambda ctx: ctx.transparent or bool(ctx.layer_compresses),
     ),
     Check(
         "HDR-NO-UPSTREAM-LEAK",

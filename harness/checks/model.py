@@ -80,6 +80,18 @@ class Context:
     hold_ns: int = 0
     #: the upstream's base URL (the mock), to spot a proxy disclosing it
     upstream_url: str = ""
+    #: the response field in which the layer says when it had the proxy's head ("")
+    layer_head_field: str = ""
+    #: the layer's setting that compresses event streams ("" none: docs/layers.md)
+    layer_compresses: str = ""
+    #: the Content-Encoding the proxy itself answered Accept-Encoding with ("" none)
+    proxy_encoding: str = ""
+    #: check id -> the layer's stock setting that breaks it for any proxy
+    layer_breaks: Mapping[str, str] = field(default_factory=dict)
+    #: check id -> why the layer makes the check impossible to judge
+    layer_blinds: Mapping[str, str] = field(default_factory=dict)
+    #: the layer ends every response after this many seconds (0: never)
+    total_cut_s: float = 0.0
 
 
 Judge = Callable[[Mapping[str, Evidence], Context], Verdict]

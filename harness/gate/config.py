@@ -109,7 +109,7 @@ def check_templates(
 
 def config_from(values: Mapping[str, Any]) -> RunConfig:
     """The RunConfig of option values keyed by ``dest`` (``vars(args)`` of the CLI)."""
-    from harness.layers import parse_layer
+    from harness.layers import parse_layer, require
     from harness.probe.dialects import make_dialect
 
     for option in OPTIONS:
@@ -128,8 +128,7 @@ def config_from(values: Mapping[str, Any]) -> RunConfig:
     env = tuple(_pair(e, "=", "--env") for e in v["env"])
     check_templates(cmd, url, cwd, dict(env).get("PATH", os.environ.get("PATH")))
     layers = tuple(v["layer"]) or ("direct",)
-    for layer in layers:
-        parse_layer(layer)
+    require(parse_layer(layer) for layer in layers)
     select = tuple(p.strip() for item in v["select"] for p in item.split(","))
     make_dialect(v["dialect"], token_key=v["token_key"], done_key=v["done_key"])
     return RunConfig(

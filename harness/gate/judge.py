@@ -4,6 +4,11 @@ A missing probe makes the check UNIMPLEMENTED with the reason; a judge that rais
 a harness bug and becomes UNIMPLEMENTED too, so it never eats the rest of the report.
 Then each check's needs (harness.checks.needs) decide whether its verdict stands, or
 whether it is BLOCKED by the check whose failure took its evidence away.
+
+Behind a layer, what the layer did to any proxy is the layer's finding, not the
+proxy's (docs/layers.md): a check the layer makes impossible to judge is
+UNIMPLEMENTED with the reason; a check its stock setting breaks, or that a response
+cut by its total timeout missed, is INFO naming what the layer did.
 """
 
 from __future__ import annotations
@@ -12,7 +17,14 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from harness.checks.fixes import fix_for
-from harness.checks.model import Level, Outcome, Result, decide, unimplemented
+from harness.checks.model import (
+    Level,
+    Outcome,
+    Result,
+    decide,
+    measured,
+    unimplemented,
+)
 from harness.checks.needs import needs_of
 
 if TYPE_CHECKING:
@@ -24,6 +36,41 @@ if TYPE_CHECKING:
     from harness.probe.evidence import Evidence
 
 MISSED = (Outcome.FAILED, Outcome.NON_STRICT)
+#: a response that lasted this close to a layer's total timeout was cut by it
+CUT_SLACK_NS = 500_000_000
+
+
+def _cut(check: Check, evidence: Mapping[str, Evidence], ctx: Context) -> bool:
+    """Some probe of ``check`` ran into the layer's total timeout."""
+    cut_ns = int(ctx.total_cut_s * 1e9) - CUT_SLACK_NS
+    return ctx.total_cut_s > 0 and any(
+        evidence[p].obs.end_ns - evidence[p].obs.sent_ns >= cut_ns
+        for p in check.probes
+        if p in evidence
+    )
+
+
+def _attributed(
+    check: Check, found: Verdict, evidence: Mapping[str, Evidence], ctx: Context
+) -> Verdict:
+    """``found``, or what the layer did to any proxy when that decided it."""
+    if check.id in ctx.layer_blinds:
+        return unimplemented(f"the {ctx.layer} layer: {ctx.layer_blinds[check.id]}")
+    if found.ok is not False:
+        return found
+    if check.id in ctx.layer_breaks:
+        return measured(
+            f"the {ctx.layer} layer's stock configuration does this to any proxy's "
+            f"stream ({ctx.layer_breaks[check.id]}): {found.detail}",
+            **found.metrics,
+        )
+    if _cut(check, evidence, ctx):
+        return measured(
+            f"the {ctx.layer} layer ended the response after {ctx.total_cut_s:g} s "
+            f"(its total timeout; no proxy behaviour lifts it): {found.detail}",
+            **found.metrics,
+        )
+    return found
 
 
 def _verdict(
@@ -130,6 +177,8 @@ def judge_layer(
         if missing:
             unprobed.add(check.id)
         found = _verdict(check, evidence, ctx, missing)
+        if not missing:
+            found = _attributed(check, found, evidence, ctx)
         outcome = decide(check, found)
         own[check.id] = Result(
             check.id,

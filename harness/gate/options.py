@@ -55,7 +55,11 @@ def _report_dir(option: str, value: str) -> None:
 
 
 _DIALECT_HELP = " | ".join((*DIALECTS, "module:function"))
-_LAYER_HELP = "direct | nginx | nginx-http11 | nginx-gzip | h2 | buffer:BYTES:MS"
+_LAYER_HELP = (
+    "direct | nginx | nginx-http11 | nginx-gzip | h2 | buffer:BYTES:MS | haproxy | "
+    "varnish | apache | apache-h2 | caddy | caddy-encode (each also -tuned) | "
+    "idle-timeout:SECONDS | total-timeout:SECONDS (docs/layers.md)"
+)
 
 OPTIONS: tuple[Option, ...] = (
     Option(

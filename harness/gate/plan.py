@@ -30,6 +30,15 @@ TIMED = frozenset(check.id for check in lat.CHECKS)
 #: probe's load can delay them.
 FINELY_TIMED = TIMED | {"CANCEL-MID-STREAM", "CANCEL-BEFORE-FIRST-TOKEN"}
 ALONE = frozenset(name for check in FINELY_TIMED for name in BY_ID[check].probes)
+#: behind a layer that cuts (an idle or a total timeout) the IDLE silences last this
+#: much longer than the cut, so the cut is seen (docs/layers.md)
+CUT_MARGIN_S = 3.0
+
+
+def silence_s(idle_s: float, cut_s: float | None) -> float:
+    """How long the IDLE probes' upstream stays silent behind a layer cutting at
+    ``cut_s`` (None: it never cuts): ``idle_s``, or past the cut."""
+    return idle_s if cut_s is None else max(idle_s, cut_s + CUT_MARGIN_S)
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,7 +93,8 @@ def prober(
         url, http2, name = layer.rewrite(proxy.url), layer.http2, layer.name
         ca = str(layer.ca_path) if layer.ca_path else config.ca_path
     front = Front(url, dialect, config.model, config.headers, http2, ca, proxy.alive)
-    return Prober(front, mock, layer=name, idle_s=config.idle_s)
+    idle_s = plans.silence_s(config.idle_s, layer.spec.cut_s if layer else None)
+    return Prober(front, mock, layer=name, idle_s=idle_s)
 
 
 @dataclass
@@ -112,6 +113,8 @@ class _Gate:
     evidence: dict[str, dict[str, Evidence]] = field(default_factory=dict)
     #: the proxy's own response head (a layer's note says what the proxy controls)
     direct_headers: dict[str, str] = field(default_factory=dict)
+    #: the Content-Encoding the proxy itself answers Accept-Encoding with
+    proxy_encoding: str = ""
 
     async def layers(self, plan: plans.Plan) -> None:
         """Open every layer of ``plan``, send its probes as scheduled, judge them."""
@@ -141,8 +144,10 @@ class _Gate:
                 self.direct_headers = dict(found[name]["valid"].obs.headers)
         for name, checks in plan.layers:
             layer = handles[name]
-            if layer.spec.facts.nginx_holds and not self.direct_headers:
+            if layer.spec.facts.holds and not self.direct_headers:
                 await self.peek_headers()
+            if layer.spec.facts.compresses and "compress" in found[name]:
+                await self.peek_encoding()
             self.results += judge_layer(checks, found[name], self.context(layer))
             self.evidence[name] = found[name]
         if not self.proxy.alive():
@@ -150,17 +155,25 @@ class _Gate:
 
     def context(self, layer: LayerHandle) -> Context:
         c, p99 = self.config, self.baseline.get("lag_p99_ms")
+        spec = layer.spec
+        facts = spec.facts
         return Context(
             layer=layer.name,
             http2=layer.http2,
             budget_ns=budget_from_baseline(p99) if p99 is not None else 0,
             baseline=self.baseline,
-            idle_s=c.idle_s,
+            idle_s=plans.silence_s(c.idle_s, spec.cut_s),
             heartbeat_s=c.heartbeat_s,
             layer_note=layer.note(self.direct_headers),
             transparent=layer.transparent,
             hold_ns=layer.hold_ns,
             upstream_url=self.mock.base_url,
+            layer_head_field=facts.head_field,
+            layer_compresses=facts.compresses,
+            proxy_encoding=self.proxy_encoding,
+            layer_breaks=facts.breaks,
+            layer_blinds=facts.blinds,
+            total_cut_s=spec.total_cut_s or 0.0,
         )
 
     async def probe(
@@ -184,8 +197,10 @@ class _Gate:
                 return await self.probe_down(probe)
             return await senders[layer].perform(probe)
 
+        idle_s = self.config.idle_s
+        longest = max(plans.silence_s(idle_s, h.spec.cut_s) for h in handles.values())
         found = await send_schedule(
-            schedule, send, progress=self.progress, idle_s=self.config.idle_s
+            schedule, send, progress=self.progress, idle_s=longest
         )
         return {name: found.get(name, {}) for name in handles}
 
@@ -203,6 +218,13 @@ class _Gate:
         send = prober(self.config, self.proxy, self.mock, name="peek")
         ev = await send.perform(PROBES["valid"])
         self.direct_headers = dict(ev.obs.headers)
+
+    async def peek_encoding(self) -> None:
+        """Whether the proxy itself compresses (for the layers that compress)."""
+        if not self.proxy_encoding:
+            send = prober(self.config, self.proxy, self.mock, name="peek")
+            ev = await send.perform(PROBES["compress"])
+            self.proxy_encoding = ", ".join(ev.obs.header("content-encoding"))
 
 
 def noisy_note(baseline: Mapping[str, float]) -> list[str]:

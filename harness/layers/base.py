@@ -1,9 +1,8 @@
-"""What every layer is: its kind's facts, a parsed spec and a handle on the running front.
+"""What every layer is: a parsed ``--layer`` spec and a handle on the running front.
 
-The facts the judges need about a layer (does the proxy's response head pass
-unchanged, what does it hold back) live in one table, ``KINDS``, not in string
-comparisons at the call sites; whether the client speaks HTTP/2 to it is on the
-running handle (``LayerHandle.http2``: TLS nginx, or the proxy itself with --http2).
+The facts of each kind live in one table (harness.layers.kinds.KINDS); the judges
+read them through the run's Context, never by comparing layer names. Whether the
+client speaks HTTP/2 to it is on the running handle (``LayerHandle.http2``).
 """
 
 from __future__ import annotations
@@ -17,11 +16,20 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 from harness.errors import UsageError
+from harness.layers.kinds import (
+    CHOICES,
+    KINDS,
+    LAYER_HEAD_FIELD,
+    LIFTED,
+    PARAMETRISED,
+    LayerKind,
+)
 
 NS_PER_MS = 1_000_000
 
 __all__ = [
     "KINDS",
+    "LAYER_HEAD_FIELD",
     "LayerHandle",
     "LayerKind",
     "LayerSpec",
@@ -29,78 +37,24 @@ __all__ = [
     "parse_layer",
 ]
 
-#: what nginx holds back unless the response says X-Accel-Buffering: no
-HOLDS_EVERY_BODY = "buffered by nginx: the response has no `X-Accel-Buffering: no`"
-HOLDS_UNCHUNKED = (
-    "nginx with proxy_buffering on holds any body that is not chunked: "
-    "the response has no `X-Accel-Buffering: no`"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class LayerKind:
-    """What a kind of layer puts between the client and the proxy."""
-
-    syntax: str
-    description: str
-    #: the response head reaches the client as the proxy sent it (no nginx rewriting it)
-    transparent: bool = False
-    #: real nginx with proxy_buffering on: what it holds without X-Accel-Buffering: no
-    nginx_holds: str = ""
-    #: a store-and-forward relay (holds by design, whatever the proxy says)
-    stores: bool = False
-
-
-# kind -> its facts (CHECKS.md "Layers")
-KINDS: dict[str, LayerKind] = {
-    "direct": LayerKind(
-        "direct", "nothing: the client talks to the proxy itself", transparent=True
-    ),
-    "nginx": LayerKind(
-        "nginx",
-        "real nginx as shipped: proxy_buffering on, HTTP/1.0 to the proxy",
-        nginx_holds=HOLDS_EVERY_BODY,
-    ),
-    "nginx-gzip": LayerKind(
-        "nginx-gzip",
-        "real nginx as above plus gzip on for text/event-stream",
-        nginx_holds=HOLDS_EVERY_BODY,
-    ),
-    "h2": LayerKind(
-        "h2",
-        "real nginx terminating TLS (trustme CA) and HTTP/2, HTTP/1.1 to the proxy",
-        nginx_holds=HOLDS_UNCHUNKED,
-    ),
-    "nginx-http11": LayerKind(
-        "nginx-http11",
-        "real nginx, proxy_buffering on, HTTP/1.1 keep-alive to the proxy",
-        nginx_holds=HOLDS_UNCHUNKED,
-    ),
-    "buffer": LayerKind(
-        "buffer:BYTES:MS",
-        "store-and-forward TCP relay holding replies for BYTES or MS ms",
-        transparent=True,
-        stores=True,
-    ),
-}
-CHOICES = ", ".join(kind.syntax for kind in KINDS.values())
-
 
 @dataclass(frozen=True, slots=True)
 class LayerSpec:
-    """A parsed ``--layer`` value: its kind and, for ``buffer``, what it holds."""
+    """A parsed ``--layer`` value: its kind and its arguments."""
 
     kind: str
     hold_bytes: int = 0
     hold_ms: float = 0.0
+    #: the timeout relays: their cut in seconds
+    seconds: float = 0.0
 
     @property
     def name(self) -> str:
-        """The canonical spelling, e.g. ``nginx`` or ``buffer:4096:500``."""
+        """The canonical spelling, e.g. ``nginx``, ``buffer:4096:500``, ``idle-timeout:60``."""
         if self.facts.stores:
-            ms = self.hold_ms
-            ms_text = str(int(ms)) if ms.is_integer() else repr(ms)
-            return f"buffer:{self.hold_bytes}:{ms_text}"
+            return f"buffer:{self.hold_bytes}:{_number(self.hold_ms)}"
+        if self.facts.cut:
+            return f"{self.kind}:{_number(self.seconds)}"
         return self.kind
 
     @property
@@ -112,6 +66,21 @@ class LayerSpec:
         """How long the layer itself may hold bytes by design, in ns."""
         return int(self.hold_ms * NS_PER_MS)
 
+    @property
+    def idle_cut_s(self) -> float | None:
+        """After how many seconds without bytes either way the layer closes (None: never)."""
+        return self.seconds if self.facts.cut == "idle" else None
+
+    @property
+    def total_cut_s(self) -> float | None:
+        """After how many seconds the layer ends any response (None: never)."""
+        return self.seconds if self.facts.cut == "total" else None
+
+    @property
+    def cut_s(self) -> float | None:
+        """The layer's idle or total cut, whichever it has (None: neither)."""
+        return self.seconds if self.facts.cut else None
+
     def note(self, direct_headers: Mapping[str, str]) -> str:
         """What the layer does to a stream, in terms of what the proxy controls."""
         facts = self.facts
@@ -119,23 +88,31 @@ class LayerSpec:
             return (
                 f"the {self.name} layer stores and forwards; no proxy header lifts it"
             )
-        if not facts.nginx_holds:
-            return ""
-        if direct_headers.get("x-accel-buffering", "").strip().lower() == "no":
+        if facts.cut == "idle":
             return (
-                "nginx with proxy_buffering on; the proxy sends X-Accel-Buffering: no"
+                f"the {self.name} layer closes a connection after {_number(self.seconds)} s "
+                "without bytes either way (as a load balancer's idle timeout does); "
+                f"a heartbeat at least every {_number(self.seconds)} s keeps it open"
             )
-        return facts.nginx_holds
+        if facts.cut == "total":
+            return (
+                f"the {self.name} layer ends every response {_number(self.seconds)} s "
+                "after its request (as an Envoy route timeout does); no proxy "
+                "behaviour lifts it"
+            )
+        if not facts.holds:
+            return ""
+        lifted = direct_headers.get("x-accel-buffering", "").strip().lower() == "no"
+        if facts.proxy_lifts and lifted:
+            return LIFTED
+        return facts.holds
 
 
-def parse_layer(spec: str) -> LayerSpec:
-    """Parse ``--layer``: a kind of KINDS (``buffer:4096:500``...) or UsageError."""
-    text = spec.strip()
-    if text in KINDS and text != "buffer":
-        return LayerSpec(kind=text)
-    kind, _, rest = text.partition(":")
-    if kind != "buffer":
-        raise UsageError(f"--layer: unknown layer {spec!r} (choose from {CHOICES})")
+def _number(value: float) -> str:
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def _parse_buffer(spec: str, rest: str) -> LayerSpec:
     size_text, _, ms_text = rest.partition(":")
     try:
         hold_bytes, hold_ms = int(size_text), float(ms_text)
@@ -147,6 +124,32 @@ def parse_layer(spec: str) -> LayerSpec:
             "and MS >= 0, e.g. buffer:4096:500"
         )
     return LayerSpec(kind="buffer", hold_bytes=hold_bytes, hold_ms=hold_ms)
+
+
+def _parse_cut(spec: str, kind: str, rest: str) -> LayerSpec:
+    try:
+        seconds = float(rest)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 3600:
+        raise UsageError(
+            f"--layer: bad {spec!r}: expected {kind}:SECONDS with 0 < SECONDS "
+            f"<= 3600, e.g. {kind}:60"
+        )
+    return LayerSpec(kind=kind, seconds=seconds)
+
+
+def parse_layer(spec: str) -> LayerSpec:
+    """Parse ``--layer``: a kind of KINDS (``buffer:4096:500``...) or UsageError."""
+    text = spec.strip()
+    if text in KINDS and text not in PARAMETRISED:
+        return LayerSpec(kind=text)
+    kind, _, rest = text.partition(":")
+    if kind == "buffer":
+        return _parse_buffer(spec, rest)
+    if kind in PARAMETRISED:
+        return _parse_cut(spec, kind, rest)
+    raise UsageError(f"--layer: unknown layer {spec!r} (choose from {CHOICES})")
 
 
 def _no_logs() -> dict[str, str]:

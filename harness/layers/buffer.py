@@ -7,20 +7,17 @@ the client. A client that goes away closes the upstream connection at once (held
 are dropped), so the upstream still observes the cancellation.
 
 It works on TCP bytes, below HTTP: response headers are held like any other bytes.
-The server runs on its own event loop in a background thread.
+The server runs on its own event loop in a background thread (harness.layers.relay).
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
-import concurrent.futures
 import contextlib
-import threading
 from typing import TYPE_CHECKING
 
-from harness.errors import EnvironmentProblem
 from harness.layers.base import LayerHandle
+from harness.layers.relay import READ_SIZE, Relay
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -30,15 +27,11 @@ if TYPE_CHECKING:
 
 __all__ = ["StoreAndForward", "open_buffer"]
 
-READ_SIZE = 65536
-CONNECT_TIMEOUT_S = 10.0
-CLOSE_TIMEOUT_S = 5.0
-START_TIMEOUT_S = 10.0
-JOIN_TIMEOUT_S = 10.0
 
-
-class StoreAndForward:
+class StoreAndForward(Relay):
     """The running store-and-forward server (start/stop from any thread)."""
+
+    label = "buffer"
 
     def __init__(
         self,
@@ -47,41 +40,9 @@ class StoreAndForward:
         hold_ms: float,
         host: str = "127.0.0.1",
     ) -> None:
-        self.upstream_port = upstream_port
+        super().__init__(upstream_port, host)
         self.hold_bytes = hold_bytes
         self.hold_ms = hold_ms
-        self.host = host
-        self.port = 0
-        self.counters: collections.Counter[str] = collections.Counter()
-        self._ready: concurrent.futures.Future[int] = concurrent.futures.Future()
-        self._thread = threading.Thread(
-            target=self._run, name="buffer-layer", daemon=True
-        )
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-
-    def start(self) -> None:
-        """Listen on a free port of 127.0.0.1 (``self.port``); return once listening."""
-        self._thread.start()
-        try:
-            self.port = self._ready.result(timeout=START_TIMEOUT_S)
-        except (OSError, concurrent.futures.TimeoutError) as exc:
-            self.stop()
-            raise EnvironmentProblem(f"buffer layer could not listen: {exc}") from exc
-
-    def stop(self) -> None:
-        """Close the server and every connection, then join the thread."""
-        loop, stop = self._loop, self._stop
-        if loop is not None and stop is not None:
-            with contextlib.suppress(RuntimeError):  # loop already closed
-                loop.call_soon_threadsafe(stop.set)
-        if self._thread.is_alive():
-            self._thread.join(JOIN_TIMEOUT_S)
-
-    def is_running(self) -> bool:
-        """True until stop() has closed everything and the thread has ended."""
-        return self._thread.is_alive()
 
     def summary(self) -> str:
         """One line: what was held and how often it was flushed, and why."""
@@ -92,59 +53,6 @@ class StoreAndForward:
             f"flushes: size {c['flush-size']}, timer {c['flush-timer']}, "
             f"eof {c['flush-eof']}; bytes up {c['bytes-up']}, down {c['bytes-down']}"
         )
-
-    # -- the event loop thread ----------------------------------------------------
-
-    def _run(self) -> None:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        try:
-            loop.run_until_complete(self._serve())
-        except BaseException as exc:
-            if not self._ready.done():
-                self._ready.set_exception(exc)
-        finally:
-            loop.close()
-
-    async def _serve(self) -> None:
-        self._stop = asyncio.Event()
-        server = await asyncio.start_server(self._handle, self.host, 0)
-        self._ready.set_result(server.sockets[0].getsockname()[1])
-        try:
-            await self._stop.wait()
-        finally:
-            server.close()
-            await asyncio.sleep(0)  # let handlers of just-accepted connections register
-            for task in list(self._tasks):
-                task.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-            await server.wait_closed()
-
-    async def _handle(
-        self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter
-    ) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
-        self.counters["connections"] += 1
-        abort = True
-        try:
-            try:
-                async with asyncio.timeout(CONNECT_TIMEOUT_S):
-                    up_r, up_w = await asyncio.open_connection(
-                        "127.0.0.1", self.upstream_port
-                    )
-            except (OSError, TimeoutError):
-                self.counters["refused"] += 1
-                return
-            try:
-                await self._pipe(client_r, client_w, up_r, up_w)
-                abort = False
-            finally:
-                await _close(up_w, abort=abort)
-        finally:
-            await _close(client_w, abort=abort)
-            self._tasks.discard(task)
 
     async def _pipe(
         self,
@@ -210,17 +118,6 @@ class StoreAndForward:
         writer.write(bytes(held))
         held.clear()
         await writer.drain()
-
-
-async def _close(writer: asyncio.StreamWriter, *, abort: bool) -> None:
-    """Close (flushing what is buffered) or abort; wait a few seconds at most."""
-    if abort:
-        writer.transport.abort()
-    else:
-        writer.close()
-    with contextlib.suppress(Exception):
-        await asyncio.wait_for(writer.wait_closed(), CLOSE_TIMEOUT_S)
-    writer.transport.abort()
 
 
 @contextlib.contextmanager

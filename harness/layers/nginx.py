@@ -1,8 +1,6 @@
 """The real nginx binary between client and proxy (``nginx``, ``-gzip``, ``h2``...).
 
-Stock buffering on purpose: nginx's ``proxy_buffering`` defaults to on and a response
-header ``X-Accel-Buffering: no`` turns it off for that response (ngx_http_proxy_module).
-``proxy_read_timeout`` defaults to 60 s between two reads from the upstream.
+Its configuration: harness.layers.nginx_config.
 
 Measured with nginx 1.22.1 (tests/harness/layers/test_nginx.py): with
 ``proxy_http_version 1.1`` a *chunked* upstream body still goes out chunk by chunk even
@@ -34,15 +32,14 @@ import resource
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.checks.flush import LAYER_HEAD_FIELD
 from harness.deathsig import lifetime_hook
 from harness.errors import EnvironmentProblem
 from harness.layers.base import LayerHandle
-from harness.layers.tls import TlsFiles, write_tls_files
+from harness.layers.nginx_config import NginxSettings, render_config
+from harness.layers.tls import write_tls_files
 from harness.processes import ManagedProcess, free_port, tcp_ready
 
 if TYPE_CHECKING:
@@ -50,13 +47,7 @@ if TYPE_CHECKING:
 
     from harness.layers.base import LayerSpec
 
-__all__ = [
-    "NginxSettings",
-    "find_nginx",
-    "nginx_version",
-    "open_nginx",
-    "render_config",
-]
+__all__ = ["find_nginx", "nginx_version", "open_nginx"]
 
 NGINX_CANDIDATES = (
     "/usr/sbin/nginx",
@@ -67,44 +58,8 @@ MISSING = "nginx not found: install it with `apt-get install nginx-light` (Debia
 READY_TIMEOUT_S = 15.0
 BIND_ATTEMPTS = 3
 HTTP2_DIRECTIVE_SINCE = (1, 25, 1)  # `http2 on;`; before: `listen ... ssl http2;`
-ERROR_LOG_FLAG_SINCE = (
-    1,
-    19,
-    5,
-)  # `-e file`: where errors go before the config is read
-TEMP_KINDS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-
-
-@dataclass(frozen=True, slots=True)
-class Variant:
-    """What distinguishes the nginx layers from one another."""
-
-    gzip: bool = False
-    tls: bool = False  # TLS + HTTP/2 towards the client
-    http11: bool = True  # proxy_http_version 1.1 + empty Connection (else stock 1.0)
-
-
-VARIANTS: dict[str, Variant] = {
-    "nginx": Variant(http11=False),
-    "nginx-gzip": Variant(gzip=True, http11=False),
-    "h2": Variant(tls=True),
-    "nginx-http11": Variant(),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class NginxSettings:
-    """Everything the generated nginx.conf depends on."""
-
-    directory: Path
-    listen_port: int
-    upstream_port: int
-    read_timeout_s: float
-    gzip: bool = False
-    tls: TlsFiles | None = None
-    http2_directive: bool = True
-    upstream_http11: bool = True
-    worker_connections: int = 1024
+#: `-e file`: where errors go before the config is read
+ERROR_LOG_FLAG_SINCE = (1, 19, 5)
 
 
 def find_nginx() -> str:
@@ -143,78 +98,6 @@ def nginx_version(binary: str) -> tuple[int, ...]:
         return ()
     found = re.search(r"nginx/(\d+(?:\.\d+)*)", done.stderr + done.stdout)
     return tuple(int(part) for part in found.group(1).split(".")) if found else ()
-
-
-def _q(path: Path) -> str:
-    """A path as an nginx double-quoted string (paths may hold spaces)."""
-    escaped = str(path).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
-
-
-def render_config(s: NginxSettings) -> str:
-    """The nginx.conf text for ``s`` (pure)."""
-    d = s.directory
-    listen = f"127.0.0.1:{s.listen_port}"
-    server: list[str] = []
-    if s.tls is None:
-        server.append(f"listen {listen};")
-    elif s.http2_directive:
-        server += [f"listen {listen} ssl;", "http2 on;"]
-    else:
-        server.append(f"listen {listen} ssl http2;")
-    server.append("server_name localhost 127.0.0.1;")
-    if s.tls is not None:
-        server += [
-            f"ssl_certificate {_q(s.tls.cert_path)};",
-            f"ssl_certificate_key {_q(s.tls.key_path)};",
-        ]
-    if s.gzip:
-        server += [
-            "gzip on;",
-            "gzip_types text/event-stream application/json;",
-            "gzip_min_length 1;",
-            "gzip_proxied any;",
-        ]
-    server += [
-        "location / {",
-        f"    proxy_pass http://127.0.0.1:{s.upstream_port};",
-        *(
-            ["    proxy_http_version 1.1;", '    proxy_set_header Connection "";']
-            if s.upstream_http11
-            else [
-                "    # proxy_http_version: stock (1.0), so no chunked upstream bodies"
-            ]
-        ),
-        f"    proxy_read_timeout {max(1, round(s.read_timeout_s * 1000))}ms;",
-        "    # when nginx had the proxy's head (HDR-EARLY-FLUSH: the layer's doing?)",
-        f"    add_header {LAYER_HEAD_FIELD} $upstream_header_time always;",
-        "    # proxy_buffering: stock (on), default buffer sizes -- deliberately.",
-        "}",
-    ]
-    temp = [f"{kind}_temp_path {_q(d / 'temp' / kind)};" for kind in TEMP_KINDS]
-    lines = [
-        "# Generated by sse-harness. Stock proxy buffering on purpose.",
-        "daemon off;",
-        "master_process off;",
-        "worker_processes 1;",
-        f"pid {_q(d / 'nginx.pid')};",
-        f"lock_file {_q(d / 'nginx.lock')};",
-        f"error_log {_q(d / 'error.log')} info;",
-        f"events {{ worker_connections {s.worker_connections}; }}",
-        "http {",
-        '    log_format timed \'$remote_addr [$time_local] "$request" $status '
-        "$body_bytes_sent $server_protocol rt=$request_time "
-        "uct=$upstream_connect_time uht=$upstream_header_time "
-        "urt=$upstream_response_time';",
-        f"    access_log {_q(d / 'access.log')} timed;",
-        *(f"    {line}" for line in temp),
-        "    default_type application/octet-stream;",
-        "    server {",
-        *(f"        {line}" for line in server),
-        "    }",
-        "}",
-    ]
-    return "\n".join(lines) + "\n"
 
 
 def _worker_connections() -> int:
@@ -302,9 +185,9 @@ def _start(binary: str, settings: NginxSettings) -> ManagedProcess | None:
 def open_nginx(
     spec: LayerSpec, upstream_port: int, *, workdir: Path, read_timeout_s: float
 ) -> Iterator[LayerHandle]:
-    """Run nginx (variant ``spec.kind``) in front of 127.0.0.1:``upstream_port``."""
-    variant = VARIANTS[spec.kind]
-    tls = variant.tls
+    """Run nginx (``spec.kind``'s flavour) in front of 127.0.0.1:``upstream_port``."""
+    flavour = spec.facts
+    tls = flavour.tls
     binary = find_nginx()
     directory = Path(tempfile.mkdtemp(prefix=f"{spec.kind}-", dir=workdir))
     (directory / "temp").mkdir()
@@ -317,10 +200,10 @@ def open_nginx(
                 listen_port=free_port(),
                 upstream_port=upstream_port,
                 read_timeout_s=read_timeout_s,
-                gzip=variant.gzip,
+                gzip=flavour.gzip,
                 tls=tls_files,
                 http2_directive=nginx_version(binary) >= HTTP2_DIRECTIVE_SINCE,
-                upstream_http11=variant.http11,
+                upstream_http11=flavour.upstream_http11,
                 worker_connections=_worker_connections(),
             )
             process = _start(binary, settings)

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.checks.flush import LAYER_HEAD_FIELD, early_flush, relative
+from harness.checks.flush import early_flush, relative
 from harness.checks.model import Outcome
+from harness.layers.base import LAYER_HEAD_FIELD
 from tests.harness.evidence import (
     MS,
     ROW_NAMES,
@@ -30,16 +31,20 @@ if TYPE_CHECKING:
 
 OK, NON_STRICT, INFO = Outcome.OK, Outcome.NON_STRICT, Outcome.INFO
 FIRST = 1500  # upstream's first token, ms after the request (the probe's delay)
-H2 = context(layer="h2", http2=True, transparent=False)
+H2 = context(
+    layer="h2", http2=True, transparent=False, layer_head_field=LAYER_HEAD_FIELD
+)
 H2_NOTED = context(
     layer="h2",
     http2=True,
     transparent=False,
+    layer_head_field=LAYER_HEAD_FIELD,
     layer_note="nginx with proxy_buffering on; the proxy sends X-Accel-Buffering: no",
 )
 HTTP11 = context(
     layer="nginx-http11",
     transparent=False,
+    layer_head_field=LAYER_HEAD_FIELD,
     layer_note="nginx with proxy_buffering on holds any body that is not chunked: "
     "the response has no `X-Accel-Buffering: no`",
 )

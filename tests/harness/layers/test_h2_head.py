@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
-from harness.checks.flush import LAYER_HEAD_FIELD
 from harness.checks.model import Outcome
 from harness.layers import open_layer, parse_layer
+from harness.layers.base import LAYER_HEAD_FIELD
 from harness.layers.nginx import nginx_version
 from tests.harness.gate.gating import gate
 from tests.targets import PYTHON_PROXY

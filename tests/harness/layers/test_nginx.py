@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from harness.checks.flush import LAYER_HEAD_FIELD
 from harness.errors import EnvironmentProblem
-from harness.layers import nginx as nginx_layer, open_layer, parse_layer
-from harness.layers.nginx import NginxSettings, render_config
+from harness.layers import nginx as nginx_layer, nginx_config, open_layer, parse_layer
+from harness.layers.base import LAYER_HEAD_FIELD
+from harness.layers.nginx_config import NginxSettings, render_config
 from harness.layers.tls import TlsFiles
 from harness.processes import free_port
 from tests.harness.layers.test_upstream import observe, upstream
@@ -84,7 +84,7 @@ def test_every_path_nginx_writes_is_inside_its_directory(tmp_path: Path) -> None
     assert paths
     assert all(p.startswith(f"{tmp_path}/") for p in paths), paths
     for directive in ("pid", "lock_file", "error_log", "access_log", *(
-        f"{k}_temp_path" for k in nginx_layer.TEMP_KINDS
+        f"{k}_temp_path" for k in nginx_config.TEMP_KINDS
     )):  # fmt: skip
         assert re.search(rf'^\s*{directive} "{re.escape(str(tmp_path))}/', text, re.M)
 

@@ -44,8 +44,9 @@ def metric(report: object, check: str, layer: str, key: str) -> str:
 def bare(layers: tuple[str, ...]) -> int:
     import tempfile
 
-    from harness.layers import open_layer, parse_layer
     from tests.harness.test_layers_upstream import observe, upstream
+
+    from harness.layers import open_layer, parse_layer
 
     print("| layer | Content-Encoding | bursts of 10 events | spread (ms) |")
     print("|---|---|---|---|")

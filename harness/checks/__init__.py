@@ -8,7 +8,8 @@ Lives here: one module per family of checks (``hdr`` with ``flush``, ``frm``, ``
 ``end`` with ``failures``, ``cancel``, ``req``, ``idle``), the MIME type a browser
 extracts (``mime``), the vocabulary of verdicts (``model``), helpers the judges share
 (``common``), facts about a layer's evidence (``facts``) and what each check needs to be
-judged (``needs``), what to change per finding and per stack (``fixes``, ``howto``) and
+judged (``needs``), what to change per finding and per stack (``fixes``, ``howto``, and per layer in
+front: ``layer_howto``) and
 the catalogue as Markdown (``doc``), and where each check's failure was seen in the
 wild, with its link (``seen``; the cases in ``seen_cases`` and ``seen_end``).
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.bench import prepare
-from harness.bench.designs import BUNDLED
+from harness.bench.designs import prepare
+from harness.bench.designs.design import BUNDLED
 from harness.bench.designs.prepare import prepare_all
 from harness.cli import doctor
 from harness.compat.ready import ready

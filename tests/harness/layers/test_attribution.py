@@ -12,11 +12,11 @@ from harness.checks import BY_ID
 from harness.checks.model import Outcome
 from harness.client.observation import End
 from harness.gate.judge import judge_layer
-
-from ..evidence import TOKENS, context, evidence, observation, sse_token
+from tests.harness.evidence import TOKENS, context, evidence, observation, sse_token
 
 if TYPE_CHECKING:
-    from harness.checks.model import Context, Evidence, Result
+    from harness.checks.model import Context, Result
+    from harness.probe.evidence import Evidence
 
 CUT_MS = 15_000
 

@@ -21,9 +21,9 @@ import pytest
 
 from harness.checks.model import Level, Outcome
 from harness.layers import requirements
+from tests.harness.gate.gating import failures, gate
+from tests.targets import PYTHON_PROXY, URL, node_proxy
 from tests.tools import in_ci
-
-from ..test_gate import PYTHON_PROXY, URL, failures, gate, node_proxy
 
 if TYPE_CHECKING:
     from harness.checks.model import Result
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[3]
 TUNED = ("haproxy-tuned", "varnish-tuned", "apache-tuned", "apache-h2-tuned",
          "caddy-tuned", "caddy-encode-tuned")  # fmt: skip
 STOCK = tuple(name.removesuffix("-tuned") for name in TUNED)
-#: above the 1 s heartbeat of the fast runs (tests/harness/test_gate.py FAST)
+#: above the 1 s heartbeat of the fast runs (tests/harness/gate/gating.py FAST)
 IDLE_ABOVE_HEARTBEAT = "idle-timeout:5"
 
 

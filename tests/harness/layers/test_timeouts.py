@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from harness.layers import open_layer, parse_layer
-from tests.harness.test_layers_upstream import upstream
+from tests.harness.layers.test_upstream import upstream
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -20,7 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from .test_lifetimes import DEADLINE_S, REPO, alive, cmdline, descendants
+from tests.harness.gate.test_lifetimes import (
+    DEADLINE_S,
+    REPO,
+    alive,
+    cmdline,
+    descendants,
+)
 
 pytestmark = pytest.mark.slow
 

@@ -123,7 +123,7 @@ Sent = tuple[str, Probe]
 @dataclass(frozen=True, slots=True)
 class ProbeSchedule:
     """A whole run's probes over every layer: what waits, what goes alone, what side by
-    side (README "Faster through layers")."""
+    side (docs/architecture.md, "What runs side by side")."""
 
     #: every layer's upstream-silence probes (IDLE-*), started first: they only wait
     background: tuple[Sent, ...]

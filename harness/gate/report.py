@@ -1,6 +1,6 @@
 """Renderers of a run's results (pure): report.json, a Markdown summary, a terminal table.
 
-The JSON schema (also in README.md, "Gate your own proxy"):
+The JSON schema (also in reports/README.md):
 ``{"harness": {...}, "target": {...}, "results": [{check, layer, level, outcome,
 detail, metrics, requirement, source, fix, blocked_by, doc}], "summary": {OUTCOME: count}}``
 plus ``baseline``, ``notes``, ``layers`` and ``logs``; a result known to fail carries

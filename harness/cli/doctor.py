@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _realtime() -> Found:
-    from harness.bench.realtime import problem
+    from harness.bench.designs.realtime import problem
     from harness.install.pieces import Found
 
     why = problem()

@@ -152,11 +152,11 @@ def to_markdown(
     rows = []
     for check in checks:
         level = next(r.level.value for (c, _), r in cell.items() if c == check)
-        marks = [
+        row = [
             MARK[cell[(check, layer)].outcome] if (check, layer) in cell else "-"
             for layer in layers
         ]
-        rows.append([check, level, *marks])
+        rows.append([check, level, *row])
     lines += Table.of(["check", "level", *layers], rows).markdown_lines()
     problems = [
         (r, blocked)

@@ -9,7 +9,7 @@ doctor reports and every command asks before it starts anything (``pieces``).
 Imports: the standard library, ``harness`` (the version), ``harness.errors`` and
 ``harness.processes`` (npm runs as a managed process), and for the doctor's details
 ``harness.layers.nginx`` (how nginx is found), ``harness.sse.build`` and
-``harness.bench.realtime``. Nothing here imports ``harness.cli``.
+``harness.bench.designs.realtime``. Nothing here imports ``harness.cli``.
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 from harness.deathsig import lifetime_hook
 from harness.errors import EnvironmentProblem
+from harness.layers.base import KINDS
+from harness.layers.programs import PROGRAMS, Program, find_program
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -173,6 +175,31 @@ PIECES: tuple[Piece, ...] = (
         "install the platform wheel (built by .ci/build_wheel.py) for this platform",
     ),
 )
+
+
+def _layer_program(program: Program) -> Callable[[], Found]:
+    def detect() -> Found:
+        where = find_program(program)
+        return Found(True, where) if where else Found(False, f"{program.binary} not found")
+
+    return detect
+
+
+def _layer_pieces() -> tuple[Piece, ...]:
+    """One piece per program a layer runs (haproxy, varnishd, apache2, caddy)."""
+    return tuple(
+        Piece(
+            name,
+            _layer_program(program),
+            "the layers "
+            + ", ".join(k for k, kind in KINDS.items() if kind.program == name),
+            f"install {program.package}",
+        )
+        for name, program in PROGRAMS.items()
+    )
+
+
+PIECES += _layer_pieces()
 BY_NAME = {piece.name: piece for piece in PIECES}
 
 
@@ -194,10 +221,9 @@ def require(name: str) -> None:
 
 #: the pieces a ``--layer`` kind needs (kinds not named here need none)
 LAYER_NEEDS: dict[str, tuple[str, ...]] = {
-    "nginx": ("nginx",),
-    "nginx-gzip": ("nginx",),
-    "nginx-http11": ("nginx",),
-    "h2": ("nginx",),
+    name: ("nginx",) if kind.nginx else (kind.program,)
+    for name, kind in KINDS.items()
+    if kind.nginx or kind.program
 }
 
 

@@ -102,7 +102,7 @@ def _finished(event_data: str) -> bool:
     return isinstance(first, dict) and bool(first.get("finish_reason"))
 
 
-def _after_done(e: Evidence) -> list[str]:
+def tokens_after_done(e: Evidence) -> list[str]:
     """Token texts the dialect reads after its completion event (or a finish chunk)."""
     late: list[str] = []
     finished_by = None
@@ -118,7 +118,7 @@ def _after_done(e: Evidence) -> list[str]:
 
 
 def nothing_after_done(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
-    found = {name: _after_done(e) for name, e in sorted(ev.items())}
+    found = {name: tokens_after_done(e) for name, e in sorted(ev.items())}
     late = {name: texts for name, texts in found.items() if texts}
     streams = sum(1 for e in ev.values() if e.transcript.readings)
     return verdict(

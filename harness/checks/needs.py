@@ -16,6 +16,11 @@ Two kinds of :class:`Need`:
   fails every text comparison). BLOCKED by that root. A check that passes anyway
   stays OK: it judged its own property.
 
+A knock-on names its cause: ``when`` is the condition under which the root's failure
+can produce this check's evidence in this probe (a head held back for upstream can
+hide a silence before the first byte, never one after the first token). Where it does
+not hold, the check is judged on its own evidence, whatever else failed.
+
 A MUST is only ever blocked by a FAILED root, so blocking never lowers the exit
 status (a gzip-buffered stream fails LAT-FIRST-TOKEN whatever HDR-NO-COMPRESSION says).
 ``NEEDS`` is the one table; :func:`with_roots` adds the roots of selected checks to a
@@ -32,9 +37,11 @@ from harness.checks.facts import (
     completed,
     completes,
     contacted,
+    done_early,
     fifteen,
     head,
     heartbeats,
+    held_head,
     invalid_utf8,
     negated,
     readable,
@@ -75,13 +82,14 @@ MAPPING = "FRM-TOKEN-MAPPING"
 FIRST = "LAT-FIRST-TOKEN"
 #: the failures that leave no readable token stream to time or compare
 READABLE = (STATUS, TYPE, MAPPING)
-#: what must hold before a silence can be judged (no head, no stream, no completion)
+EARLY = "HDR-EARLY-FLUSH"
+AFTER_DONE = "END-NOTHING-AFTER-DONE"
+#: what must hold before a silence can be judged (no stream, no completion, buffered)
 QUIET = (
     STATUS,
     TYPE,
     MAPPING,
     "HDR-NO-CONTENT-LENGTH",
-    "HDR-EARLY-FLUSH",
     "HDR-NO-COMPRESSION",
     FIRST,
     "END-DONE",
@@ -108,6 +116,12 @@ def _timed(probe: str) -> Need:
         READABLE,
         tokens(probe),
     )
+
+
+def _silent(probe: str) -> tuple[Need, ...]:
+    """A silence is judged once a stream exists; a head held back for upstream's first
+    token explains only a silence the head came late in (before the first byte)."""
+    return (knock(*QUIET), knock(EARLY, when=held_head(probe)))
 
 
 def _streamed(probe: str) -> Need:
@@ -152,10 +166,13 @@ NEEDS: dict[str, tuple[Need, ...]] = {
         knock(TYPE),
         knock("FRM-NDJSON-SPLIT", when=negated(replaced("utf8"))),
     ),
+    # a completion sent early cuts the text a client reads: that is the early
+    # completion's finding, where tokens followed it on this stream
     "FRM-TOKEN-MAPPING": (
         VALID_200,
         knock(TYPE),
         knock("FRM-UTF8-VALID", when=invalid_utf8("valid")),
+        knock(AFTER_DONE, when=done_early("valid")),
     ),
     "FRM-NDJSON-SPLIT": (
         VALID_200,
@@ -189,12 +206,13 @@ NEEDS: dict[str, tuple[Need, ...]] = {
     "END-UPSTREAM-TRUNCATED": (
         Need("a response to the truncated probe", (STATUS,), head("truncated")),
         Need("a completion event on some stream", ("END-DONE", *READABLE), completes),
+        knock(AFTER_DONE, when=done_early("truncated")),
     ),
     "END-TRUNCATED-EXPLICIT": (
         Need("a response to the truncated probe", (STATUS,), head("truncated")),
         knock(TYPE, MAPPING),
     ),
-    "END-NOTHING-AFTER-DONE": (
+    AFTER_DONE: (
         Need("a completion event on some stream", ("END-DONE", *READABLE), completes),
     ),
     "END-UPSTREAM-STATUS": (knock(*READABLE),),
@@ -221,8 +239,12 @@ NEEDS: dict[str, tuple[Need, ...]] = {
     "REQ-406-ACCEPT": (knock(STATUS),),
     "REQ-ERROR-BODY": (),
     "REQ-METHOD": (knock(STATUS),),
-    "IDLE-HEARTBEAT": (_stream("idle"), knock(*QUIET)),
-    "IDLE-HEARTBEAT-MID": (_stream("idle-mid"), _streamed("idle-mid"), knock(*QUIET)),
+    "IDLE-HEARTBEAT": (_stream("idle"), *_silent("idle")),
+    "IDLE-HEARTBEAT-MID": (
+        _stream("idle-mid"),
+        _streamed("idle-mid"),
+        *_silent("idle-mid"),
+    ),
     "IDLE-HEARTBEAT-INVISIBLE": (
         Need(
             "heartbeats during the silences",

@@ -20,6 +20,8 @@ PACKAGES = ("harness", "mock_ollama", "proxies")
 PURE = (
     "harness",
     "harness.checks.needs",
+    "harness.checks.need",
+    "harness.checks.reasons",
     "harness.checks.facts",
     "harness.errors",
     "harness.sse",

@@ -67,7 +67,13 @@ async def calibrate(mock: MockUpstream) -> dict[str, float]:
         raise EnvironmentProblem(
             "client self-test: no line of the mock's stream could be timed"
         )
+    first = obs.chunks[0].t_ns if obs.chunks else obs.end_ns
+    written = (
+        exchange.line_written_ns(exchange.lines[0].index) if exchange.lines else None
+    )
     return {
+        "ttft_ms": round((first - obs.sent_ns) / MS, 3),
+        "first_write_ms": round(((written or first) - obs.sent_ns) / MS, 3),
         "lag_p50_ms": round(statistics.median(lags), 3),
         "lag_p99_ms": round(percentile(lags, 99), 3),
         "lag_max_ms": round(max(lags), 3),

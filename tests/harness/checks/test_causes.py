@@ -216,3 +216,12 @@ def test_a_completion_fabricated_at_the_cut_still_fails_on_its_own():
     }
     assert got["END-UPSTREAM-TRUNCATED"] == (Outcome.FAILED, "")
     assert got["END-NOTHING-AFTER-DONE"] == (Outcome.OK, "")
+
+
+def test_every_reason_names_a_check_and_every_cause_is_worded():
+    from harness.checks.reasons import REASONS
+
+    assert set(REASONS) <= set(BY_ID)
+    for check, index, _ in _pairs():
+        need = NEEDS[check][index]
+        assert (need.when is None) == (not need.because), check

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.errors import UsageError
 from harness.gate.options import OPTIONS
+from harness.probe.bounds import DEFAULT as DEFAULT_BOUNDS, Bounds, from_options
 from harness.probe.dialects import DEFAULT
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class RunConfig:
     http2: bool = False
     ca_path: str | None = None
     cwd: str | None = None
+    bounds: Bounds = DEFAULT_BOUNDS
 
     def target_spec(self) -> TargetSpec:
         """How to start (or find) the proxy under test."""
@@ -150,4 +152,5 @@ def config_from(values: Mapping[str, Any]) -> RunConfig:
         http2=v["http2"],
         ca_path=v["ca"],
         cwd=cwd,
+        bounds=from_options(v),
     )

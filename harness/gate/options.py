@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.errors import UsageError
 from harness.gate import validate
+from harness.probe.bounds import DEFAULT as DEFAULT_BOUNDS, OPTIONS as BOUND_OPTIONS
 from harness.probe.dialects import DEFAULT, DIALECTS
 
 if TYPE_CHECKING:
@@ -35,12 +36,6 @@ class Kind(enum.Enum):
 
 #: how a value of each kind reads from text (ini files, and argparse's ``type``)
 PARSE: dict[Kind, Any] = {Kind.INT: int, Kind.FLOAT: float}
-
-
-def _seconds(option: str, value: float) -> float:
-    """Seconds within the option's bounds (harness.gate.validate.BOUNDS)."""
-    bound = validate.BOUNDS[option]
-    return validate.bounded_seconds(option, value, bound.low, bound.high, bound.reason)
 
 
 def _port_or_zero(option: str, value: int) -> int:
@@ -108,7 +103,6 @@ class Option:
 
 _DIALECT_HELP = " | ".join((*DIALECTS, "module:function"))
 _LAYER_HELP = "direct | nginx | nginx-http11 | nginx-gzip | h2 | buffer:BYTES:MS"
-
 OPTIONS: tuple[Option, ...] = (
     Option(
         "proxy-cmd",
@@ -176,7 +170,7 @@ OPTIONS: tuple[Option, ...] = (
         Kind.FLOAT,
         60.0,
         "seconds to wait for the proxy to listen (default 60)",
-        check_value=_seconds,
+        check_value=validate.seconds,
     ),
     Option(
         "mock-port",
@@ -190,14 +184,26 @@ OPTIONS: tuple[Option, ...] = (
         Kind.FLOAT,
         20.0,
         "upstream silence of IDLE-HEARTBEAT (default 20)",
-        check_value=_seconds,
+        check_value=validate.seconds,
     ),
     Option(
         "heartbeat-budget",
         Kind.FLOAT,
         15.0,
         "longest gap allowed between heartbeats (default 15)",
-        check_value=_seconds,
+        check_value=validate.seconds,
+    ),
+    *(
+        Option(
+            f"bound-{name}",
+            Kind.FLOAT if field.endswith("_s") else Kind.INT,
+            getattr(DEFAULT_BOUNDS, field),
+            f"{text} (default {getattr(DEFAULT_BOUNDS, field):g}; to tighten in tests)",
+            check_value=validate.seconds
+            if field.endswith("_s")
+            else validate.bounded_count,
+        )
+        for name, field, text in BOUND_OPTIONS
     ),
     Option(
         "http2",

@@ -91,7 +91,7 @@ def prober(
         url, http2, name = layer.rewrite(proxy.url), layer.http2, layer.name
         ca = str(layer.ca_path) if layer.ca_path else config.ca_path
     target = Target(url, dialect, config.model, config.headers, http2, ca, proxy.alive)
-    return Prober(target, mock, layer=name, idle_s=config.idle_s)
+    return Prober(target, mock, layer=name, idle_s=config.idle_s, bounds=config.bounds)
 
 
 @dataclass

@@ -1,0 +1,72 @@
+"""When the client of one probe stops reading, decided read by read (pure).
+
+The observing client (harness.client.loop) feeds every decoded body read to a
+:class:`Watch`; it says when to abort: at the first token or error event where the
+probe asks for it, when a stream goes on past its completion, or at a bound on events
+(harness.probe.bounds), naming it.
+"""
+
+from __future__ import annotations
+
+import time
+
+from harness.probe.bounds import DEFAULT, Bounds
+from harness.probe.dialects import Dialect, Kind, Reading
+from harness.sse import LINT_EVENT_TOO_LARGE, Event, SSEParser
+
+#: after the completion event, a stream that keeps going is cut off this much later
+AFTER_DONE_S = 3.0
+
+
+class Watch:
+    """A Stopper: abort at the first token (cancellation probes), at the first error
+    event (failure probes: the client can tell), once a stream has gone on for
+    AFTER_DONE_S past its completion event (it never ends), or at a bound on events
+    (how many, how large one may grow)."""
+
+    def __init__(
+        self,
+        dialect: Dialect,
+        *,
+        first_token: bool,
+        first_error: bool = False,
+        bounds: Bounds = DEFAULT,
+    ) -> None:
+        self.parser = SSEParser(max_findings=1000, max_event_size=bounds.event_bytes)
+        self.dialect = dialect
+        self.first_token = first_token
+        self.first_error = first_error
+        self.done_at: float | None = None
+        self.max_events = bounds.events
+        self.events = 0
+        self.bound = ""
+
+    def feed(self, data: bytes) -> bool:
+        items = self.parser.feed(data)
+        self.events += len(items)
+        if self.events > self.max_events:
+            self.bound = f"more than {self.max_events} events"
+            return True
+        if self.parser.finding_counts.get(LINT_EVENT_TOO_LARGE):
+            self.bound = f"no event boundary in {self.parser.max_event_size} bytes"
+            return True
+        for item in items:
+            if not isinstance(item, Event):
+                continue
+            kinds = {r.kind for r in _classify(self.dialect, item)}
+            if self.first_token and Kind.TOKEN in kinds:
+                return True
+            if self.first_error and Kind.ERROR in kinds:
+                return True
+            if Kind.DONE in kinds and self.done_at is None:
+                self.done_at = time.monotonic()
+        return (
+            self.done_at is not None and time.monotonic() - self.done_at > AFTER_DONE_S
+        )
+
+
+def _classify(dialect: Dialect, event: Event) -> list[Reading]:
+    try:
+        return dialect.classify(event)
+    except Exception:  # a custom dialect's bug is reported by the transcript, not here
+        return []

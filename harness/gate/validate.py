@@ -138,6 +138,7 @@ BOUNDS: dict[str, Bound] = {
     "--bound-head-seconds": Bound(0.5, 600.0, "a probe waits for a head at most this"),
     "--bound-probe-seconds": Bound(1.0, 3600.0, "a probe takes at most an hour"),
     "--bound-quiet-seconds": Bound(0.5, 300.0, "a probe waits for a byte at most this"),
+    "--bound-after-done-seconds": Bound(0.5, 60.0, "END-DONE wants the end in 2 s"),
 }
 #: the accepted range of the size options of the probe bounds
 COUNTS: dict[str, tuple[int, int]] = {

@@ -36,6 +36,9 @@ class Bounds:
     wall_s: float = 40.0
     #: no byte for this long, beyond the silence, ends the probe (twice for IDLE)
     quiet_s: float = 5.0
+    #: a stream still open this long after its completion event is cut (END-DONE
+    #: wants the end within 2 s)
+    after_done_s: float = 3.0
 
 
 #: the options that tighten them: ``--bound-NAME``, the field, the help
@@ -47,6 +50,11 @@ OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("event-bytes", "event_bytes", "largest event, bytes"),
     ("probe-seconds", "wall_s", "a probe's wall time beyond its silence"),
     ("quiet-seconds", "quiet_s", "no byte for this long beyond the silence"),
+    (
+        "after-done-seconds",
+        "after_done_s",
+        "a stream is cut this long after completion",
+    ),
 )
 
 
@@ -82,7 +90,8 @@ def describe(b: Bounds) -> str:
         f"scheduled silence; {size(b.probe_bytes)} of body or {b.events} events; one "
         f"event of {size(b.event_bytes)} without an event boundary; no byte for "
         f"{b.quiet_s:g} s beyond the silence (twice that on the IDLE probes); "
-        f"{b.wall_s:g} s of wall time beyond the silence. The silence is the longest "
+        f"{b.wall_s:g} s of wall time beyond the silence; a stream still open "
+        f"{b.after_done_s:g} s after its completion event is cut. The silence is the longest "
         "the gate itself schedules for the probe (the IDLE silence, as long as "
         "`--idle-seconds` or a layer's timeout makes it; upstream's header delay), so "
         "a correct proxy whose head waits for upstream never reaches a bound. Reaching "

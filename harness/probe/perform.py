@@ -116,8 +116,8 @@ def limits_for(probe: Probe, idle_s: float, bounds: Bounds = DEFAULT) -> Limits:
     """The probe's waits and sizes (harness.probe.bounds), each beyond its silence."""
     sizes = {"max_body": bounds.probe_bytes, "head_bytes": bounds.head_bytes}
     if probe.patience_s is not None:
-        # every wait ends by the probe's patience: no byte for that long, or in all
-        patience = probe.patience_s
+        # every wait ends by the probe's patience (or a wall bound tightened below it)
+        patience = min(probe.patience_s, bounds.wall_s)
         return Limits(idle_s=patience, total_s=patience + 1, **sizes)
     silence = silence_s(probe.idle, probe.header_delay_ms, idle_s)
     return Limits(
@@ -181,7 +181,9 @@ async def perform(
     )
     if watcher is not None:
         watcher.cancel()
-    abort_ns = obs.end_ns if obs.end is End.ABORTED else None
+    # the client's own abort (a bound the target reached is not one)
+    chose = obs.end is End.ABORTED and "bound" not in obs.extra
+    abort_ns = obs.end_ns if chose else None
     # a failure probe stopped at its error event has nothing to wait for upstream
     settle = abort_ns is not None and probe.patience_s is None
     exchanges = await _settle(mock, req, aborted=settle)
@@ -213,8 +215,8 @@ async def _abort_when_upstream(
 async def _settle(mock: MockUpstream, req: str, *, aborted: bool) -> list[Exchange]:
     """The probe's exchanges; after an abort, wait (bounded) for upstream to close."""
     exchanges = await mock.aexchanges(req)
-    if not aborted:
-        return exchanges
+    if not aborted or not exchanges:
+        return exchanges  # nothing reached upstream: nothing to settle
     deadline = time.monotonic() + (CANCEL_MS + 1500) / 1000
     while time.monotonic() < deadline:
         if exchanges and all(

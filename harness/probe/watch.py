@@ -14,14 +14,11 @@ from harness.probe.bounds import DEFAULT, Bounds
 from harness.probe.dialects import Dialect, Kind, Reading
 from harness.sse import LINT_EVENT_TOO_LARGE, Event, SSEParser
 
-#: after the completion event, a stream that keeps going is cut off this much later
-AFTER_DONE_S = 3.0
-
 
 class Watch:
     """A Stopper: abort at the first token (cancellation probes), at the first error
     event (failure probes: the client can tell), once a stream has gone on for
-    AFTER_DONE_S past its completion event (it never ends), or at a bound on events
+    ``after_done_s`` past its completion event (it never ends), or at a bound on events
     (how many, how large one may grow)."""
 
     def __init__(
@@ -38,6 +35,7 @@ class Watch:
         self.first_error = first_error
         self.done_at: float | None = None
         self.max_events = bounds.events
+        self.after_done_s = bounds.after_done_s
         self.events = 0
         self.bound = ""
 
@@ -61,7 +59,8 @@ class Watch:
             if Kind.DONE in kinds and self.done_at is None:
                 self.done_at = time.monotonic()
         return (
-            self.done_at is not None and time.monotonic() - self.done_at > AFTER_DONE_S
+            self.done_at is not None
+            and time.monotonic() - self.done_at > self.after_done_s
         )
 
 

@@ -54,6 +54,7 @@ BAD: dict[str, tuple[str, ...]] = {
     "bound-event-bytes": ("1", "99999999999"),
     "bound-probe-seconds": ("0.1", "inf"),
     "bound-quiet-seconds": ("0", "999"),
+    "bound-after-done-seconds": ("0.1", "61"),
     "http2": (FLAG_VALUE,),
     "ca": ("{tmp}/missing.pem", "{tmp}", "{tmp}/file"),
     "cwd": ("{tmp}/missing", "{tmp}/file"),

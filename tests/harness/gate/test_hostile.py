@@ -8,6 +8,7 @@ within about a minute; docs/measurements.md has each mode with the default bound
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -15,7 +16,6 @@ import sys
 import time
 from pathlib import Path
 
-import psutil
 import pytest
 
 from tests.tools import pgrep
@@ -55,13 +55,29 @@ WITHIN_S = 90.0
 MEMORY = 1 << 30
 
 
-def tree_rss(root: psutil.Process) -> int:
-    total = 0
-    for proc in [root, *root.children(recursive=True)]:
-        try:
-            total += proc.memory_info().rss
-        except psutil.Error:
-            pass  # it ended between the listing and the reading
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        with contextlib.suppress(OSError):  # it ended after the listing
+            found += [int(c) for c in task.read_text().split()]
+    return found
+
+
+def _rss(pid: int) -> int:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def tree_rss(root: int) -> int:
+    """Resident memory of ``root`` and all its descendants, from /proc."""
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += _rss(pid)
+        todo += _children(pid)
     return total
 
 
@@ -77,12 +93,9 @@ def run_against(
     child = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     peak = 0
     try:
-        root = psutil.Process(child.pid)
         while child.poll() is None and time.monotonic() - t0 < WITHIN_S * 4:
-            peak = max(peak, tree_rss(root))
+            peak = max(peak, tree_rss(child.pid))
             time.sleep(0.05)
-    except psutil.NoSuchProcess:
-        pass  # it ended before the first look
     finally:
         if child.poll() is None:
             child.kill()  # past the bound: the assertion below says so
@@ -108,7 +121,8 @@ def test_a_hostile_target_gets_a_report_not_a_hang(mode, tmp_path):
     assert report["exit_status"] == 1
     assert any(r["outcome"] == "FAILED" for r in report["results"])
     assert (tmp_path / "summary.md").is_file()
-    assert peak < MEMORY, f"{mode}: {peak >> 20} MiB"
+    # measured at all (a Python harness alone is tens of MiB), and under the bound
+    assert 16 << 20 < peak < MEMORY, f"{mode}: {peak >> 20} MiB"
     assert not pgrep("-af", f"hostile.py {mode}")
     if mode in SEEN:
         found = next(r for r in report["results"] if r["check"] == "HDR-STATUS-200")

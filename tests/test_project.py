@@ -53,6 +53,7 @@ PURE = (
     "harness.gate.plan",
     "harness.gate.judge",
     "harness.probe.catalog",
+    "harness.probe.bounds",
     "harness.probe.requests",
     "harness.probe.dialects",
     "harness.probe.expected",

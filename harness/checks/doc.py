@@ -13,6 +13,7 @@ from harness.checks.fixes import FIXES
 from harness.checks.howto import HOWTO, STACKS
 from harness.checks.needs import needs_of
 from harness.checks.reasons import REASONS
+from harness.probe.bounds import DEFAULT as BOUNDS, describe as describe_bounds
 from harness.probe.catalog import PROBES, Probe
 
 if TYPE_CHECKING:
@@ -125,4 +126,5 @@ def render_markdown(checks: Iterable[Check] | None = None) -> str:
         from harness.checks import CATALOGUE
 
         checks = CATALOGUE
-    return "\n".join([HEADER, *(_section(check) for check in checks)])
+    bounds = describe_bounds(BOUNDS) + "\n"
+    return "\n".join([HEADER, bounds, *(_section(check) for check in checks)])

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from harness.client.observation import End, Observation, Request
 from harness.client.sessions import H1Session, H2Session, Recorder, Session
+from harness.probe.bounds import size
 
 READ_SIZE = 65536
 SLOW_READER_RCVBUF = 32 * 1024
@@ -146,7 +147,7 @@ class _Loop:
                 if rec.head_ns is None and head_by is not None and now >= head_by:
                     return self.bound(
                         End.TIMEOUT,
-                        f"head not complete after {head_s:g} s ({head_seen} bytes)",
+                        f"head not complete after {head_s:g} s ({size(head_seen)})",
                     )
                 end_by = deadline if rec.head_ns or head_by is None else head_by
                 remaining = (min(deadline, end_by) - now) / 1e9
@@ -180,7 +181,7 @@ class _Loop:
                 if rec.head_ns is None and head_seen > self.limits.head_bytes:
                     return self.bound(
                         End.PROTOCOL_ERROR,
-                        f"head not complete after {self.limits.head_bytes} bytes",
+                        f"head not complete after {size(self.limits.head_bytes)}",
                     )
                 if end is not None:
                     return rec.finish(end, error)
@@ -188,7 +189,7 @@ class _Loop:
                     return rec.finish(End.CLOSED, "connection closed")
                 if rec.wire > self.limits.max_body:
                     return self.bound(
-                        End.ABORTED, f"body exceeded {self.limits.max_body} bytes"
+                        End.ABORTED, f"body exceeded {size(self.limits.max_body)}"
                     )
                 if self.stop is not None and decoded and self.stop.feed(decoded):
                     reached = getattr(self.stop, "bound", "")

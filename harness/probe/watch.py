@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from harness.probe.bounds import DEFAULT, Bounds
+from harness.probe.bounds import DEFAULT, Bounds, size
 from harness.probe.dialects import Dialect, Kind, Reading
 from harness.sse import LINT_EVENT_TOO_LARGE, Event, SSEParser
 
@@ -35,6 +35,7 @@ class Watch:
         self.first_error = first_error
         self.done_at: float | None = None
         self.max_events = bounds.events
+        self.max_event = bounds.event_bytes
         self.after_done_s = bounds.after_done_s
         self.events = 0
         self.bound = ""
@@ -46,7 +47,7 @@ class Watch:
             self.bound = f"more than {self.max_events} events"
             return True
         if self.parser.finding_counts.get(LINT_EVENT_TOO_LARGE):
-            self.bound = f"no event boundary in {self.parser.max_event_size} bytes"
+            self.bound = f"no event boundary in {size(self.max_event)}"
             return True
         for item in items:
             if not isinstance(item, Event):

@@ -105,8 +105,8 @@ def run_against(
 
 #: what a report says where a bound was reached (HDR-STATUS-200 serves the valid probe)
 SEEN = {
-    "endless-head": "head not complete after 65536 bytes",
-    "endless-line": "no event boundary in 262144 bytes",
+    "endless-head": "head not complete after 64 KiB",
+    "endless-line": "no event boundary in 256 KiB",
     "endless-events": "more than 2000 events",
     "head-bytewise": "head not complete after 1 s",
 }

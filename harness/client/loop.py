@@ -44,9 +44,16 @@ class Limits:
 
 class Stopper(Protocol):
     """Decides, read by read, when the client aborts (cancellation probes, bounds);
-    a ``bound`` attribute, when set, says which bound the target reached."""
+    a ``bound`` attribute, when set, says which bound the target reached, and a
+    ``cut_in()`` method, when there, how many seconds are left before it aborts even
+    without another byte (None: no such deadline)."""
 
     def feed(self, data: bytes) -> bool: ...
+
+
+def _cut_in(stop: Stopper | None) -> float | None:
+    left = getattr(stop, "cut_in", None)
+    return None if left is None else left()
 
 
 async def observe(
@@ -152,6 +159,10 @@ class _Loop:
                 end_by = deadline if rec.head_ns or head_by is None else head_by
                 remaining = (min(deadline, end_by) - now) / 1e9
                 wait_s = min(self.limits.idle_s, remaining)
+                cut = _cut_in(self.stop)
+                if cut is not None and cut <= 0:
+                    return rec.finish(End.ABORTED, "aborted by the harness")
+                wait_s = wait_s if cut is None else min(wait_s, cut)
                 if wait_s <= 0:
                     return self.bound(
                         End.TIMEOUT, f"exchange exceeded {self.limits.total_s:g} s"

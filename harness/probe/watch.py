@@ -40,6 +40,13 @@ class Watch:
         self.events = 0
         self.bound = ""
 
+    def cut_in(self) -> float | None:
+        """Seconds until a stream open past its completion is cut, with or without
+        another byte (None before the completion)."""
+        if self.done_at is None:
+            return None
+        return self.done_at + self.after_done_s - time.monotonic()
+
     def feed(self, data: bytes) -> bool:
         items = self.parser.feed(data)
         self.events += len(items)

@@ -33,7 +33,7 @@ class Bounds:
     #: one event (from its first line's first byte to its last line's end)
     event_bytes: int = 4 * MIB
     #: a probe's whole exchange, beyond its scheduled silence
-    wall_s: float = 40.0
+    wall_s: float = 45.0
     #: no byte for this long, beyond the silence, ends the probe (twice for IDLE)
     quiet_s: float = 5.0
     #: a stream still open this long after its completion event is cut (END-DONE

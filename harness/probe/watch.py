@@ -1,4 +1,4 @@
-"""When the client of one probe stops reading, decided read by read (pure).
+"""When the client of one probe stops reading, decided read by read.
 
 The observing client (harness.client.loop) feeds every decoded body read to a
 :class:`Watch`; it says when to abort: at the first token or error event where the
@@ -51,7 +51,7 @@ class Watch:
         items = self.parser.feed(data)
         self.events += len(items)
         if self.events > self.max_events:
-            self.bound = f"more than {self.max_events} events"
+            self.bound = f"more than {self.max_events} events (comments included)"
             return True
         if self.parser.finding_counts.get(LINT_EVENT_TOO_LARGE):
             self.bound = f"no event boundary in {size(self.max_event)}"

@@ -29,8 +29,10 @@ DOWN_MS = 5000
 TELL_MS = 30_000
 #: the probes whose upstream answers with an error status before streaming
 STATUS = ("status-404", "status-500")
-#: ends a client reports as a network error: the transfer did not end cleanly
-BROKEN = (End.CLOSED, End.PROTOCOL_ERROR)
+#: ends a client reports as a network error: the transfer did not end cleanly (a body
+#: cut without its last chunk, a connection closed before any response); bytes that
+#: are no HTTP at all tell nothing (a target answering garbage gets no OK)
+BROKEN = (End.CLOSED,)
 
 
 def _json_error(e: Evidence) -> bool:

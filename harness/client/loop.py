@@ -194,10 +194,14 @@ class _Loop:
                         End.PROTOCOL_ERROR,
                         f"head not complete after {size(self.limits.head_bytes)}",
                     )
+                if end is None and not data:
+                    end, error = End.CLOSED, "connection closed"
+                if end is End.CLOSED and rec.head_ns is None and head_seen:
+                    # bytes that never made a response head: no HTTP, not a cut
+                    end = End.PROTOCOL_ERROR
+                    error = f"no response head in {size(head_seen)}, then {error}"
                 if end is not None:
                     return rec.finish(end, error)
-                if not data:
-                    return rec.finish(End.CLOSED, "connection closed")
                 if rec.wire > self.limits.max_body:
                     return self.bound(
                         End.ABORTED, f"body exceeded {size(self.limits.max_body)}"

@@ -21,6 +21,8 @@ PACKAGES = ("harness", "mock_ollama", "proxies")
 PURE = (
     "harness",
     "harness.checks.needs",
+    "harness.checks.need",
+    "harness.checks.reasons",
     "harness.checks.facts",
     "harness.errors",
     "harness.sse",
@@ -61,6 +63,7 @@ PURE = (
     "harness.gate.plan",
     "harness.gate.judge",
     "harness.probe.catalog",
+    "harness.client.bounds",
     "harness.probe.requests",
     "harness.probe.dialects",
     "harness.probe.expected",
@@ -146,6 +149,7 @@ ROOMS: dict[str, tuple[str, ...]] = {
     "harness.sse": (),
     # judges read the probe room's records and the observing client's vocabulary
     "harness.checks": (
+        "harness.client.bounds",
         "harness.client.observation",
         "harness.probe.catalog",
         "harness.probe.dialects",
@@ -549,14 +553,6 @@ def test_the_architecture_page_names_every_room():
     assert not missing, f"docs/architecture.md does not describe {missing}"
 
 
-def _room_packages() -> list[str]:
-    return sorted(
-        name
-        for name, path in _sources().items()
-        if path.name == "__init__.py" and name.count(".") == 1 and name in ROOMS
-    )
-
-
 def test_modules_stay_small():
     over = {
         str(path.relative_to(ROOT)): lines
@@ -668,43 +664,3 @@ def test_ruff_format_clean():
 def test_mypy_strict_clean():
     out = subprocess.run([*_tool("mypy")], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stdout[-6000:] + out.stderr[-2000:]
-
-
-def _code_strings(path: Path) -> list[tuple[int, str]]:
-    """The string constants of a module's code (f-string parts included), without
-    its docstrings."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(
-            node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
-        )
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
-    return [
-        (node.lineno, node.value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant)
-        and isinstance(node.value, str)
-        and id(node) not in docstrings
-    ]
-
-
-#: the start of a marker with a field (prose may name "the `[[mock: …]]` marker")
-MARKER_TEXT = re.compile(r"\[\[mock:\s*[a-z-]+=")
-
-
-def test_only_the_marker_module_writes_the_marker_grammar():
-    """``mock_ollama.marker.Marker`` renders ``[[mock: …]]``; the harness and the
-    proxies build a Marker, never the text."""
-    writers = [
-        f"{path.relative_to(ROOT)}:{line}"
-        for name, path in _sources().items()
-        if name.split(".")[0] in ("harness", "proxies")
-        for line, text in _code_strings(path)
-        if MARKER_TEXT.search(text)
-    ]
-    assert not writers, f"these write the marker text by hand: {writers}"

@@ -115,6 +115,11 @@ def lag_metrics(
         "lag_p50_ms": round(p50, 2),
         "lag_p99_ms": round(p99, 2),
         "lag_max_ms": round(max(ms), 2),
-        "added_p50_ms": round(p50 - baseline.get("lag_p50_ms", 0.0), 2),
-        "added_p99_ms": round(p99 - baseline.get("lag_p99_ms", 0.0), 2),
+        # side by side, never subtracted: a difference of percentiles is no
+        # percentile of the difference (it can read as a p99 below the p50)
+        **{
+            f"baseline_{key}": baseline[key]
+            for key in ("lag_p50_ms", "lag_p99_ms")
+            if key in baseline
+        },
     }

@@ -103,7 +103,7 @@ def _finished(event_data: str) -> bool:
     return isinstance(first, dict) and bool(first.get("finish_reason"))
 
 
-def _after_done(e: Evidence) -> list[str]:
+def tokens_after_done(e: Evidence) -> list[str]:
     """Token texts the dialect reads after its completion event (or a finish chunk)."""
     late: list[str] = []
     finished_by = None
@@ -119,7 +119,7 @@ def _after_done(e: Evidence) -> list[str]:
 
 
 def nothing_after_done(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
-    found = {name: _after_done(e) for name, e in sorted(ev.items())}
+    found = {name: tokens_after_done(e) for name, e in sorted(ev.items())}
     late = {name: texts for name, texts in found.items() if texts}
     streams = sum(1 for e in ev.values() if e.transcript.readings)
     return verdict(
@@ -144,6 +144,13 @@ def _is_token_subsequence(got: Sequence[str], expected: Sequence[str]) -> bool:
     return len(text) in reachable
 
 
+def silently_skipped(e: Evidence) -> bool:
+    """A completion on a stream that lost upstream's bad line with no error signal (an
+    error event, or an error status) anywhere: the client takes it as whole."""
+    told = bool(e.transcript.errors) or (e.obs.status or 0) >= 400
+    return e.transcript.done is not None and not told
+
+
 def garbage(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
     problems = []
     for name in ("garbage", "malformed"):
@@ -159,13 +166,19 @@ def garbage(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:
             problems.append(
                 "random bytes then close: the client got a completion event"
             )
+        if name == "malformed" and silently_skipped(e):
+            problems.append(
+                "malformed line skipped without an error event, then a completion "
+                "as if nothing were lost"
+            )
     if not ev["alive"].alive_after or not is_stream(ev["alive"]):
         problems.append(
             f"the proxy did not serve the next request: {answer(ev['alive'])}"
         )
     return verdict(
         not problems,
-        "errors or clean closes; nothing invented; the proxy lives on",
+        "errors or clean closes; no silent skip then completion; nothing invented; "
+        "the proxy lives on",
         "; ".join(problems),
     )
 
@@ -216,7 +229,9 @@ CHECKS = (
         "END-UPSTREAM-STATUS",
         Level.MUST,
         "upstream 404/500 before streaming: within 30 s the client can tell it failed "
-        "(a non-2xx status or an error event); never a completion, never a hang",
+        "(a non-2xx status, an error event, or a transfer that does not end cleanly: "
+        "a chunked body cut without its last chunk, a connection closed before any "
+        "response); never a completion, never a hang",
         "WHATWG HTML 9.2.2",
         STATUS,
         upstream_status,
@@ -225,7 +240,8 @@ CHECKS = (
         "END-UPSTREAM-DOWN",
         Level.MUST,
         "nothing listening upstream: within 30 s the client can tell it failed (a "
-        "non-2xx status or an error event); never a completion, never a hang",
+        "non-2xx status, an error event, or a transfer that does not end cleanly); "
+        "never a completion, never a hang",
         "the Next.js SSE route-handler article, its 502 branch",
         ("down",),
         upstream_down,
@@ -244,7 +260,10 @@ CHECKS = (
     Check(
         "END-GARBAGE",
         Level.MUST,
-        "malformed upstream lines: error or clean close, no crash, no partial JSON as a token",
+        "malformed upstream lines: an error event or a close without completion, no "
+        "crash, no partial JSON as a token; a line skipped without any error signal is "
+        "not followed by a completion as if nothing were lost (an error event for the "
+        "bad line, then the rest of the stream, is fine)",
         "WireMock faults",
         ("garbage", "malformed", "alive"),
         garbage,

@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from harness.checks.common import is_stream, lags
-from harness.checks.idle import SILENCES, beats_in_silence
+from harness.checks.end import tokens_after_done
+from harness.checks.idle import SILENCES, beats_in_silence, silence
 from harness.sse import LINT_INVALID_UTF8
 
 if TYPE_CHECKING:
@@ -102,3 +103,24 @@ def replaced(*probes: str) -> Holds:
 
 def negated(test: Holds) -> Holds:
     return lambda ev: not test(ev)
+
+
+def held_head(probe: str) -> Holds:
+    """``probe``'s head came late in its silence (or never): a head held back for
+    upstream can explain that silence. After the first token it cannot: the head is
+    out by then."""
+
+    def test(ev: Mapping[str, Evidence]) -> bool:
+        if probe not in ev:
+            return False
+        e = ev[probe]
+        start, end = silence(e)
+        return e.obs.head_ns is None or e.obs.head_ns > (start + end) // 2
+
+    return test
+
+
+def done_early(probe: str) -> Holds:
+    """``probe``'s stream carried tokens after its completion event: an early
+    completion, which explains a text cut short and a completion where none belongs."""
+    return lambda ev: probe in ev and bool(tokens_after_done(ev[probe]))

@@ -1,9 +1,15 @@
 """END — upstream failures: the client can tell (MUST), and the ideal answer (SHOULD).
 
-Within 30 s a non-2xx status or an error event, never a
-completion, never a hang (END-UPSTREAM-STATUS, END-UPSTREAM-DOWN); and with nothing
-listening upstream, ideally 502/503/504 with a JSON body within 5 s
-(END-UPSTREAM-DOWN-STATUS). The checks are listed in harness.checks.end.
+Within 30 s the client can tell it failed, never a completion,
+never a hang (END-UPSTREAM-STATUS, END-UPSTREAM-DOWN); and with nothing listening
+upstream, ideally 502/503/504 with a JSON body within 5 s (END-UPSTREAM-DOWN-STATUS).
+The checks are listed in harness.checks.end.
+
+"The client can tell" is what an HTTP client reports as a failure: a non-2xx status,
+an error event, or a transfer that does not end cleanly. RFC 9112 §7.1: "a recipient
+MUST NOT assume that a chunked message body is complete until it has received the
+last chunk"; fetch() rejects its body stream and EventSource fires ``error`` when the
+connection breaks. A 200 whose stream ends cleanly without an error still fails.
 """
 
 from __future__ import annotations
@@ -25,6 +31,10 @@ DOWN_MS = 5000
 TELL_MS = 30_000
 #: the probes whose upstream answers with an error status before streaming
 STATUS = ("status-404", "status-500")
+#: ends a client reports as a network error: the transfer did not end cleanly (a body
+#: cut without its last chunk, a connection closed before any response); bytes that
+#: are no HTTP at all tell nothing (a target answering garbage gets no OK)
+BROKEN = (End.CLOSED,)
 
 
 def _json_error(e: Evidence) -> bool:
@@ -50,19 +60,33 @@ def _can_tell(name: str, e: Evidence) -> str:
         if took <= TELL_MS:
             return ""
         return f"{name}: the {obs.status} came only after {took / 1000:.1f} s"
+    if obs.end in BROKEN:
+        took = (obs.end_ns - obs.sent_ns) / MS
+        if took <= TELL_MS:
+            return ""
+        return f"{name}: the transfer broke only after {took / 1000:.1f} s"
     if obs.end is End.TIMEOUT or obs.end is End.ABORTED:
         return (
-            f"{name}: no error status or error event within {TELL_MS // 1000} s; "
-            f"the response hung ({answer(e)})"
+            f"{name}: no error status, error event or broken transfer within "
+            f"{TELL_MS // 1000} s; the response hung ({answer(e)})"
         )
-    return f"{name}: neither a non-2xx status nor an error event ({answer(e)})"
+    if obs.end is End.CONNECT_FAILED:
+        return f"{name}: the proxy took no request ({answer(e)})"
+    return (
+        f"{name}: the response ended cleanly with neither a non-2xx status nor an "
+        f"error event ({answer(e)})"
+    )
 
 
 def _told(e: Evidence) -> str:
     if e.transcript.errors:
         took = (e.transcript.errors[0].t_ns - e.obs.sent_ns) / MS
         return f"an error event after {took:.0f} ms"
-    return f"HTTP {e.obs.status}"
+    if e.obs.status is not None and not 200 <= e.obs.status < 300:
+        return f"HTTP {e.obs.status}"
+    took = (e.obs.end_ns - e.obs.sent_ns) / MS
+    got = "no response" if e.obs.status is None else f"HTTP {e.obs.status}"
+    return f"{got}, a transfer that broke after {took:.0f} ms ({e.obs.end.value})"
 
 
 def upstream_status(ev: Mapping[str, Evidence], ctx: Context) -> Verdict:

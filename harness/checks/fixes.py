@@ -40,8 +40,10 @@ FIXES: dict[str, Fix] = {
     ),
     "HDR-EARLY-FLUSH": _(
         "Send the response head as soon as the upstream connection is up, before the "
-        "first token; behind nginx's HTTP/2 before 1.23.0 the head waits for body "
-        "bytes, so send an SSE comment (`: ok`) with it.",
+        "first token: race the upstream connect (and its status line) against a short "
+        "timer (~1 s); answer 502 if it fails, else send the head at once and stream. "
+        "This keeps END-UPSTREAM-DOWN-STATUS too. Behind nginx's HTTP/2 before 1.23.0 "
+        "the head waits for body bytes, so send an SSE comment (`: ok`) with it.",
         "flush",
     ),
     "HDR-CACHE": _("Send `Cache-Control: no-cache, no-transform`.", "headers"),
@@ -132,17 +134,19 @@ FIXES: dict[str, Fix] = {
         "down",
     ),
     "END-UPSTREAM-DOWN": _(
-        "Catch the upstream connection error and answer 502 (or an error event if "
-        "the head is out) instead of hanging or completing.",
+        "Catch the upstream connection error and answer 502 (or an error event, or "
+        "abort the transfer, if the head is out) instead of hanging or completing.",
         "down",
     ),
     "END-UPSTREAM-DOWN-STATUS": _(
         "Connect to upstream before sending the head, and answer 502/503/504 with a "
-        "JSON error when that fails.",
+        "JSON error when that fails; to keep HDR-EARLY-FLUSH, bound that wait (~1 s) "
+        "and send the head once connected, not once the first token came.",
         "down",
     ),
     "END-GARBAGE": _(
-        "Skip or report lines that are not JSON; never forward partial JSON as text; "
+        "Report a line that is not JSON with an error event (then continue or close); "
+        "never skip it silently and then complete; never forward partial JSON as text; "
         "keep serving.",
         "lines",
     ),
@@ -176,8 +180,8 @@ FIXES: dict[str, Fix] = {
         "request",
     ),
     "REQ-400-MALFORMED": _(
-        "Parse the body before contacting upstream; answer invalid JSON with 400 and "
-        "a JSON error.",
+        "Parse the body before contacting upstream; answer invalid JSON with a 4xx "
+        "(400 by RFC 9110), never a 500.",
         "request",
     ),
     "REQ-406-ACCEPT": _(

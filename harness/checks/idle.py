@@ -6,6 +6,12 @@ include a comment line (one starting with a ':' character) every 15 seconds or s
 So the judge looks at every interval without bytes reaching the client during the
 silence: none may exceed the heartbeat budget plus a tolerance for timer jitter (a
 single message at the start of the silence is not enough).
+
+A heartbeat is what recurs while upstream is silent: a comment line, or messages
+without tokens that keep arriving through the silence. A protocol message the stream
+opens with (a "start" or "step" event, metadata) is not one, even when the dialect
+does not read it as a token: only messages that arrive at least ``RECUR_S`` apart
+count, so a burst of such messages at one moment is no heartbeat.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ if TYPE_CHECKING:
 JITTER_S = 2.0
 #: the silences: before the first token (idle), after it (idle-mid)
 SILENCES = ("idle", "idle-mid")
+#: token-less messages are heartbeats only when they recur: at least this far apart
+RECUR_S = 1.0
 
 
 def jitter_s(ctx: Context) -> float:
@@ -64,7 +72,7 @@ def gaps(e: Evidence, start: int, end: int) -> list[int]:
 
 
 def _beats(e: Evidence, start: int, end: int) -> tuple[list[int], list[int]]:
-    """Comment heartbeats and messages without tokens within the window."""
+    """Comment heartbeats and recurring messages without tokens within the window."""
     comments = [t for t, _ in e.transcript.comments if start < t < end]
     quiet = {
         id(r.event) for r in e.transcript.readings if r.kind in (Kind.TOKEN, Kind.DONE)
@@ -72,11 +80,16 @@ def _beats(e: Evidence, start: int, end: int) -> tuple[list[int], list[int]]:
     messages = [
         t for t, ev in e.transcript.events if start < t < end and id(ev) not in quiet
     ]
-    return comments, messages
+    return comments, messages if recurs(messages) else []
+
+
+def recurs(times: list[int]) -> bool:
+    """Arrivals spread over the silence, not one burst (a stream's opening messages)."""
+    return len(times) > 1 and max(times) - min(times) >= RECUR_S * 1e9
 
 
 def beats_in_silence(e: Evidence) -> int:
-    """How many heartbeats (comments or token-less messages) the silence of ``e`` had."""
+    """How many heartbeats (comments, recurring token-less messages) ``e``'s silence had."""
     start, end = silence(e)
     comments, messages = _beats(e, start, end)
     return len(comments) + len(messages)
@@ -173,8 +186,9 @@ CHECKS = (
     Check(
         "IDLE-HEARTBEAT-INVISIBLE",
         Level.SHOULD,
-        "heartbeats are comments, not messages the dialect surfaces; UNIMPLEMENTED "
-        "when there are no heartbeats",
+        "heartbeats are comments, not messages the dialect surfaces; a heartbeat is "
+        "what recurs during a silence (protocol messages such as a stream's start "
+        "event are none); UNIMPLEMENTED when there are no heartbeats",
         "clients that surface empty messages",
         SILENCES,
         heartbeat_invisible,

@@ -5,16 +5,8 @@ A check whose evidence cannot exist because another check failed is BLOCKED, wit
 check. A check judges its own property wherever it can. Nothing to judge at all:
 UNIMPLEMENTED with the reason.
 
-Two kinds of :class:`Need`:
-
-- an **evidence need** (``holds`` given): a fact about the probe evidence, e.g. "a
-  first token that arrived while upstream was still writing". When it does not hold
-  the check has nothing to judge: BLOCKED by the first of ``roots`` that failed, else
-  UNIMPLEMENTED with ``what`` as the reason. Never OK without its evidence.
-- a **knock-on** (``holds`` None): the check can judge, but when it fails while one of
-  ``roots`` failed, that failure is the root's doing (a stream the dialect cannot read
-  fails every text comparison). BLOCKED by that root. A check that passes anyway
-  stays OK: it judged its own property.
+Each entry is a :class:`harness.checks.need.Need`: an evidence need or a knock-on
+with its causal condition.
 
 A MUST is only ever blocked by a FAILED root, so blocking never lowers the exit
 status (a gzip-buffered stream fails LAT-FIRST-TOKEN whatever HDR-NO-COMPRESSION says).
@@ -24,17 +16,17 @@ run, so a check is never blocked by one that was not judged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from harness.checks.facts import (
-    Holds,
     completed,
     completes,
     contacted,
+    done_early,
     fifteen,
     head,
     heartbeats,
+    held_head,
     invalid_utf8,
     negated,
     readable,
@@ -43,27 +35,12 @@ from harness.checks.facts import (
     streams,
     tokens,
 )
+from harness.checks.need import Need as Need, knock as knock
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from harness.checks.model import Check
-
-
-@dataclass(frozen=True, slots=True)
-class Need:
-    #: what is needed, as a noun phrase ("a 2xx answer to the valid request")
-    what: str
-    #: checks whose failure explains a missing need, the likeliest first
-    roots: tuple[str, ...]
-    #: the evidence test; None for a knock-on (the roots' failure is the need)
-    holds: Holds | None = None
-    #: a knock-on only applies where this holds (None: always)
-    when: Holds | None = None
-
-
-def knock(*roots: str, when: Holds | None = None) -> Need:
-    return Need("checks it builds on to pass", roots, when=when)
 
 
 SPLITS = ("split-json", "split-bytes", "split-coalesce", "split-random")
@@ -75,13 +52,14 @@ MAPPING = "FRM-TOKEN-MAPPING"
 FIRST = "LAT-FIRST-TOKEN"
 #: the failures that leave no readable token stream to time or compare
 READABLE = (STATUS, TYPE, MAPPING)
-#: what must hold before a silence can be judged (no head, no stream, no completion)
+EARLY = "HDR-EARLY-FLUSH"
+AFTER_DONE = "END-NOTHING-AFTER-DONE"
+#: what must hold before a silence can be judged (no stream, no completion, buffered)
 QUIET = (
     STATUS,
     TYPE,
     MAPPING,
     "HDR-NO-CONTENT-LENGTH",
-    "HDR-EARLY-FLUSH",
     "HDR-NO-COMPRESSION",
     FIRST,
     "END-DONE",
@@ -107,6 +85,19 @@ def _timed(probe: str) -> Need:
         f"upstream's tokens, readable and timed, on the {probe} probe",
         READABLE,
         tokens(probe),
+    )
+
+
+def _silent(probe: str) -> tuple[Need, ...]:
+    """A silence is judged once a stream exists; a head held back for upstream's first
+    token explains only a silence the head came late in (before the first byte)."""
+    return (
+        knock(*QUIET),
+        knock(
+            EARLY,
+            when=held_head(probe),
+            because=f"the head came late in the {probe} silence (or never)",
+        ),
     )
 
 
@@ -144,23 +135,46 @@ NEEDS: dict[str, tuple[Need, ...]] = {
     # a character is FRM-UTF8-SPLIT's
     "FRM-UTF8-VALID": (
         _stream("valid", "utf8"),
-        knock("FRM-UTF8-SPLIT", when=replaced("utf8")),
+        knock(
+            "FRM-UTF8-SPLIT",
+            when=replaced("utf8"),
+            because="a U+FFFD upstream never sent is on the utf8 stream",
+        ),
     ),
     # a character mangled is FRM-UTF8-SPLIT's finding, a line lost FRM-NDJSON-SPLIT's
     "FRM-UTF8-SPLIT": (
         _stream("utf8"),
         knock(TYPE),
-        knock("FRM-NDJSON-SPLIT", when=negated(replaced("utf8"))),
+        knock(
+            "FRM-NDJSON-SPLIT",
+            when=negated(replaced("utf8")),
+            because="no character was replaced (a line was lost, not mangled)",
+        ),
     ),
+    # a completion sent early cuts the text a client reads: that is the early
+    # completion's finding, where tokens followed it on this stream
     "FRM-TOKEN-MAPPING": (
         VALID_200,
         knock(TYPE),
-        knock("FRM-UTF8-VALID", when=invalid_utf8("valid")),
+        knock(
+            "FRM-UTF8-VALID",
+            when=invalid_utf8("valid"),
+            because="the valid stream carries invalid UTF-8",
+        ),
+        knock(
+            AFTER_DONE,
+            when=done_early("valid"),
+            because="tokens followed the completion on the valid stream",
+        ),
     ),
     "FRM-NDJSON-SPLIT": (
         VALID_200,
         knock(TYPE, MAPPING),
-        knock("FRM-UTF8-SPLIT", when=replaced(*SPLITS)),
+        knock(
+            "FRM-UTF8-SPLIT",
+            when=replaced(*SPLITS),
+            because="a U+FFFD upstream never sent is on a split stream",
+        ),
     ),
     "FRM-INJECTION": (_stream("injection"), knock(TYPE, MAPPING)),
     "FRM-TERMINATED": (LINTABLE, knock("FRM-INJECTION")),
@@ -181,7 +195,15 @@ NEEDS: dict[str, tuple[Need, ...]] = {
     "LAT-OVERHEAD": (),
     # a completion the dialect cannot read is the mapping's doing; a response that
     # does not end after a completion it read is END-DONE's own finding
-    "END-DONE": (VALID_200, knock(TYPE, MAPPING, when=negated(completed("valid")))),
+    "END-DONE": (
+        VALID_200,
+        knock(
+            TYPE,
+            MAPPING,
+            when=negated(completed("valid")),
+            because="no completion the dialect reads",
+        ),
+    ),
     "END-UPSTREAM-ERROR-LINE": (
         Need("a response to the error-line probe", (STATUS,), head("error-line")),
         knock(TYPE, MAPPING),
@@ -189,12 +211,17 @@ NEEDS: dict[str, tuple[Need, ...]] = {
     "END-UPSTREAM-TRUNCATED": (
         Need("a response to the truncated probe", (STATUS,), head("truncated")),
         Need("a completion event on some stream", ("END-DONE", *READABLE), completes),
+        knock(
+            AFTER_DONE,
+            when=done_early("truncated"),
+            because="tokens followed the completion on the truncated stream",
+        ),
     ),
     "END-TRUNCATED-EXPLICIT": (
         Need("a response to the truncated probe", (STATUS,), head("truncated")),
         knock(TYPE, MAPPING),
     ),
-    "END-NOTHING-AFTER-DONE": (
+    AFTER_DONE: (
         Need("a completion event on some stream", ("END-DONE", *READABLE), completes),
     ),
     "END-UPSTREAM-STATUS": (knock(*READABLE),),
@@ -221,8 +248,12 @@ NEEDS: dict[str, tuple[Need, ...]] = {
     "REQ-406-ACCEPT": (knock(STATUS),),
     "REQ-ERROR-BODY": (),
     "REQ-METHOD": (knock(STATUS),),
-    "IDLE-HEARTBEAT": (_stream("idle"), knock(*QUIET)),
-    "IDLE-HEARTBEAT-MID": (_stream("idle-mid"), _streamed("idle-mid"), knock(*QUIET)),
+    "IDLE-HEARTBEAT": (_stream("idle"), *_silent("idle")),
+    "IDLE-HEARTBEAT-MID": (
+        _stream("idle-mid"),
+        _streamed("idle-mid"),
+        *_silent("idle-mid"),
+    ),
     "IDLE-HEARTBEAT-INVISIBLE": (
         Need(
             "heartbeats during the silences",

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from harness.client.bounds import size
 from harness.client.observation import End, Observation, Request
 from harness.client.sessions import H1Session, H2Session, ObservationRecorder, Session
 
@@ -35,12 +36,24 @@ class Limits:
     #: give up when the whole exchange took this long
     total_s: float = 60.0
     max_body: int = 256 * 1024 * 1024
+    #: a response head must be complete within this many bytes ...
+    head_bytes: int = 64 * 1024
+    #: ... and this many seconds (None: total_s)
+    head_s: float | None = None
 
 
 class Stopper(Protocol):
-    """Decides, read by read, when the client aborts (cancellation probes)."""
+    """Decides, read by read, when the client aborts (cancellation probes, bounds);
+    a ``bound`` attribute, when set, says which bound the target reached, and a
+    ``cut_in()`` method, when there, how many seconds are left before it aborts even
+    without another byte (None: no such deadline)."""
 
     def feed(self, data: bytes) -> bool: ...
+
+
+def _cut_in(stop: Stopper | None) -> float | None:
+    left = getattr(stop, "cut_in", None)
+    return None if left is None else left()
 
 
 async def observe(
@@ -86,7 +99,9 @@ async def observe(
         if http2 and alpn != "h2":
             rec.http_version = "1.1"
     session: Session = (
-        H2Session(rec, url) if rec.http_version == "2" else H1Session(rec, url)
+        H2Session(rec, url)
+        if rec.http_version == "2"
+        else H1Session(rec, url, limits.head_bytes)
     )
     loop = _Loop(reader, writer, rec, session, limits, stop, abort, pause_after_head_s)
     try:
@@ -124,6 +139,9 @@ class _Loop:
         rec.sent_ns = time.perf_counter_ns()
         self.writer.write(self.session.start())
         deadline = rec.sent_ns + int(self.limits.total_s * 1e9)
+        head_s = self.limits.head_s
+        head_by = None if head_s is None else rec.sent_ns + int(head_s * 1e9)
+        head_seen = 0
         abort_wait = asyncio.ensure_future(self.abort.wait()) if self.abort else None
         try:
             while True:
@@ -132,10 +150,21 @@ class _Loop:
                     return rec.finish(
                         End.ABORTED, f"stopped reading for {self.pause:g} s"
                     )
-                remaining = (deadline - time.perf_counter_ns()) / 1e9
+                now = time.perf_counter_ns()
+                if rec.head_ns is None and head_by is not None and now >= head_by:
+                    return self.bound(
+                        End.TIMEOUT,
+                        f"head not complete after {head_s:g} s ({size(head_seen)})",
+                    )
+                end_by = deadline if rec.head_ns or head_by is None else head_by
+                remaining = (min(deadline, end_by) - now) / 1e9
                 wait_s = min(self.limits.idle_s, remaining)
+                cut = _cut_in(self.stop)
+                if cut is not None and cut <= 0:
+                    return rec.finish(End.ABORTED, "aborted by the harness")
+                wait_s = wait_s if cut is None else min(wait_s, cut)
                 if wait_s <= 0:
-                    return rec.finish(
+                    return self.bound(
                         End.TIMEOUT, f"exchange exceeded {self.limits.total_s:g} s"
                     )
                 read = asyncio.ensure_future(self.reader.read(READ_SIZE))
@@ -148,25 +177,45 @@ class _Loop:
                     read.cancel()
                     if abort_wait is not None and abort_wait in done:
                         return rec.finish(End.ABORTED, "aborted by the harness")
-                    kind = "no data" if wait_s == self.limits.idle_s else "total time"
-                    return rec.finish(End.TIMEOUT, f"{kind} for {wait_s:.1f} s")
+                    if wait_s == self.limits.idle_s:
+                        return rec.finish(End.TIMEOUT, f"no data for {wait_s:.1f} s")
+                    continue  # a deadline passed: the checks above say which
                 try:
                     data = read.result()
                 except (OSError, ssl.SSLError) as exc:
                     return rec.finish(End.CLOSED, f"{type(exc).__name__}: {exc}")
+                if rec.head_ns is None:
+                    head_seen += len(data)
                 out, end, error, decoded = self.session.receive(t_ns, data)
                 if out:
                     self.writer.write(out)
+                if rec.head_ns is None and head_seen > self.limits.head_bytes:
+                    return self.bound(
+                        End.PROTOCOL_ERROR,
+                        f"head not complete after {size(self.limits.head_bytes)}",
+                    )
+                if end is None and not data:
+                    end, error = End.CLOSED, "connection closed"
+                if end is End.CLOSED and rec.head_ns is None and head_seen:
+                    # bytes that never made a response head: no HTTP, not a cut
+                    end = End.PROTOCOL_ERROR
+                    error = f"no response head in {size(head_seen)}, then {error}"
                 if end is not None:
                     return rec.finish(end, error)
-                if not data:
-                    return rec.finish(End.CLOSED, "connection closed")
                 if rec.wire > self.limits.max_body:
-                    return rec.finish(
-                        End.ABORTED, f"body exceeded {self.limits.max_body} bytes"
+                    return self.bound(
+                        End.ABORTED, f"body exceeded {size(self.limits.max_body)}"
                     )
                 if self.stop is not None and decoded and self.stop.feed(decoded):
+                    reached = getattr(self.stop, "bound", "")
+                    if reached:
+                        return self.bound(End.ABORTED, reached)
                     return rec.finish(End.ABORTED, "aborted by the harness")
         finally:
             if abort_wait is not None:
                 abort_wait.cancel()
+
+    def bound(self, end: End, why: str) -> Observation:
+        """The target reached one of the probe's bounds: the exchange ends here."""
+        self.rec.extra["bound"] = why
+        return self.rec.finish(end, why)

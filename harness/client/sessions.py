@@ -106,10 +106,15 @@ def target_of(url: SplitResult) -> tuple[str, str]:
 
 
 class H1Session:
-    def __init__(self, rec: ObservationRecorder, url: SplitResult) -> None:
+    def __init__(
+        self, rec: ObservationRecorder, url: SplitResult, head_bytes: int = 1 << 20
+    ) -> None:
         self.rec = rec
         self.authority, self.path = target_of(url)
-        self.conn = h11.Connection(h11.CLIENT, max_incomplete_event_size=1 << 20)
+        # h11's own limit sits above the caller's, which reports what it saw first
+        self.conn = h11.Connection(
+            h11.CLIENT, max_incomplete_event_size=2 * head_bytes + 65536
+        )
 
     def start(self) -> bytes:
         req = self.rec.request

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from harness.client.bounds import DEFAULT as DEFAULT_BOUNDS, Bounds, from_options
 from harness.errors import UsageError
 from harness.gate.options import OPTIONS
 from harness.probe.dialects import DEFAULT
@@ -43,6 +44,7 @@ class RunConfig:
     http2: bool = False
     ca_path: str | None = None
     cwd: str | None = None
+    bounds: Bounds = DEFAULT_BOUNDS
 
     def target_spec(self) -> TargetSpec:
         """How to start (or find) the proxy under test."""
@@ -149,4 +151,5 @@ def config_from(values: Mapping[str, Any]) -> RunConfig:
         http2=v["http2"],
         ca_path=v["ca"],
         cwd=cwd,
+        bounds=from_options(v),
     )

@@ -22,6 +22,7 @@ from harness.checks.model import (
     Outcome,
     Result,
     decide,
+    failed,
     measured,
     unimplemented,
 )
@@ -83,11 +84,26 @@ def _verdict(
     if missing:
         return unimplemented(f"probes not run on this layer: {', '.join(missing)}")
     try:
-        return check.judge(evidence, ctx)
+        found = check.judge(evidence, ctx)
     except Exception as exc:  # a judge bug must not eat the report
         return unimplemented(
             f"harness error while judging: {type(exc).__name__}: {exc}"
         )
+    return bounded(check, evidence, found)
+
+
+def bounded(check: Check, evidence: Mapping[str, Evidence], found: Verdict) -> Verdict:
+    """A probe of ``check`` stopped at one of its bounds (harness.client.bounds): a
+    finding of the check at its level, with what was seen, whatever else it judged."""
+    hit = [
+        f"{name}: {evidence[name].obs.extra['bound']}"
+        for name in check.probes
+        if "bound" in evidence[name].obs.extra
+    ]
+    if not hit:
+        return found
+    seen = f"; judged on what came before: {found.detail}" if found.detail else ""
+    return failed(f"the target reached a bound ({'; '.join(hit)}){seen}")
 
 
 def _holds(test: Holds, evidence: Mapping[str, Evidence]) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from harness.client.bounds import DEFAULT as DEFAULT_BOUNDS, OPTIONS as BOUND_OPTIONS
 from harness.gate import validate
 from harness.gate.adoption_options import ADOPTION
 from harness.gate.option_record import PARSE, Kind, Option
@@ -128,7 +129,7 @@ OPTIONS: tuple[Option, ...] = (
         Kind.FLOAT,
         60.0,
         "seconds to wait for the proxy to listen (default 60)",
-        check_value=_seconds,
+        check_value=validate.seconds,
     ),
     Option(
         "mock-port",
@@ -142,14 +143,26 @@ OPTIONS: tuple[Option, ...] = (
         Kind.FLOAT,
         20.0,
         "upstream silence of IDLE-HEARTBEAT (default 20)",
-        check_value=_seconds,
+        check_value=validate.seconds,
     ),
     Option(
         "heartbeat-budget",
         Kind.FLOAT,
         15.0,
         "longest gap allowed between heartbeats (default 15)",
-        check_value=_seconds,
+        check_value=validate.seconds,
+    ),
+    *(
+        Option(
+            f"bound-{name}",
+            Kind.FLOAT if field.endswith("_s") else Kind.INT,
+            getattr(DEFAULT_BOUNDS, field),
+            f"{text} (default {getattr(DEFAULT_BOUNDS, field):g}; to tighten in tests)",
+            check_value=validate.seconds
+            if field.endswith("_s")
+            else validate.bounded_count,
+        )
+        for name, field, text in BOUND_OPTIONS
     ),
     Option(
         "http2",

@@ -22,7 +22,7 @@ from harness.checks import Context, Result
 from harness.checks.lat import budget_from_baseline
 from harness.checks.model import Outcome
 from harness.gate import plan as plans
-from harness.gate.calibrate import calibrate
+from harness.gate.calibrate import calibrate, noisy_note
 from harness.gate.config import RunConfig
 from harness.gate.judge import judge_layer
 from harness.gate.layered import send_schedule
@@ -45,8 +45,6 @@ if TYPE_CHECKING:
 #: with --layer nginx the proxy must keep the connection alive: nginx's read timeout
 #: sits this far above the heartbeat budget (IDLE-HEARTBEAT, docs/checks.md)
 READ_TIMEOUT_MARGIN_S = 2.0
-#: the client's own p99 lag (ms) reading the mock directly above which timing is coarse
-NOISY_P99_MS = 100
 #: how much of each log the report keeps (the tail)
 LOG_TAIL = {"layer": 20000, "proxy": 20000, "mock": 5000}
 
@@ -94,7 +92,7 @@ def prober(
         ca = str(layer.ca_path) if layer.ca_path else config.ca_path
     front = Front(url, dialect, config.model, config.headers, http2, ca, proxy.alive)
     idle_s = plans.silence_s(config.idle_s, layer.spec.cut_s if layer else None)
-    return Prober(front, mock, layer=name, idle_s=idle_s)
+    return Prober(front, mock, layer=name, idle_s=idle_s, bounds=config.bounds)
 
 
 @dataclass
@@ -225,16 +223,6 @@ class _Gate:
             send = prober(self.config, self.proxy, self.mock, name="peek")
             ev = await send.perform(PROBES["compress"])
             self.proxy_encoding = ", ".join(ev.obs.header("content-encoding"))
-
-
-def noisy_note(baseline: Mapping[str, float]) -> list[str]:
-    p99 = baseline.get("lag_p99_ms", 0.0)
-    if p99 <= NOISY_P99_MS:
-        return []
-    return [
-        "the machine is too noisy to judge timing finely: the client's own p99 lag "
-        f"reading the mock directly is {p99:.0f} ms; LAT budgets are widened"
-    ]
 
 
 async def _run(

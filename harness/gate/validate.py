@@ -24,11 +24,13 @@ if TYPE_CHECKING:
 __all__ = [
     "BOUNDS",
     "Bound",
+    "bounded_count",
     "bounded_seconds",
     "existing_dir",
     "pem_certificate",
     "port",
     "scenario_path",
+    "seconds",
     "select_patterns",
 ]
 
@@ -133,7 +135,34 @@ BOUNDS: dict[str, Bound] = {
         600.0,
         "a proxy that does not listen within 10 minutes is not starting",
     ),
+    "--bound-head-seconds": Bound(0.5, 600.0, "a probe waits for a head at most this"),
+    "--bound-probe-seconds": Bound(1.0, 3600.0, "a probe takes at most an hour"),
+    "--bound-quiet-seconds": Bound(0.5, 300.0, "a probe waits for a byte at most this"),
+    "--bound-after-done-seconds": Bound(0.5, 60.0, "END-DONE wants the end in 2 s"),
 }
+#: the accepted range of the size options of the probe bounds
+COUNTS: dict[str, tuple[int, int]] = {
+    "--bound-head-bytes": (1024, 16 << 20),
+    "--bound-probe-bytes": (64 << 10, 1 << 30),
+    "--bound-events": (10, 10_000_000),
+    "--bound-event-bytes": (1024, 256 << 20),
+}
+
+
+def seconds(option: str, value: float) -> float:
+    """Seconds within the option's bounds (BOUNDS)."""
+    bound = BOUNDS[option]
+    return bounded_seconds(option, value, bound.low, bound.high, bound.reason)
+
+
+def bounded_count(option: str, value: int) -> int:
+    """A whole number within the option's range (COUNTS)."""
+    low, high = COUNTS[option]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _fail(option, value, "not a whole number")
+    if not low <= value <= high:
+        raise _fail(option, value, f"between {low} and {high}")
+    return value
 
 
 def bounded_seconds(

@@ -180,7 +180,9 @@ PIECES: tuple[Piece, ...] = (
 def _layer_program(program: Program) -> Callable[[], Found]:
     def detect() -> Found:
         where = find_program(program)
-        return Found(True, where) if where else Found(False, f"{program.binary} not found")
+        return (
+            Found(True, where) if where else Found(False, f"{program.binary} not found")
+        )
 
     return detect
 

@@ -15,29 +15,29 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from harness.client.bounds import DEFAULT, Bounds, silence_s
 from harness.client.loop import Limits, observe
 from harness.client.observation import End, Observation, Request
 from harness.probe.catalog import CANCEL_MS, PROMPT
-from harness.probe.dialects import Dialect, Kind, Reading
+from harness.probe.dialects import Dialect
 from harness.probe.evidence import Evidence, Expected
 from harness.probe.expected import expected_tokens
 from harness.probe.requests import build_request
 from harness.probe.scenarios import scenario_lines
 from harness.probe.transcript import transcribe
-from harness.sse import Event, SSEParser
+from harness.probe.watch import Watch
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from harness.probe.catalog import Probe
+    from harness.probe.dialects import Dialect
     from harness.upstream.exchanges import Exchange
     from harness.upstream.mock import MockUpstream
 
 #: how long to wait for the proxied request to reach the mock before aborting anyway
 UPSTREAM_WAIT_S = 5.0
 POLL_S = 0.05
-#: a probe gives up after this long without a byte (beyond any silence it asked for)
-IDLE_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +67,22 @@ def expected_for(probe: Probe) -> Expected:
 class Prober:
     """Sends probes to one front (a layer's URL for the proxy) with the mock and options bound."""
 
-    __slots__ = ("front", "idle_s", "layer", "mock", "silent")
+    __slots__ = ("bounds", "front", "idle_s", "layer", "mock", "silent")
 
     def __init__(
-        self, front: Front, mock: MockUpstream, *, layer: str, idle_s: float
+        self,
+        front: Front,
+        mock: MockUpstream,
+        *,
+        layer: str,
+        idle_s: float,
+        bounds: Bounds = DEFAULT,
     ) -> None:
         self.front = front
         self.mock = mock
         self.layer = layer
         self.idle_s = idle_s
+        self.bounds = bounds
         #: requests in a row the proxy left without a response head
         self.silent = 0
 
@@ -93,51 +100,11 @@ class Prober:
             layer=self.layer,
             idle_s=self.idle_s,
             skip=skip,
+            bounds=self.bounds,
         )
         if not probe.idle:
             self.silent = self.silent + 1 if unresponsive(found) else 0
         return found
-
-
-#: after the completion event, a stream that keeps going is cut off this much later
-AFTER_DONE_S = 3.0
-
-
-class Watch:
-    """A Stopper: abort at the first token (cancellation probes), at the first error
-    event (failure probes: the client can tell), or once a stream has gone on for
-    AFTER_DONE_S past its completion event (it never ends)."""
-
-    def __init__(
-        self, dialect: Dialect, *, first_token: bool, first_error: bool = False
-    ) -> None:
-        self.parser = SSEParser()
-        self.dialect = dialect
-        self.first_token = first_token
-        self.first_error = first_error
-        self.done_at: float | None = None
-
-    def feed(self, data: bytes) -> bool:
-        for item in self.parser.feed(data):
-            if not isinstance(item, Event):
-                continue
-            kinds = {r.kind for r in _classify(self.dialect, item)}
-            if self.first_token and Kind.TOKEN in kinds:
-                return True
-            if self.first_error and Kind.ERROR in kinds:
-                return True
-            if Kind.DONE in kinds and self.done_at is None:
-                self.done_at = time.monotonic()
-        return (
-            self.done_at is not None and time.monotonic() - self.done_at > AFTER_DONE_S
-        )
-
-
-def _classify(dialect: Dialect, event: Event) -> list[Reading]:
-    try:
-        return dialect.classify(event)
-    except Exception:  # a custom dialect's bug is reported by the transcript, not here
-        return []
 
 
 def new_req(layer: str, probe: str) -> str:
@@ -145,14 +112,20 @@ def new_req(layer: str, probe: str) -> str:
     return f"{safe[:40]}-{secrets.token_hex(4)}"
 
 
-def limits_for(probe: Probe, idle_s: float) -> Limits:
+def limits_for(probe: Probe, idle_s: float, bounds: Bounds = DEFAULT) -> Limits:
+    """The probe's waits and sizes (harness.client.bounds), each beyond its silence."""
+    sizes = {"max_body": bounds.probe_bytes, "head_bytes": bounds.head_bytes}
     if probe.patience_s is not None:
-        # every wait ends by the probe's patience: no byte for that long, or in all
-        return Limits(idle_s=probe.patience_s, total_s=probe.patience_s + 1)
-    if probe.idle:
-        return Limits(idle_s=idle_s + 10, total_s=idle_s + 40)
-    silence = probe.header_delay_ms / 1000
-    return Limits(idle_s=max(IDLE_S, silence + IDLE_S), total_s=max(45.0, silence + 30))
+        # every wait ends by the probe's patience (or a wall bound tightened below it)
+        patience = min(probe.patience_s, bounds.wall_s)
+        return Limits(idle_s=patience, total_s=patience + 1, **sizes)
+    silence = silence_s(probe.idle, probe.header_delay_ms, idle_s)
+    return Limits(
+        idle_s=silence + bounds.quiet_s * (2 if probe.idle else 1),
+        total_s=silence + bounds.wall_s,
+        head_s=silence + bounds.head_s,
+        **sizes,
+    )
 
 
 async def perform(
@@ -164,6 +137,7 @@ async def perform(
     layer: str,
     idle_s: float,
     skip: str = "",
+    bounds: Bounds = DEFAULT,
 ) -> Evidence:
     """Send ``probe`` to ``front`` and gather what the client and the mock saw.
 
@@ -193,20 +167,23 @@ async def perform(
     )
     obs = await observe(
         request,
-        limits=limits_for(probe, idle_s),
+        limits=limits_for(probe, idle_s, bounds),
         http2=front.http2,
         ca_path=front.ca_path,
         stop=Watch(
             front.dialect,
             first_token=probe.stop == "first-token",
             first_error=probe.patience_s is not None,
+            bounds=bounds,
         ),
         abort=abort,
         pause_after_head_s=probe.pause_after_head_s,
     )
     if watcher is not None:
         watcher.cancel()
-    abort_ns = obs.end_ns if obs.end is End.ABORTED else None
+    # the client's own abort (a bound the target reached is not one)
+    chose = obs.end is End.ABORTED and "bound" not in obs.extra
+    abort_ns = obs.end_ns if chose else None
     # a failure probe stopped at its error event has nothing to wait for upstream
     settle = abort_ns is not None and probe.patience_s is None
     exchanges = await _settle(mock, req, aborted=settle)
@@ -238,8 +215,8 @@ async def _abort_when_upstream(
 async def _settle(mock: MockUpstream, req: str, *, aborted: bool) -> list[Exchange]:
     """The probe's exchanges; after an abort, wait (bounded) for upstream to close."""
     exchanges = await mock.aexchanges(req)
-    if not aborted:
-        return exchanges
+    if not aborted or not exchanges:
+        return exchanges  # nothing reached upstream: nothing to settle
     deadline = time.monotonic() + (CANCEL_MS + 1500) / 1000
     while time.monotonic() < deadline:
         if exchanges and all(

@@ -131,7 +131,8 @@ DEFECTS: dict[str, Defect] = {
     "per-read-json": Defect(
         replace(CORRECT, splitter=PerReadJsonSplitter, drop_malformed_lines=True),
         "parses each network read as whole lines, drops what does not parse",
-        (("FRM-NDJSON-SPLIT", FAILED),),
+        # dropping upstream's malformed line without an error, then completing
+        (("FRM-NDJSON-SPLIT", FAILED), ("END-GARBAGE", FAILED)),
         blocked=_by(
             "FRM-NDJSON-SPLIT", "FRM-UTF8-SPLIT", "FRM-LONG-LINE", "LAT-SIZE-SWEEP"
         ),

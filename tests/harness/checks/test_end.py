@@ -194,6 +194,30 @@ ROWS = [
     ),
     row(
         "END-GARBAGE",
+        garbage(malformed=streamed("malformed", sent=["Hel", ", "])),
+        FAILED,
+        "malformed line skipped without an error event, then a completion as if "
+        "nothing were lost",
+        id="garbage-skipped-silently-then-completed",
+    ),
+    row(
+        "END-GARBAGE",
+        garbage(
+            malformed=raw(
+                "malformed",
+                sse_token("Hel")
+                + b'event: error\ndata: {"error": "bad upstream line"}\n\n'
+                + sse_token(", ")
+                + DONE,
+                tokens=["Hel", ", "],
+            )
+        ),
+        OK,
+        "no silent skip then completion",
+        id="garbage-error-event-then-the-rest",
+    ),
+    row(
+        "END-GARBAGE",
         garbage(alive=streamed("alive", alive_after=False)),
         FAILED,
         "the proxy did not serve the next request",

@@ -62,6 +62,7 @@ def down(
     end_ms: int = 20,
     body: bytes = b'{"error": "upstream unreachable"}',
     end: End = End.COMPLETE,
+    error: str = "",
 ) -> dict[str, Evidence]:
     return {
         "down": raw(
@@ -72,6 +73,7 @@ def down(
             head_ms=None if status is None else 1,
             end=end if status else End.CONNECT_FAILED,
             end_ms=end_ms,
+            error=error,
         )
     }
 
@@ -134,14 +136,16 @@ ROWS = [
         "END-UPSTREAM-STATUS",
         statuses(e500=raw("status-500", b"")),
         FAILED,
-        "upstream 500: neither a non-2xx status nor an error event (HTTP/1.1 200",
+        "upstream 500: the response ended cleanly with neither a non-2xx status nor an "
+        "error event (HTTP/1.1 200",
         id="status-empty-200",
     ),
     row(
         "END-UPSTREAM-STATUS",
         statuses(e500=raw("status-500", b": ping\n\n", end=End.TIMEOUT, end_ms=30_001)),
         FAILED,
-        "upstream 500: no error status or error event within 30 s; the response hung",
+        "upstream 500: no error status, error event or broken transfer within 30 s; "
+        "the response hung",
         id="status-hang",
     ),
     row(
@@ -150,7 +154,7 @@ ROWS = [
             e500=streamed("status-500", [], done=False, end=End.ABORTED, end_ms=31_000)
         ),
         FAILED,
-        "no error status or error event within 30 s",
+        "no error status, error event or broken transfer within 30 s",
         id="status-hang-aborted",
     ),
     row("END-UPSTREAM-DOWN", down(502), OK, "the client got HTTP 502", id="down"),
@@ -186,8 +190,48 @@ ROWS = [
         "END-UPSTREAM-DOWN",
         down(None),
         FAILED,
-        "neither a non-2xx status nor an error event (HTTP/1.1 no response",
+        "nothing listening upstream: the proxy took no request (HTTP/1.1 no response",
         id="down-no-answer",
+    ),
+    # what HTTP clients report as a network error: the client can tell
+    row(
+        "END-UPSTREAM-DOWN",
+        down(
+            200,
+            SSE,
+            body=b": ok\n\n",
+            end=End.CLOSED,
+            error="peer closed connection without sending complete message body: "
+            "incomplete chunked read",
+        ),
+        OK,
+        "the client got HTTP 200, a transfer that broke after 20 ms (closed)",
+        id="down-200-chunked-body-cut",
+    ),
+    row(
+        "END-UPSTREAM-DOWN",
+        {
+            "down": raw(
+                "down", b"", status=None, head_ms=None, end=End.CLOSED, end_ms=20
+            )
+        },
+        OK,
+        "the client got no response, a transfer that broke after 20 ms (closed)",
+        id="down-closed-before-any-response",
+    ),
+    row(
+        "END-UPSTREAM-DOWN",
+        down(200, SSE, body=b": ok\n\n"),
+        FAILED,
+        "the response ended cleanly with neither a non-2xx status nor an error event",
+        id="down-200-clean-end",
+    ),
+    row(
+        "END-UPSTREAM-DOWN",
+        down(200, SSE, body=b"", end=End.CLOSED, end_ms=31_000),
+        FAILED,
+        "the transfer broke only after 31.0 s",
+        id="down-broken-too-late",
     ),
     row(
         "END-UPSTREAM-DOWN-STATUS",

@@ -37,6 +37,8 @@ TAIL = [(SILENT_MS + 10 * i, sse_token(t)) for i, t in enumerate(TOKENS)] + [
     (SILENT_MS + 100, DONE)
 ]
 PING = b": ping\n\n"
+START = b'data: {"type": "start"}\n\n'
+STEP = b'data: {"type": "start-step"}\n\n'
 
 
 def idle(
@@ -84,7 +86,8 @@ ROWS = [
         "IDLE-HEARTBEAT",
         idle([(1_000, b'data: {"ping": 1}\n\n')]),
         NON_STRICT,
-        "no bytes reached the client for 19.0 s of the 20.0 s silence",
+        "no heartbeat during 20.0 s of upstream silence (longest interval without "
+        "bytes 19.0 s)",
         id="heartbeat-one-message-at-the-start",
     ),
     row(
@@ -134,9 +137,16 @@ ROWS = [
     ),
     row(
         "IDLE-HEARTBEAT-INVISIBLE",
-        idle([(7_000, b'data: {"ping": 1}\n\n'), (14_000, PING)]) | mid([]),
+        idle(
+            [
+                (7_000, b'data: {"ping": 1}\n\n'),
+                (14_000, PING),
+                (16_000, b'data: {"ping": 2}\n\n'),
+            ]
+        )
+        | mid([]),
         NON_STRICT,
-        "1 data messages during the silences (clients surface them as messages",
+        "2 data messages during the silences (clients surface them as messages",
         id="invisible-data-message",
     ),
     row(
@@ -148,10 +158,33 @@ ROWS = [
     ),
     row(
         "IDLE-HEARTBEAT-INVISIBLE",
-        idle([]) | mid([(10_000, b'data: {"ping": 1}\n\n')]),
+        idle([]) | mid([(5_000, b'data: {"ping": 1}\n\n'), (10_000, b"data: {}\n\n")]),
         NON_STRICT,
-        "1 data messages during the silences",
+        "2 data messages during the silences",
         id="invisible-data-message-mid",
+    ),
+    # a stream that opens with protocol messages (the Vercel AI SDK UI message
+    # stream: start, start-step) and has no heartbeat: nothing recurs, nothing to judge
+    row(
+        "IDLE-HEARTBEAT-INVISIBLE",
+        idle([(1, START), (1, STEP)]) | mid([]),
+        Outcome.UNIMPLEMENTED,
+        "no heartbeats during the silences, nothing to judge",
+        id="invisible-protocol-messages-are-no-heartbeats",
+    ),
+    row(
+        "IDLE-HEARTBEAT",
+        idle([(1, START), (1, STEP)]),
+        NON_STRICT,
+        "no heartbeat during 20.0 s of upstream silence",
+        id="heartbeat-protocol-messages-are-no-heartbeats",
+    ),
+    row(
+        "IDLE-HEARTBEAT-INVISIBLE",
+        idle([(1, START), (5_000, PING), (10_000, PING)]) | mid([]),
+        OK,
+        "2 comment heartbeat(s), no data messages",
+        id="invisible-comments-after-a-start-message",
     ),
     row(
         "IDLE-HEARTBEAT-MID",
@@ -164,7 +197,8 @@ ROWS = [
         "IDLE-HEARTBEAT-MID",
         mid([(1_000, b'data: {"ping": 1}\n\n')]),
         NON_STRICT,
-        "no bytes reached the client for 19.0 s of the 20.0 s silence",
+        "no heartbeat during 20.0 s of upstream silence (longest interval without "
+        "bytes 19.0 s)",
         id="mid-one-message-then-silent",
     ),
     row(

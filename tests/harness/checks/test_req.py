@@ -33,6 +33,7 @@ OK, FAILED, NON_STRICT, INFO = (
     Outcome.INFO,
 )
 TEXT = (("content-type", "text/plain"),)
+HTML = ("content-type", "text/html; charset=utf-8")
 UPSTREAM = (exchange([10, 20, 30, 40, 50]),)
 
 
@@ -71,30 +72,39 @@ ROWS = [
         "REQ-415-WRONG-TYPE",
         stream("wrong-type"),
         FAILED,
-        "got HTTP/1.1 200, text/event-stream, 143 body bytes in 6 reads, ended complete "
-        "and the request was forwarded upstream; wanted 415",
+        "got HTTP/1.1 200, text/event-stream, 143 body bytes in 6 reads, ended "
+        "complete; the body reached upstream; wanted 415",
         id="wrong-type-streamed",
     ),
     row(
         "REQ-415-WRONG-TYPE",
         answer("wrong-type", 415, upstream=True),
         FAILED,
-        "and the request was forwarded upstream; wanted 415",
+        "; the body reached upstream; wanted 415",
         id="wrong-type-415-but-forwarded",
     ),
     row(
         "REQ-415-WRONG-TYPE",
         answer("wrong-type", 415, unmarked=1),
         FAILED,
-        "and the request was forwarded upstream",
+        "; the body reached upstream",
         id="wrong-type-415-unmarked-upstream",
     ),
     row(
         "REQ-415-WRONG-TYPE",
         answer("wrong-type", 400),
         FAILED,
-        "Content-Type: text/plain got HTTP/1.1 400, application/json",
+        "Content-Type: text/plain got HTTP/1.1 400, application/json, 15 body bytes "
+        "in 1 reads, ended complete; rejected before upstream (nothing forwarded); "
+        "wanted 415",
         id="wrong-type-400",
+    ),
+    row(
+        "REQ-415-WRONG-TYPE",
+        answer("wrong-type", 400, upstream=True),
+        FAILED,
+        "; the body reached upstream; wanted 415",
+        id="wrong-type-400-forwarded",
     ),
     row(
         "REQ-415-ACCEPT-POST",
@@ -172,22 +182,39 @@ ROWS = [
         "REQ-400-MALFORMED",
         answer("malformed-json", 400, ("content-type", "application/problem+json")),
         OK,
-        "400 with a JSON error, nothing upstream",
+        "400 client error, nothing upstream, the proxy alive",
         id="malformed-400",
+    ),
+    # what idiomatic frameworks answer by default: a 4xx passes whatever its body
+    row(
+        "REQ-400-MALFORMED",
+        answer("malformed-json", 400, HTML),
+        OK,
+        "400 client error, nothing upstream, the proxy alive",
+        id="malformed-400-html-werkzeug-express",
     ),
     row(
         "REQ-400-MALFORMED",
-        answer("malformed-json", 500),
+        answer("malformed-json", 422),
+        OK,
+        "422 client error, nothing upstream, the proxy alive (RFC 9110 §15.5.1 names "
+        "400; got 422)",
+        id="malformed-422-fastapi",
+    ),
+    row(
+        "REQ-400-MALFORMED",
+        answer("malformed-json", 500, HTML),
         FAILED,
-        "got HTTP/1.1 500, application/json",
-        id="malformed-500",
+        "got HTTP/1.1 500, text/html; charset=utf-8, 15 body bytes in 1 reads, ended "
+        "complete, wanted a 4xx client error (400)",
+        id="malformed-500-django-aiohttp",
     ),
     row(
         "REQ-400-MALFORMED",
         answer("malformed-json", 400, *TEXT),
-        FAILED,
-        "the 400 body is text/plain, not JSON",
-        id="malformed-400-text",
+        OK,
+        "400 client error",
+        id="malformed-400-text-go",
     ),
     row(
         "REQ-400-MALFORMED",
@@ -200,7 +227,8 @@ ROWS = [
         "REQ-400-MALFORMED",
         answer("malformed-json", 500, *TEXT, upstream=True, alive_after=False),
         FAILED,
-        ", wanted 400; the request was forwarded upstream; the proxy died",
+        ", wanted a 4xx client error (400); the request was forwarded upstream; the "
+        "proxy died",
         id="malformed-everything-wrong",
     ),
     row(
@@ -226,16 +254,24 @@ ROWS = [
     ),
     row(
         "REQ-ERROR-BODY",
-        {**answer("wrong-type", 415), **answer("get", 405)},
+        {
+            **answer("wrong-type", 415),
+            **answer("get", 405),
+            **answer("malformed-json", 400),
+        },
         OK,
-        "2 error answers, all JSON",
+        "3 error answers, all JSON",
         id="error-bodies-json",
     ),
     row(
         "REQ-ERROR-BODY",
-        {**answer("wrong-type", 415), **answer("get", 405, *TEXT)},
+        {
+            **answer("wrong-type", 415),
+            **answer("get", 405, *TEXT),
+            **answer("malformed-json", 400, HTML),
+        },
         NON_STRICT,
-        "get: 405 as text/plain",
+        "get: 405 as text/plain; malformed-json: 400 as text/html",
         id="error-body-text",
     ),
     row(
@@ -244,6 +280,7 @@ ROWS = [
             "wrong-type": raw("wrong-type", b"no", status=415, headers=()),
             **answer("get", 405),
             **stream("valid"),
+            **stream("malformed-json"),
         },
         NON_STRICT,
         "wrong-type: 415 as untyped",
@@ -251,7 +288,7 @@ ROWS = [
     ),
     row(
         "REQ-ERROR-BODY",
-        {**stream("wrong-type"), **stream("get")},
+        {**stream("wrong-type"), **stream("get"), **stream("malformed-json")},
         INFO,
         "no 4xx/5xx answers to look at",
         id="error-body-none",

@@ -5,7 +5,8 @@ the whole catalogue through all six layers while two busy-loop processes compete
 both cores: each run judges every LAT-* and CANCEL-* MUST six times (72 timed verdicts
 per proxy, against 80 in the 20 direct-only runs this replaced), and it does so with
 the layers' lanes running side by side, the one place a run's own load could cause a
-false alarm (docs/architecture.md, "What runs side by side"). The buffering and non-cancelling variants
+false alarm (docs/architecture.md,
+"What runs side by side"). The buffering and non-cancelling variants
 fail their checks on every one of three runs under the same load.
 """
 

@@ -11,6 +11,7 @@ import httpx
 
 from harness.layers import open_layer, parse_layer
 from tests.harness.layers.test_upstream import upstream
+from tests.tools import wait_until
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -33,8 +34,8 @@ def events_through(layer: str, tmp_path: Path, **stream: int) -> tuple[int, floa
             pass  # the cut: the chunked body never ended
         took = time.monotonic() - started
         (exchange,) = server.exchanges
-        assert server.wait_for(
-            lambda: exchange.finished or exchange.peer_gone_at is not None
+        assert wait_until(
+            lambda: exchange.finished or exchange.peer_gone_at is not None, 10.0
         )
         assert front.logs()  # the relay's counters reach the report
     return body.count(b"\n\n"), took

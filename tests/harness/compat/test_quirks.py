@@ -1,5 +1,5 @@
 """Spec-valid quirks some real clients break on: CRLF line ends, ``data:value`` with
-no space, keep-alive comments after an ``id:`` (tests/clients/quirk_proxy.py)."""
+no space, keep-alive comments after an ``id:`` (tests/harness/compat/quirk_proxy.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.clients.conftest import cells_of, run_cli
+from tests.harness.compat.conftest import cells_of, run_cli
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -30,7 +30,7 @@ def test_quirk_breaks_exactly_the_clients_that_depart_from_the_spec(
     argv = [
         "clients",
         "--proxy-cmd",
-        f"{sys.executable} -m tests.clients.quirk_proxy {quirk} --port {{port}}",
+        f"{sys.executable} -m tests.harness.compat.quirk_proxy {quirk} --port {{port}}",
         "--proxy-url",
         "http://127.0.0.1:{port}/api/v1/complete",
         "--get",

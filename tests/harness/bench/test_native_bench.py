@@ -15,14 +15,14 @@ import pytest
 from harness.cli.bench import main
 from tests.tools import require_tool
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 BATCHING = f"""
 [[design]]
 name = "batch250"
-cmd = "{sys.executable} -m tests.bench.batching_proxy --port {{port}} --upstream {{upstream}}"
+cmd = "{sys.executable} -m tests.harness.bench.batching_proxy --port {{port}} --upstream {{upstream}}"
 url = "http://127.0.0.1:{{port}}/api/v1/complete"
 cwd = "{ROOT}"
-sources = ["{ROOT}/tests/bench/batching_proxy.py"]
+sources = ["{ROOT}/tests/harness/bench/batching_proxy.py"]
 """
 #: 22 tokens 60 ms apart: a generation of ~1.3 s
 TIMING = "fixed:60"

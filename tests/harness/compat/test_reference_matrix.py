@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.clients.conftest import cells_of, run_cli
+from tests.harness.compat.conftest import cells_of, run_cli
 from tests.tools import require_tool
 
 pytestmark = [pytest.mark.slow, pytest.mark.needs_node]
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_node_reference_proxy_matrix_is_green(

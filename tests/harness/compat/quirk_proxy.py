@@ -1,6 +1,6 @@
 """Test-only proxies with a spec-valid quirk some clients break on.
 
-``python -m tests.clients.quirk_proxy QUIRK [proxy options]`` serves the correct
+``python -m tests.harness.compat.quirk_proxy QUIRK [proxy options]`` serves the correct
 Starlette reference proxy with its response body rewritten by one quirk:
 
 - ``crlf``: every line ends in CRLF (sse-starlette's default; valid, WHATWG 9.2.5);

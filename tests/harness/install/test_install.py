@@ -24,7 +24,7 @@ from tests.tools import require_tool
 
 pytestmark = [pytest.mark.slow, pytest.mark.needs_node, pytest.mark.timeout(1500)]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TINY_PROXY = '''\
 """A user's proxy: Ollama's /api/chat NDJSON as SSE, in the seed dialect."""
 import json, os, sys

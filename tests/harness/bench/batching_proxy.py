@@ -1,6 +1,6 @@
 """A test-only design that batches: tokens are held and flushed every 250 ms.
 
-``python -m tests.bench.batching_proxy --port P --upstream URL``. Correct SSE in the
+``python -m tests.harness.bench.batching_proxy --port P --upstream URL``. Correct SSE in the
 seed dialect, but the events of each 250 ms window leave in one write, so the bench
 must show tokens per read > 1 and an added per-token lag of up to 250 ms.
 """

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.clients.conftest import cells_of, run_cli
+from tests.harness.compat.conftest import cells_of, run_cli
 
 if TYPE_CHECKING:
     from pathlib import Path

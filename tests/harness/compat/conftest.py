@@ -17,7 +17,7 @@ def client_tools() -> None:
     """node, chromium and the npm packages (fail under CI=true when missing)."""
     require_tool("node", "bash .ci/setup installs it")
     require_tool("chromium", "bash .ci/setup installs Debian's chromium")
-    modules = Path(__file__).resolve().parents[2] / "harness/compat/node/node_modules"
+    modules = Path(__file__).resolve().parents[3] / "harness/compat/node/node_modules"
     if not modules.is_dir():
         require_tool("missing-npm-packages", f"run npm ci in {modules.parent}")
 

@@ -16,10 +16,11 @@ from harness.cli.bench import main
 from tests.tools import require_tool
 
 ROOT = Path(__file__).resolve().parents[3]
+PROXY = f"{sys.executable} -m tests.harness.bench.batching_proxy"
 BATCHING = f"""
 [[design]]
 name = "batch250"
-cmd = "{sys.executable} -m tests.harness.bench.batching_proxy --port {{port}} --upstream {{upstream}}"
+cmd = "{PROXY} --port {{port}} --upstream {{upstream}}"
 url = "http://127.0.0.1:{{port}}/api/v1/complete"
 cwd = "{ROOT}"
 sources = ["{ROOT}/tests/harness/bench/batching_proxy.py"]

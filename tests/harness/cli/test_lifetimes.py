@@ -27,6 +27,7 @@ from tests.harness.gate.test_lifetimes import (
     cmdline,
     descendants,
 )
+from tests.tools import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -41,8 +42,8 @@ def bench_argv() -> list[str]:
     )
     return [
         "bench", "--design", f"slow={design}::http://127.0.0.1:{{port}}/api/v1/complete",
-        "--concurrency", "1", "--timing", "fixed:100", "--repeat", "3",
-        "--duration", "60", "--quiet",
+        "--concurrency", "1", "--timing", "fixed:20", "--repeat", "3",
+        "--streams", "2", "--quiet",
     ]  # fmt: skip
 
 
@@ -77,11 +78,17 @@ def test_sigkill_mid_run_leaves_no_process_and_no_temp_dir(argv, want, tmp_path)
                 pytest.fail(f"{want} never ran: {(tmp_path / 'stderr').read_text()}")
             time.sleep(0.1)
             children = descendants(command.pid)
-        time.sleep(1.0)  # the target's grandchild started, the streams under way
+        # the target's grandchild started, the streams under way
+        assert wait_until(
+            lambda: any(
+                c[0] == "sleep" for c in descendants(command.pid).values()
+            ),
+            30,
+        ), descendants(command.pid)
+        time.sleep(0.5)
         children = descendants(command.pid)
         dirs = work_dirs(command.pid)
         assert dirs, "the command made no sse-harness-<pid>-* work directory"
-        assert any(c[0] == "sleep" for c in children.values()), children
         command.send_signal(signal.SIGKILL)
         command.wait(timeout=10)
         t0 = time.monotonic()

@@ -17,7 +17,7 @@ import contextlib
 from typing import TYPE_CHECKING
 
 from harness.layers.base import LayerHandle
-from harness.layers.relay import READ_SIZE, Relay
+from harness.layers.relay import READ_SIZE, Connection, Relay, both_ways
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -54,24 +54,13 @@ class StoreAndForward(Relay):
             f"eof {c['flush-eof']}; bytes up {c['bytes-up']}, down {c['bytes-down']}"
         )
 
-    async def _pipe(
-        self,
-        client_r: asyncio.StreamReader,
-        client_w: asyncio.StreamWriter,
-        up_r: asyncio.StreamReader,
-        up_w: asyncio.StreamWriter,
-    ) -> None:
+    async def _pipe(self, conn: Connection) -> None:
         """Run both directions until either side ends; then end the other one too."""
-        tasks = {
-            asyncio.create_task(self._forward(client_r, up_w)),
-            asyncio.create_task(self._hold_and_forward(up_r, client_w)),
-        }
-        try:
+        async with both_ways(
+            self._forward(conn.client_r, conn.up_w),
+            self._hold_and_forward(conn.up_r, conn.client_w),
+        ) as tasks:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _forward(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter

@@ -22,7 +22,7 @@ import contextlib
 from typing import TYPE_CHECKING
 
 from harness.layers.base import LayerHandle
-from harness.layers.relay import READ_SIZE, Relay
+from harness.layers.relay import READ_SIZE, Connection, Relay, both_ways
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -51,22 +51,15 @@ class TimeoutRelay(Relay):
             f"bytes up {c['bytes-up']}, down {c['bytes-down']}"
         )
 
-    async def _pipe(
-        self,
-        client_r: asyncio.StreamReader,
-        client_w: asyncio.StreamWriter,
-        up_r: asyncio.StreamReader,
-        up_w: asyncio.StreamWriter,
-    ) -> None:
+    async def _pipe(self, conn: Connection) -> None:
         """Relay both ways until either side ends or the cut comes."""
         loop = asyncio.get_running_loop()
         #: loop.time() of the last byte either way, and of the connection's start
         marks = {"last": loop.time(), "first": loop.time()}
-        tasks = {
-            asyncio.create_task(self._copy(client_r, up_w, "bytes-up", marks)),
-            asyncio.create_task(self._copy(up_r, client_w, "bytes-down", marks)),
-        }
-        try:
+        async with both_ways(
+            self._copy(conn.client_r, conn.up_w, "bytes-up", marks),
+            self._copy(conn.up_r, conn.client_w, "bytes-down", marks),
+        ) as tasks:
             while True:
                 deadline = self._deadline(marks)
                 done, _ = await asyncio.wait(
@@ -82,10 +75,6 @@ class TimeoutRelay(Relay):
                 if deadline is not None and loop.time() >= deadline:
                     self.counters["cut"] += 1
                     return
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
 
     def _deadline(self, marks: dict[str, float]) -> float:
         return (marks["last"] if self.idle else marks["first"]) + self.seconds

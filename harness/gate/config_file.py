@@ -38,7 +38,8 @@ ACCEPTS: dict[Kind, tuple[type, ...]] = {
 }
 
 
-def _read(path: Path, where: str) -> dict[str, Any]:
+def read_toml(path: Path, where: str) -> dict[str, Any]:
+    """The TOML file's table, or a UsageError starting with ``where``."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -57,14 +58,14 @@ def find(config: str | None, cwd: Path) -> tuple[str, Path, dict[str, Any]] | No
     ``[tool.sse-harness]`` of ``cwd``/pyproject.toml; None when there is neither."""
     if config is not None:
         path = cwd / config
-        doc = _read(path, f"--config {config}")
+        doc = read_toml(path, f"--config {config}")
         if path.name == PYPROJECT:
             doc = doc.get("tool", {}).get("sse-harness", {})
         return f"--config {config}", path.parent, doc
     path = cwd / PYPROJECT
     if not path.is_file():
         return None
-    table = _read(path, str(path)).get("tool", {}).get("sse-harness")
+    table = read_toml(path, str(path)).get("tool", {}).get("sse-harness")
     if table is None:
         return None
     return f"{PYPROJECT} {TABLE}", cwd, table

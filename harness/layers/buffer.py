@@ -16,14 +16,13 @@ import asyncio
 import contextlib
 from typing import TYPE_CHECKING
 
-from harness.layers.base import LayerHandle
-from harness.layers.relay import READ_SIZE, Connection, Relay, both_ways
+from harness.layers.relay import READ_SIZE, Connection, Relay, both_ways, serving
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from harness.layers.base import LayerSpec
+    from harness.layers.base import LayerHandle, LayerSpec
 
 __all__ = ["StoreAndForward", "open_buffer"]
 
@@ -116,14 +115,5 @@ def open_buffer(
     """Run the store-and-forward layer in front of 127.0.0.1:``upstream_port``."""
     del workdir, read_timeout_s  # nothing on disk; no idle timeout of its own
     layer = StoreAndForward(upstream_port, spec.hold_bytes, spec.hold_ms)
-    layer.start()
-    try:
-        yield LayerHandle(
-            name=spec.name,
-            scheme="http",
-            host="127.0.0.1",
-            port=layer.port,
-            log_reader=lambda: {"buffer": layer.summary()},
-        )
-    finally:
-        layer.stop()
+    with serving(layer, spec.name, "buffer") as handle:
+        yield handle

@@ -17,11 +17,12 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import EnvironmentProblem
+from harness.layers.base import LayerHandle
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Coroutine
+    from collections.abc import AsyncIterator, Coroutine, Iterator
 
-__all__ = ["Connection", "Relay", "both_ways", "close_writer"]
+__all__ = ["Connection", "Relay", "both_ways", "close_writer", "serving"]
 
 READ_SIZE = 65536
 CONNECT_TIMEOUT_S = 10.0
@@ -78,6 +79,10 @@ class Relay:
                 loop.call_soon_threadsafe(stop.set)
         if self._thread.is_alive():
             self._thread.join(JOIN_TIMEOUT_S)
+
+    def summary(self) -> str:
+        """One line for the layer's log: what it did (the subclass's counters)."""
+        raise NotImplementedError
 
     def is_running(self) -> bool:
         """True until stop() has closed everything and the thread has ended."""
@@ -164,3 +169,20 @@ async def close_writer(writer: asyncio.StreamWriter, *, abort: bool) -> None:
     with contextlib.suppress(Exception):
         await asyncio.wait_for(writer.wait_closed(), CLOSE_TIMEOUT_S)
     writer.transport.abort()
+
+
+@contextlib.contextmanager
+def serving(layer: Relay, name: str, log_key: str) -> Iterator[LayerHandle]:
+    """Start ``layer``; yield how the gate reaches it (its ``summary()`` logged under
+    ``log_key``); always stop it."""
+    layer.start()
+    try:
+        yield LayerHandle(
+            name=name,
+            scheme="http",
+            host="127.0.0.1",
+            port=layer.port,
+            log_reader=lambda: {log_key: layer.summary()},
+        )
+    finally:
+        layer.stop()

@@ -21,14 +21,13 @@ import asyncio
 import contextlib
 from typing import TYPE_CHECKING
 
-from harness.layers.base import LayerHandle
-from harness.layers.relay import READ_SIZE, Connection, Relay, both_ways
+from harness.layers.relay import READ_SIZE, Connection, Relay, both_ways, serving
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from harness.layers.base import LayerSpec
+    from harness.layers.base import LayerHandle, LayerSpec
 
 __all__ = ["TimeoutRelay", "open_timeout"]
 
@@ -107,14 +106,5 @@ def open_timeout(
     """Run the cutting relay of ``spec`` in front of 127.0.0.1:``upstream_port``."""
     del workdir, read_timeout_s  # nothing on disk; the cut is the layer's own
     layer = TimeoutRelay(upstream_port, kind=spec.kind, seconds=spec.seconds)
-    layer.start()
-    try:
-        yield LayerHandle(
-            name=spec.name,
-            scheme="http",
-            host="127.0.0.1",
-            port=layer.port,
-            log_reader=lambda: {spec.kind: layer.summary()},
-        )
-    finally:
-        layer.stop()
+    with serving(layer, spec.name, spec.kind) as handle:
+        yield handle

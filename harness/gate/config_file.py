@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from harness.errors import UsageError
 from harness.gate.option_record import Kind
 from harness.gate.options import OPTIONS, add_to_argparse
+from harness.gate.validate import readable_file
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -40,15 +41,9 @@ ACCEPTS: dict[Kind, tuple[type, ...]] = {
 
 def read_toml(path: Path, where: str) -> dict[str, Any]:
     """The TOML file's table, or a UsageError starting with ``where``."""
+    data = readable_file(where, path, "a TOML file")
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise UsageError(f"{where}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{where}: is a directory, not a TOML file") from None
-    except OSError as exc:
-        raise UsageError(f"{where}: cannot be read ({exc.strerror})") from None
+        return tomllib.loads(data.decode())
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"{where}: not valid TOML ({exc})") from None
 

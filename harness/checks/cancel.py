@@ -10,21 +10,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from harness.checks.common import MS, answer
-from harness.checks.model import (
-    Check,
-    Context,
-    Level,
-    Verdict,
-    failed,
-    measured,
-    passed,
-    verdict,
-)
+from harness.checks.model import Check, Level, failed, measured, passed, verdict
 from harness.probe.catalog import CANCEL_MS
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from harness.checks.model import Context, Verdict
     from harness.probe.evidence import Evidence
 
 

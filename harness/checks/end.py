@@ -12,21 +12,14 @@ from harness.checks.failures import (
     upstream_down_status,
     upstream_status,
 )
-from harness.checks.model import (
-    Check,
-    Context,
-    Level,
-    Verdict,
-    failed,
-    passed,
-    verdict,
-)
+from harness.checks.model import Check, Level, failed, passed, verdict
 from harness.client.observation import End
 from harness.probe.dialects import Kind
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from harness.checks.model import Context, Verdict
     from harness.probe.evidence import Evidence
 
 #: after the completion event the response must end within this long

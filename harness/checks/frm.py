@@ -8,7 +8,6 @@ from harness import sse
 from harness.checks.common import answer, is_stream, show, text_diff
 from harness.checks.model import (
     Check,
-    Context,
     Level,
     Verdict,
     failed,
@@ -21,6 +20,7 @@ from harness.probe.dialects import Kind
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from harness.checks.model import Context
     from harness.probe.evidence import Evidence
 
 #: probes whose complete, successful stream is linted by the whole-stream checks

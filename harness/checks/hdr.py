@@ -10,9 +10,7 @@ from harness.checks.flush import early_flush
 from harness.checks.mime import extract
 from harness.checks.model import (
     Check,
-    Context,
     Level,
-    Verdict,
     failed,
     measured,
     passed,
@@ -23,6 +21,7 @@ from harness.checks.model import (
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from harness.checks.model import Context, Verdict
     from harness.probe.evidence import Evidence
 
 #: RFC 9113 §8.2.2: "An endpoint MUST NOT generate an HTTP/2 message containing

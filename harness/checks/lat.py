@@ -12,19 +12,12 @@ import itertools
 from typing import TYPE_CHECKING
 
 from harness.checks.common import MS, answer, is_stream, lag_metrics, lags
-from harness.checks.model import (
-    Check,
-    Context,
-    Level,
-    Verdict,
-    failed,
-    measured,
-    verdict,
-)
+from harness.checks.model import Check, Level, Verdict, failed, measured, verdict
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from harness.checks.model import Context
     from harness.probe.evidence import Evidence
 
 BUDGET_FLOOR_MS = 250

@@ -6,20 +6,12 @@ from typing import TYPE_CHECKING
 
 from harness.checks.common import answer
 from harness.checks.mime import extract
-from harness.checks.model import (
-    Check,
-    Context,
-    Level,
-    Verdict,
-    failed,
-    measured,
-    passed,
-    verdict,
-)
+from harness.checks.model import Check, Level, failed, measured, passed, verdict
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from harness.checks.model import Context, Verdict
     from harness.probe.evidence import Evidence
 
 JSON_TYPES = ("application/json", "application/problem+json")

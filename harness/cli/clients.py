@@ -15,17 +15,20 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from harness.cli._common import Parser, guarded, report_dir, stopped_words
 from harness.errors import UsageError
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
+    from harness.compat.drivers import Stream
     from harness.compat.matrix import SoFar
+    from harness.compat.model import Matrix
     from harness.compat.run import ClientRun
     from harness.gate.config import RunConfig
 
@@ -103,17 +106,9 @@ def target_config(args: argparse.Namespace) -> RunConfig:
 
 def clients(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from harness.compat.drivers import Stream
-    from harness.compat.matrix import (
-        MATRIX_NAMES,
-        TARGET,
-        SoFar,
-        run_matrix,
-        to_terminal,
-        write_matrix,
-    )
+    from harness.compat.matrix import MATRIX_NAMES, TARGET
     from harness.compat.run import ClientRun, select_clients
     from harness.install.pieces import require_layers
-    from harness.runtime.files import Stamp
 
     started = time.time()
     check_timeout(args.timeout)
@@ -131,35 +126,63 @@ def clients(args: argparse.Namespace, argv: Sequence[str]) -> int:
     directory = report_dir(args.report_dir, MATRIX_NAMES)
     get_url = TARGET if args.get else None
     stream = Stream(args.target_name, TARGET, "sse", config.dialect, get_url=get_url)
+    return show_matrix(
+        (stream,),
+        run,
+        MatrixOutput("Client compatibility", directory, started, argv),
+        lambda found: 1 if found.red() else 0,
+        target=config.target_spec(),
+        layers=config.layers,
+        mock_port=config.mock_port,
+        notes=notes,
+    )
+
+
+@dataclass(frozen=True)
+class MatrixOutput:
+    """Where a matrix command's result goes: its title, the report directory (None:
+    the terminal only), and the start time and command line the files are stamped
+    with."""
+
+    title: str
+    directory: Path | None
+    started: float
+    argv: Sequence[str]
+
+    @property
+    def prog(self) -> str:
+        """The command, as its messages start: ``sse-harness clients``."""
+        return f"sse-harness {self.argv[1]}" if len(self.argv) > 1 else PROG
+
+
+def show_matrix(
+    streams: Sequence[Stream],
+    run: ClientRun,
+    out: MatrixOutput,
+    finish: Callable[[Matrix], int],
+    **where: Any,
+) -> int:
+    """Read ``streams`` with the clients (``where``: the keywords of
+    ``run_matrix``), print the matrix, let ``finish`` print what follows it and say
+    the exit status, write the report files. Interrupted: the partial matrix."""
+    from harness.compat.matrix import SoFar, run_matrix, to_terminal, write_matrix
+    from harness.runtime.files import Stamp
+
     so_far = SoFar()
     try:
-        found = run_matrix(
-            (stream,),
-            run,
-            target=config.target_spec(),
-            layers=config.layers,
-            mock_port=config.mock_port,
-            notes=notes,
-            so_far=so_far,
-        )
+        found = run_matrix(streams, run, so_far=so_far, **where)
     except KeyboardInterrupt as exc:
-        return partial(so_far, exc, directory, "Client compatibility", started, argv)
+        return partial(so_far, exc, out)
     print(to_terminal(found))
-    if directory is not None:
-        stamp = Stamp.since(started, argv)
-        paths = write_matrix(found, directory, "Client compatibility", stamp)
-        print(f"{PROG}: wrote {paths[0]} and {paths[1]}")
-    return 1 if found.red() else 0
+    status = finish(found)
+    if out.directory is not None:
+        stamp = Stamp.since(out.started, out.argv)
+        paths = write_matrix(found, out.directory, out.title, stamp)
+        print(f"{out.prog}: wrote {paths[0]} and {paths[1]}")
+    return status
 
 
-def partial(
-    so_far: SoFar,
-    exc: KeyboardInterrupt,
-    directory: Path | None,
-    title: str,
-    started: float,
-    argv: Sequence[str],
-) -> int:
+def partial(so_far: SoFar, exc: KeyboardInterrupt, out: MatrixOutput) -> int:
     """Ctrl-C or SIGTERM: every started process is stopped; the cells read so far
     are written (stamped, the matrix noting it is partial); exit 130 or 143."""
     from harness.compat.matrix import write_matrix
@@ -168,12 +191,12 @@ def partial(
 
     status = exit_status(exc)
     what = stopped_words(status)
-    prog = f"sse-harness {argv[1]}" if len(argv) > 1 else PROG
-    print(f"{prog}: {what}; every started process was stopped", file=sys.stderr)
-    if directory is not None:
+    print(f"{out.prog}: {what}; every started process was stopped", file=sys.stderr)
+    if out.directory is not None:
         found = so_far.matrix((f"{what}: partial matrix",))
-        paths = write_matrix(found, directory, title, Stamp.since(started, argv))
-        print(f"{prog}: wrote {paths[0]} and {paths[1]}", file=sys.stderr)
+        stamp = Stamp.since(out.started, out.argv)
+        paths = write_matrix(found, out.directory, out.title, stamp)
+        print(f"{out.prog}: wrote {paths[0]} and {paths[1]}", file=sys.stderr)
     return status
 
 

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
 
+    from harness.compat.model import Matrix
+
 PROG = "sse-harness repro"
 ISSUES = ("issue-4788",)
 MODES = ("ollama", "sse-on-accept", "reject-415", "reject-406")
@@ -43,22 +45,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def repro(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from harness.cli.clients import check_timeout, partial, ready_run
-    from harness.compat.drivers import Stream
-    from harness.compat.matrix import (
-        MATRIX_NAMES,
-        MOCK,
-        TARGET,
-        SoFar,
-        run_matrix,
-        to_terminal,
-        write_matrix,
+    from harness.cli.clients import (
+        MatrixOutput,
+        check_timeout,
+        ready_run,
+        show_matrix,
     )
+    from harness.compat.drivers import Stream
+    from harness.compat.matrix import MATRIX_NAMES, MOCK, TARGET
     from harness.compat.run import ClientRun, select_clients
     from harness.compat.verdict import verdict
     from harness.gate.config import bundled_proxy
     from harness.probe.dialects import DEFAULT
-    from harness.runtime.files import Stamp
     from harness.target import TargetSpec
 
     started = time.time()
@@ -86,27 +84,22 @@ def repro(args: argparse.Namespace, argv: Sequence[str]) -> int:
     )
     mode = None if args.upstream_mode == "ollama" else args.upstream_mode
     title = f"ollama#4788 with real clients (upstream mode {args.upstream_mode})"
-    so_far = SoFar()
-    try:
-        found = run_matrix(
-            streams,
-            run,
-            target=TargetSpec(cmd=cmd, url=url, cwd=cwd),
-            upstream_mode=mode,
-            notes=(f"upstream mode: {args.upstream_mode}", *notes),
-            so_far=so_far,
-        )
-    except KeyboardInterrupt as exc:
-        return partial(so_far, exc, directory, title, started, argv)
-    print(to_terminal(found))
-    print()
-    print(f"ollama#4788, upstream mode {args.upstream_mode}:")
-    print(verdict(found))
-    if directory is not None:
-        stamp = Stamp.since(started, argv)
-        paths = write_matrix(found, directory, title, stamp)
-        print(f"{PROG}: wrote {paths[0]} and {paths[1]}")
-    return 0
+
+    def finish(found: Matrix) -> int:
+        print()
+        print(f"ollama#4788, upstream mode {args.upstream_mode}:")
+        print(verdict(found))
+        return 0  # a repro is not a gate
+
+    return show_matrix(
+        streams,
+        run,
+        MatrixOutput(title, directory, started, argv),
+        finish,
+        target=TargetSpec(cmd=cmd, url=url, cwd=cwd),
+        upstream_mode=mode,
+        notes=(f"upstream mode: {args.upstream_mode}", *notes),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

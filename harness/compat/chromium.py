@@ -106,13 +106,7 @@ class ChromiumDrivers:
         finally:
             with contextlib.suppress(Exception):
                 await page.close()
-        events = tuple((str(t), str(d), float(ms)) for t, d, ms in raw["events"])
-        return Seen(
-            events=events,
-            error=raw.get("error"),
-            reconnected=bool(raw.get("reconnected")),
-            note=str(raw.get("note") or ""),
-        )
+        return Seen.from_driver(raw)
 
 
 @contextlib.contextmanager

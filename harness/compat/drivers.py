@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from harness.compat.model import MatrixCell
 from harness.probe.dialects import Dialect, Kind
 from harness.sse import Event
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 __all__ = ["CLIENTS", "ClientSpec", "Job", "Seen", "Stream", "fits", "judge"]
 
@@ -66,6 +70,18 @@ class Seen:
     reconnected: bool = False
     note: str = ""
     sdk: bool = False
+
+    @classmethod
+    def from_driver(cls, raw: Mapping[str, Any], *, sdk: bool = False) -> Seen:
+        """The result a Node or browser driver reports (``{events: [[type, data,
+        ms], …], error, reconnected, note}``)."""
+        return cls(
+            events=tuple((str(t), str(d), float(ms)) for t, d, ms in raw["events"]),
+            error=raw.get("error"),
+            reconnected=bool(raw.get("reconnected")),
+            note=str(raw.get("note") or ""),
+            sdk=sdk,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,14 +60,7 @@ def parse_result(output: str, *, sdk: bool, timed_out: bool, timeout_s: float) -
         raw = json.loads(lines[-1][len(PREFIX) :])
     except ValueError as exc:
         return Seen(error=f"driver printed an unreadable result: {exc}")
-    events = tuple((str(t), str(d), float(ms)) for t, d, ms in raw["events"])
-    return Seen(
-        events=events,
-        error=raw.get("error"),
-        reconnected=bool(raw.get("reconnected")),
-        note=str(raw.get("note") or ""),
-        sdk=sdk,
-    )
+    return Seen.from_driver(raw, sdk=sdk)
 
 
 def run_node(job: Job, workdir: Path, node_dir: Path) -> Seen:

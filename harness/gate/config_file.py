@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from harness.errors import UsageError
 from harness.gate.option_record import Kind
 from harness.gate.options import OPTIONS, add_to_argparse
+from harness.gate.validate import readable_file
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -38,16 +39,11 @@ ACCEPTS: dict[Kind, tuple[type, ...]] = {
 }
 
 
-def _read(path: Path, where: str) -> dict[str, Any]:
+def read_toml(path: Path, where: str) -> dict[str, Any]:
+    """The TOML file's table, or a UsageError starting with ``where``."""
+    data = readable_file(where, path, "a TOML file")
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise UsageError(f"{where}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{where}: is a directory, not a TOML file") from None
-    except OSError as exc:
-        raise UsageError(f"{where}: cannot be read ({exc.strerror})") from None
+        return tomllib.loads(data.decode())
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"{where}: not valid TOML ({exc})") from None
 
@@ -57,14 +53,14 @@ def find(config: str | None, cwd: Path) -> tuple[str, Path, dict[str, Any]] | No
     ``[tool.sse-harness]`` of ``cwd``/pyproject.toml; None when there is neither."""
     if config is not None:
         path = cwd / config
-        doc = _read(path, f"--config {config}")
+        doc = read_toml(path, f"--config {config}")
         if path.name == PYPROJECT:
             doc = doc.get("tool", {}).get("sse-harness", {})
         return f"--config {config}", path.parent, doc
     path = cwd / PYPROJECT
     if not path.is_file():
         return None
-    table = _read(path, str(path)).get("tool", {}).get("sse-harness")
+    table = read_toml(path, str(path)).get("tool", {}).get("sse-harness")
     if table is None:
         return None
     return f"{PYPROJECT} {TABLE}", cwd, table

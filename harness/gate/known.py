@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.checks.model import Outcome
 from harness.errors import UsageError
+from harness.gate.config_file import read_toml
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -125,16 +125,7 @@ def parse(doc: Mapping[str, Any], where: str) -> tuple[Known, ...]:
 def load(path: Path, option: str = "--known-failures") -> KnownFile:
     """The checked file, or a UsageError naming ``option``, the file and the entry."""
     where = f"{option} {path}"
-    try:
-        doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{where}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{where}: is a directory, not a TOML file") from None
-    except OSError as exc:
-        raise UsageError(f"{where}: cannot be read ({exc.strerror})") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{where}: not valid TOML ({exc})") from None
+    doc = read_toml(Path(path), where)
     return KnownFile(str(path), parse(doc, where))
 
 

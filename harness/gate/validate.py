@@ -54,22 +54,24 @@ def existing_dir(option: str, path: str | Path) -> Path:
     return found
 
 
-def _readable_file(option: str, path: str | Path, kind: str) -> bytes:
+def readable_file(where: str, path: str | Path, kind: str) -> bytes:
+    """The bytes of the file at ``path`` (``kind`` names what it should be), or a
+    UsageError starting with ``where``."""
     found = Path(path)
     if found.is_dir():
-        raise _fail(option, path, f"is a directory, not {kind}")
+        raise UsageError(f"{where}: is a directory, not {kind}")
     try:
         return found.read_bytes()
     except FileNotFoundError as exc:
-        raise _fail(option, path, "no such file") from exc
+        raise UsageError(f"{where}: no such file") from exc
     except OSError as exc:
-        raise _fail(option, path, f"cannot be read ({exc.strerror})") from exc
+        raise UsageError(f"{where}: cannot be read ({exc.strerror})") from exc
 
 
 def scenario_path(option: str, path: str | Path) -> Path:
     """A scenario file (``NAME.ndjson`` or ``NAME.toml``) the mock can load."""
     kind = "a scenario file (NAME.ndjson or NAME.toml)"
-    _readable_file(option, path, kind)
+    readable_file(f"{option} {path}", path, kind)
     found = Path(path)
     if found.suffix not in SCENARIO_SUFFIXES:
         raise _fail(option, path, f"not {kind}")
@@ -85,7 +87,7 @@ def scenario_path(option: str, path: str | Path) -> Path:
 
 def pem_certificate(option: str, path: str | Path) -> Path:
     """A readable PEM file holding at least one certificate ssl can load (``--ca``)."""
-    data = _readable_file(option, path, "a PEM certificate")
+    data = readable_file(f"{option} {path}", path, "a PEM certificate")
     if PEM_MARK not in data:
         raise _fail(option, path, "not a PEM certificate (no BEGIN CERTIFICATE line)")
     try:

@@ -16,14 +16,13 @@ import asyncio
 import contextlib
 from typing import TYPE_CHECKING
 
-from harness.layers.base import LayerHandle
-from harness.layers.relay import READ_SIZE, Relay
+from harness.layers.relay import READ_SIZE, Connection, Relay, both_ways, serving
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from harness.layers.base import LayerSpec
+    from harness.layers.base import LayerHandle, LayerSpec
 
 __all__ = ["StoreAndForward", "open_buffer"]
 
@@ -54,24 +53,13 @@ class StoreAndForward(Relay):
             f"eof {c['flush-eof']}; bytes up {c['bytes-up']}, down {c['bytes-down']}"
         )
 
-    async def _pipe(
-        self,
-        client_r: asyncio.StreamReader,
-        client_w: asyncio.StreamWriter,
-        up_r: asyncio.StreamReader,
-        up_w: asyncio.StreamWriter,
-    ) -> None:
+    async def _pipe(self, conn: Connection) -> None:
         """Run both directions until either side ends; then end the other one too."""
-        tasks = {
-            asyncio.create_task(self._forward(client_r, up_w)),
-            asyncio.create_task(self._hold_and_forward(up_r, client_w)),
-        }
-        try:
+        async with both_ways(
+            self._forward(conn.client_r, conn.up_w),
+            self._hold_and_forward(conn.up_r, conn.client_w),
+        ) as tasks:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _forward(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
@@ -127,14 +115,5 @@ def open_buffer(
     """Run the store-and-forward layer in front of 127.0.0.1:``upstream_port``."""
     del workdir, read_timeout_s  # nothing on disk; no idle timeout of its own
     layer = StoreAndForward(upstream_port, spec.hold_bytes, spec.hold_ms)
-    layer.start()
-    try:
-        yield LayerHandle(
-            name=spec.name,
-            scheme="http",
-            host="127.0.0.1",
-            port=layer.port,
-            log_reader=lambda: {"buffer": layer.summary()},
-        )
-    finally:
-        layer.stop()
+    with serving(layer, spec.name, "buffer") as handle:
+        yield handle

@@ -12,17 +12,33 @@ import asyncio
 import collections
 import concurrent.futures
 import contextlib
+import dataclasses
 import threading
+from typing import TYPE_CHECKING, Any
 
 from harness.errors import EnvironmentProblem
+from harness.layers.base import LayerHandle
 
-__all__ = ["Relay", "close_writer"]
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Coroutine, Iterator
+
+__all__ = ["Connection", "Relay", "both_ways", "close_writer", "serving"]
 
 READ_SIZE = 65536
 CONNECT_TIMEOUT_S = 10.0
 CLOSE_TIMEOUT_S = 5.0
 START_TIMEOUT_S = 10.0
 JOIN_TIMEOUT_S = 10.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Connection:
+    """The two sockets of one relayed connection: the client's and the upstream's."""
+
+    client_r: asyncio.StreamReader
+    client_w: asyncio.StreamWriter
+    up_r: asyncio.StreamReader
+    up_w: asyncio.StreamWriter
 
 
 class Relay:
@@ -63,6 +79,10 @@ class Relay:
                 loop.call_soon_threadsafe(stop.set)
         if self._thread.is_alive():
             self._thread.join(JOIN_TIMEOUT_S)
+
+    def summary(self) -> str:
+        """One line for the layer's log: what it did (the subclass's counters)."""
+        raise NotImplementedError
 
     def is_running(self) -> bool:
         """True until stop() has closed everything and the thread has ended."""
@@ -113,7 +133,7 @@ class Relay:
                 self.counters["refused"] += 1
                 return
             try:
-                await self._pipe(client_r, client_w, up_r, up_w)
+                await self._pipe(Connection(client_r, client_w, up_r, up_w))
                 abort = False
             finally:
                 await close_writer(up_w, abort=abort)
@@ -121,15 +141,23 @@ class Relay:
             await close_writer(client_w, abort=abort)
             self._tasks.discard(task)
 
-    async def _pipe(
-        self,
-        client_r: asyncio.StreamReader,
-        client_w: asyncio.StreamWriter,
-        up_r: asyncio.StreamReader,
-        up_w: asyncio.StreamWriter,
-    ) -> None:
+    async def _pipe(self, conn: Connection) -> None:
         """Relay one connection until either side ends (the subclass's behaviour)."""
         raise NotImplementedError
+
+
+@contextlib.asynccontextmanager
+async def both_ways(
+    up: Coroutine[Any, Any, None], down: Coroutine[Any, Any, None]
+) -> AsyncIterator[set[asyncio.Task[None]]]:
+    """Run both directions as tasks; on leaving, cancel whichever still runs."""
+    tasks = {asyncio.create_task(up), asyncio.create_task(down)}
+    try:
+        yield tasks
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def close_writer(writer: asyncio.StreamWriter, *, abort: bool) -> None:
@@ -141,3 +169,20 @@ async def close_writer(writer: asyncio.StreamWriter, *, abort: bool) -> None:
     with contextlib.suppress(Exception):
         await asyncio.wait_for(writer.wait_closed(), CLOSE_TIMEOUT_S)
     writer.transport.abort()
+
+
+@contextlib.contextmanager
+def serving(layer: Relay, name: str, log_key: str) -> Iterator[LayerHandle]:
+    """Start ``layer``; yield how the gate reaches it (its ``summary()`` logged under
+    ``log_key``); always stop it."""
+    layer.start()
+    try:
+        yield LayerHandle(
+            name=name,
+            scheme="http",
+            host="127.0.0.1",
+            port=layer.port,
+            log_reader=lambda: {log_key: layer.summary()},
+        )
+    finally:
+        layer.stop()

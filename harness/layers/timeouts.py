@@ -21,14 +21,13 @@ import asyncio
 import contextlib
 from typing import TYPE_CHECKING
 
-from harness.layers.base import LayerHandle
-from harness.layers.relay import READ_SIZE, Relay
+from harness.layers.relay import READ_SIZE, Connection, Relay, both_ways, serving
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from harness.layers.base import LayerSpec
+    from harness.layers.base import LayerHandle, LayerSpec
 
 __all__ = ["TimeoutRelay", "open_timeout"]
 
@@ -51,22 +50,15 @@ class TimeoutRelay(Relay):
             f"bytes up {c['bytes-up']}, down {c['bytes-down']}"
         )
 
-    async def _pipe(
-        self,
-        client_r: asyncio.StreamReader,
-        client_w: asyncio.StreamWriter,
-        up_r: asyncio.StreamReader,
-        up_w: asyncio.StreamWriter,
-    ) -> None:
+    async def _pipe(self, conn: Connection) -> None:
         """Relay both ways until either side ends or the cut comes."""
         loop = asyncio.get_running_loop()
         #: loop.time() of the last byte either way, and of the connection's start
         marks = {"last": loop.time(), "first": loop.time()}
-        tasks = {
-            asyncio.create_task(self._copy(client_r, up_w, "bytes-up", marks)),
-            asyncio.create_task(self._copy(up_r, client_w, "bytes-down", marks)),
-        }
-        try:
+        async with both_ways(
+            self._copy(conn.client_r, conn.up_w, "bytes-up", marks),
+            self._copy(conn.up_r, conn.client_w, "bytes-down", marks),
+        ) as tasks:
             while True:
                 deadline = self._deadline(marks)
                 done, _ = await asyncio.wait(
@@ -82,10 +74,6 @@ class TimeoutRelay(Relay):
                 if deadline is not None and loop.time() >= deadline:
                     self.counters["cut"] += 1
                     return
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
 
     def _deadline(self, marks: dict[str, float]) -> float:
         return (marks["last"] if self.idle else marks["first"]) + self.seconds
@@ -118,14 +106,5 @@ def open_timeout(
     """Run the cutting relay of ``spec`` in front of 127.0.0.1:``upstream_port``."""
     del workdir, read_timeout_s  # nothing on disk; the cut is the layer's own
     layer = TimeoutRelay(upstream_port, kind=spec.kind, seconds=spec.seconds)
-    layer.start()
-    try:
-        yield LayerHandle(
-            name=spec.name,
-            scheme="http",
-            host="127.0.0.1",
-            port=layer.port,
-            log_reader=lambda: {spec.kind: layer.summary()},
-        )
-    finally:
-        layer.stop()
+    with serving(layer, spec.name, spec.kind) as handle:
+        yield handle

@@ -61,24 +61,29 @@ def _error_text(value: Any) -> str:
     return str(value)
 
 
+def _object(event: Event) -> dict[str, Any] | list[Reading]:
+    """The event's JSON object; or, for an error event or an ``error`` key, the
+    error's reading, and for data that is not a JSON object, an OTHER reading."""
+    obj = _json(event.data)
+    if event.type == "error" or (isinstance(obj, dict) and "error" in obj):
+        return [
+            Reading(
+                Kind.ERROR,
+                _error_text(obj.get("error") if isinstance(obj, dict) else event.data),
+            )
+        ]
+    if not isinstance(obj, dict):
+        return [Reading(Kind.OTHER, "data is not a JSON object")]
+    return obj
+
+
 def _token_json(token_key: str, done_key: str) -> Classifier:
     """``data: {"token": …}`` per token, ``data: {"finished": true}`` at the end."""
 
     def classify(event: Event) -> list[Reading]:
-        obj = _json(event.data)
-        if event.type == "error":
-            return [
-                Reading(
-                    Kind.ERROR,
-                    _error_text(
-                        obj.get("error") if isinstance(obj, dict) else event.data
-                    ),
-                )
-            ]
-        if not isinstance(obj, dict):
-            return [Reading(Kind.OTHER, "data is not a JSON object")]
-        if "error" in obj:
-            return [Reading(Kind.ERROR, _error_text(obj["error"]))]
+        obj = _object(event)
+        if isinstance(obj, list):
+            return obj
         readings = []
         token = obj.get(token_key)
         if isinstance(token, str):
@@ -96,16 +101,9 @@ def _openai(event: Event) -> list[Reading]:
     """OpenAI chat-completions chunks; completion is ``data: [DONE]``."""
     if event.data.strip() == "[DONE]":
         return [Reading(Kind.DONE)]
-    obj = _json(event.data)
-    if event.type == "error" or (isinstance(obj, dict) and "error" in obj):
-        return [
-            Reading(
-                Kind.ERROR,
-                _error_text(obj.get("error") if isinstance(obj, dict) else event.data),
-            )
-        ]
-    if not isinstance(obj, dict):
-        return [Reading(Kind.OTHER, "data is not a JSON object")]
+    obj = _object(event)
+    if isinstance(obj, list):
+        return obj
     choices = obj.get("choices")
     if isinstance(choices, list) and choices and isinstance(choices[0], dict):
         delta = choices[0].get("delta") or {}
@@ -117,16 +115,9 @@ def _openai(event: Event) -> list[Reading]:
 
 def _ollama(event: Event) -> list[Reading]:
     """SSE whose data is the Ollama chunk itself (ollama PR #11589)."""
-    obj = _json(event.data)
-    if event.type == "error" or (isinstance(obj, dict) and "error" in obj):
-        return [
-            Reading(
-                Kind.ERROR,
-                _error_text(obj.get("error") if isinstance(obj, dict) else event.data),
-            )
-        ]
-    if not isinstance(obj, dict):
-        return [Reading(Kind.OTHER, "data is not a JSON object")]
+    obj = _object(event)
+    if isinstance(obj, list):
+        return obj
     readings = []
     message = obj.get("message")
     content = (

@@ -18,5 +18,8 @@ from harness.sse import build as _build
 if _build.pure_wanted():
     _build.load_pure()
 
-from harness.sse.parser import *  # noqa: F403
-from harness.sse.parser import __all__ as __all__
+from harness.sse.events import *  # noqa: F403
+from harness.sse.events import __all__ as _events_all
+from harness.sse.parser import SSEParser, parse
+
+__all__ = [*_events_all, "SSEParser", "parse"]

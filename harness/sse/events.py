@@ -9,6 +9,22 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import ClassVar, Final, final
 
+#: what ``harness.sse`` re-exports from here
+__all__ = [
+    "LINT_BARE_CR",
+    "LINT_BOM",
+    "LINT_CODES",
+    "LINT_EVENT_TOO_LARGE",
+    "LINT_ID_NUL",
+    "LINT_INVALID_RETRY",
+    "LINT_INVALID_UTF8",
+    "LINT_UNKNOWN_FIELD",
+    "LINT_UNTERMINATED",
+    "Comment",
+    "Event",
+    "Finding",
+]
+
 # Event and Comment are plain classes with Final slots, not the frozen dataclasses the
 # style guide prefers: the documented exception for the parser's hot path. mypyc
 # (.ci/build_sse.py) compiles them to native classes: built in one C call, their Final

@@ -33,21 +33,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from harness.sse.events import (
-    LINT_BARE_CR,
-    LINT_BOM,
-    LINT_CODES,
-    LINT_EVENT_TOO_LARGE,
-    LINT_ID_NUL,
-    LINT_INVALID_RETRY,
-    LINT_INVALID_UTF8,
-    LINT_UNKNOWN_FIELD,
-    LINT_UNTERMINATED,
-    Comment,
-    Event,
-    Finding,
-    Lint,
-)
+from harness.sse.events import Comment, Event, Finding, Lint
 from harness.sse.fastpath import run_events, simple_run
 from harness.sse.interpreter import Interpreter
 from harness.sse.lines import CR, LineSplitter
@@ -55,22 +41,7 @@ from harness.sse.lines import CR, LineSplitter
 if TYPE_CHECKING:
     from collections import Counter
 
-__all__ = [
-    "LINT_BARE_CR",
-    "LINT_BOM",
-    "LINT_CODES",
-    "LINT_EVENT_TOO_LARGE",
-    "LINT_ID_NUL",
-    "LINT_INVALID_RETRY",
-    "LINT_INVALID_UTF8",
-    "LINT_UNKNOWN_FIELD",
-    "LINT_UNTERMINATED",
-    "Comment",
-    "Event",
-    "Finding",
-    "SSEParser",
-    "parse",
-]
+__all__ = ["SSEParser", "parse"]
 
 # A big chunk is taken in slices: CPython's bytes.split switches to a search that
 # prepares the separator again for every piece when the haystack is over 30,000

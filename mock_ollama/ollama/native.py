@@ -17,10 +17,10 @@ from mock_ollama.ollama.answers import (
     NDJSON_TYPE,
     error_answer,
     json_answer,
-    status_answer,
 )
 from mock_ollama.ollama.config import request_policies
 from mock_ollama.ollama.steps import (
+    Play,
     Routed,
     answer,
     check_model,
@@ -31,11 +31,8 @@ from mock_ollama.ollama.steps import (
     marker_in,
     plan_schedule,
     read_json,
-    scenario_for,
     silent,
-    tagged,
 )
-from mock_ollama.replay.schedule import status_fault
 from mock_ollama.scenario.recording import recording_from_bytes
 
 if TYPE_CHECKING:
@@ -50,32 +47,26 @@ def native_stream(cfg: MockConfig, path: str, body: bytes, now: Now) -> Routed:
     marker = marker_in(body)
     model = obj.get("model") or ""
     check_model(cfg, model)
-    req = marker.req if marker else None
     empty = not obj.get("messages") if path == "/api/chat" else not obj.get("prompt")
     if empty and marker is None:
         return answer(_load_answer(path, model, now), now)
-    rec = scenario_for(cfg, marker, path)
-    plan = request_policies(cfg, rec, marker)
-    fault = status_fault(plan.faults)
-    capability = "chat" if path == "/api/chat" else "generate"
+    play = Play.of(cfg, marker, path)
+    rec = play.rec
+    fault = play.status_answer(model, "chat" if path == "/api/chat" else "generate")
     if fault is not None:
-        a = status_answer(fault.at, model, capability)
-        return tagged(answer(a, now, plan.header_delay_ns), rec, req)
+        return play.at_head(fault, now)
     headers = rec.headers or (("Content-Type", NDJSON_TYPE),)
-    schedule = plan_schedule(rec, plan, go_headers(dict(headers)["Content-Type"], now))
+    content_type = dict(headers)["Content-Type"]
+    schedule = plan_schedule(rec, play.plan, go_headers(content_type, now))
     if obj.get("stream") is False:
-        if schedule.end == "stall":
-            return silent(rec, req)
-        a = _aggregate(emitted(schedule), rec.endpoint)
-        return tagged(answer(a, now, finish_at(schedule)), rec, req)
-    return tagged(Routed(schedule), rec, req)
-
-
-def _aggregate(lines: list[bytes], endpoint: str) -> Answer:
-    problem = error_in(lines)
-    if problem is not None:  # "c.JSON(500, {"error": msg})" (reference 1.2)
-        return error_answer(500, problem)
-    return aggregate(lines, endpoint)
+        return play.whole(
+            schedule,
+            now,
+            lambda lines: aggregate(lines, rec.endpoint),
+            # "c.JSON(500, {"error": msg})" (reference 1.2)
+            lambda problem: error_answer(500, problem),
+        )
+    return play.tagged(Routed(schedule))
 
 
 def _load_answer(path: str, model: str, now: Now) -> Answer:

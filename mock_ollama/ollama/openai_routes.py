@@ -12,25 +12,17 @@ import json
 from typing import TYPE_CHECKING
 
 from mock_ollama.ollama import openai
-from mock_ollama.ollama.answers import JSON_TYPE, status_answer
-from mock_ollama.ollama.config import request_policies
+from mock_ollama.ollama.answers import JSON_TYPE
 from mock_ollama.ollama.steps import (
+    Play,
     Reject,
     Routed,
-    answer,
     check_model,
-    emitted,
-    error_in,
-    finish_at,
     go_headers,
     marker_in,
     plan_schedule,
     read_json,
-    scenario_for,
-    silent,
-    tagged,
 )
-from mock_ollama.replay.schedule import status_fault
 
 if TYPE_CHECKING:
     from mock_ollama.ollama.config import MockConfig
@@ -47,31 +39,25 @@ def openai_stream(cfg: MockConfig, path: str, body: bytes, now: Now) -> Routed:
         raise Reject(openai.error(400, "[] is too short - 'messages'"))
     check_model(cfg, model, openai_style=True)
     native = "/api/chat" if kind == "chat" else "/api/generate"
-    rec = scenario_for(cfg, marker, native)
-    plan = request_policies(cfg, rec, marker)
-    req = marker.req if marker else None
-    fault = status_fault(plan.faults)
+    play = Play.of(cfg, marker, native)
+    fault = play.status_answer(model, "chat" if kind == "chat" else "generate")
     if fault is not None:
-        a = status_answer(fault.at, model, "chat" if kind == "chat" else "generate")
-        if a.content_type == JSON_TYPE:
-            a = openai.error(fault.at, json.loads(a.body)["error"])
-        return tagged(answer(a, now, plan.header_delay_ns), rec, req)
+        if fault.content_type == JSON_TYPE:
+            fault = openai.error(fault.status, json.loads(fault.body)["error"])
+        return play.at_head(fault, now)
     options = obj.get("stream_options")
     usage = isinstance(options, dict) and options.get("include_usage") is True
     if obj.get("stream") is not True:
-        schedule = plan_schedule(rec, plan, ())
-        if schedule.end == "stall":
-            return silent(rec, req)
-        lines = emitted(schedule)
-        problem = error_in(lines)
-        if problem is None:
-            a = openai.to_completion(lines, kind, seed=plan.seed)
-        else:  # the native 500 {"error"} becomes an OpenAI error object
-            a = openai.error(500, problem)
-        return tagged(answer(a, now, finish_at(schedule)), rec, req)
+        return play.whole(
+            plan_schedule(play.rec, play.plan, ()),
+            now,
+            lambda lines: openai.to_completion(lines, kind, seed=play.plan.seed),
+            # the native 500 {"error"} becomes an OpenAI error object
+            lambda problem: openai.error(500, problem),
+        )
     sse, error_line = openai.to_sse(
-        rec, kind, cfg.layout, include_usage=usage, seed=plan.seed
+        play.rec, kind, cfg.layout, include_usage=usage, seed=play.plan.seed
     )
     headers = go_headers(openai.SSE_TYPE, now)
-    schedule = plan_schedule(sse, plan, headers, error_line=error_line)
-    return tagged(Routed(schedule), rec, req)
+    schedule = plan_schedule(sse, play.plan, headers, error_line=error_line)
+    return play.tagged(Routed(schedule))

@@ -18,18 +18,22 @@ from mock_ollama.errors import MarkerError, PolicyError, ScenarioError
 from mock_ollama.go.decode import decode
 from mock_ollama.go.fields import REQUEST_FIELDS
 from mock_ollama.ollama import openai
-from mock_ollama.ollama.answers import error_answer, not_found_model
+from mock_ollama.ollama.answers import error_answer, not_found_model, status_answer
+from mock_ollama.ollama.config import request_policies
 from mock_ollama.replay.schedule import (
     NATIVE_ERROR_LINE,
     Schedule,
     Write,
     build_schedule,
+    status_fault,
 )
 from mock_ollama.scenario.catalog import lookup
 from mock_ollama.scenario.marker import Marker, find_marker
 from mock_ollama.scenario.recording import Recording, repeated
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mock_ollama.ollama.answers import Answer
     from mock_ollama.ollama.config import MockConfig, RequestPolicies
 
@@ -212,3 +216,51 @@ def error_in(lines: list[bytes]) -> str | None:
         if isinstance(obj, dict) and "error" in obj:
             return str(obj["error"])
     return None
+
+
+# --- one played request -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Play:
+    """What a streaming endpoint plays: the scenario, the policies it is played
+    with (marker > server options > scenario file > defaults), the marker's req."""
+
+    rec: Recording
+    plan: RequestPolicies
+    req: str | None
+
+    @classmethod
+    def of(cls, cfg: MockConfig, marker: Marker | None, endpoint: str) -> Play:
+        rec = scenario_for(cfg, marker, endpoint)
+        plan = request_policies(cfg, rec, marker)
+        return cls(rec, plan, marker.req if marker else None)
+
+    def tagged(self, o: Routed) -> Routed:
+        return tagged(o, self.rec, self.req)
+
+    def status_answer(self, model: str, capability: str) -> Answer | None:
+        """A ``status:CODE`` fault's answer (Ollama's error for it), else None."""
+        fault = status_fault(self.plan.faults)
+        return None if fault is None else status_answer(fault.at, model, capability)
+
+    def at_head(self, a: Answer, now: Now) -> Routed:
+        """``a``, sent when the plan's head is due."""
+        return self.tagged(answer(a, now, self.plan.header_delay_ns))
+
+    def whole(
+        self,
+        schedule: Schedule,
+        now: Now,
+        whole: Callable[[list[bytes]], Answer],
+        error: Callable[[str], Answer],
+    ) -> Routed:
+        """``stream: false``: the lines the schedule emits as one answer (``whole``),
+        or, where one is an error or not JSON, ``error`` of its text; sent when the
+        last line was due. A stall is answered by silence."""
+        if schedule.end == "stall":
+            return silent(self.rec, self.req)
+        lines = emitted(schedule)
+        problem = error_in(lines)
+        a = whole(lines) if problem is None else error(problem)
+        return self.tagged(answer(a, now, finish_at(schedule)))

@@ -80,9 +80,7 @@ def test_sigkill_mid_run_leaves_no_process_and_no_temp_dir(argv, want, tmp_path)
             children = descendants(command.pid)
         # the target's grandchild started, the streams under way
         assert wait_until(
-            lambda: any(
-                c[0] == "sleep" for c in descendants(command.pid).values()
-            ),
+            lambda: any(c[0] == "sleep" for c in descendants(command.pid).values()),
             30,
         ), descendants(command.pid)
         time.sleep(0.5)

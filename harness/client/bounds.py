@@ -16,6 +16,9 @@ from dataclasses import dataclass
 
 KIB = 1024
 MIB = 1024 * KIB
+#: what a probe that reached a bound keeps of its body as evidence (report.html shows
+#: 2 KiB of it; the checks judge "what came before" on it)
+KEPT_AFTER_BOUND = 64 * KIB
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +99,10 @@ def describe(b: Bounds) -> str:
         "`--idle-seconds` or a layer's timeout makes it; upstream's header delay), so "
         "a correct proxy whose head waits for upstream never reaches a bound. Reaching "
         "one is a finding of the checks that probe serves, at their level, with what "
-        'was seen ("head not complete after 64 KiB"); the run still writes every '
-        "report. Tests tighten them with `--bound-*` options."
+        'was seen ("head not complete after 64 KiB"), and such a probe keeps only the '
+        f"first {size(KEPT_AFTER_BOUND)} of its body as evidence (so a run through many "
+        "layers stays bounded in memory too); the run still writes every report. "
+        "Tests tighten them with `--bound-*` options."
     )
 
 

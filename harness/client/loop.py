@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from harness.client.bounds import size
+from harness.client.bounds import KEPT_AFTER_BOUND, size
 from harness.client.observation import End, Observation, Request
 from harness.client.sessions import H1Session, H2Session, ObservationRecorder, Session
 
@@ -216,6 +216,10 @@ class _Loop:
                 abort_wait.cancel()
 
     def bound(self, end: End, why: str) -> Observation:
-        """The target reached one of the probe's bounds: the exchange ends here."""
+        """The target reached one of the probe's bounds: the exchange ends here, and
+        its evidence keeps only the start of the body (KEPT_AFTER_BOUND): the finding
+        is the bound, and a run through many layers must not hold every probe's
+        megabytes until it reports."""
         self.rec.extra["bound"] = why
+        self.rec.keep_first(KEPT_AFTER_BOUND)
         return self.rec.finish(end, why)

@@ -72,6 +72,19 @@ class ObservationRecorder:
             self.chunks.append(Chunk(t_ns, decoded))
         return decoded
 
+    def keep_first(self, limit: int) -> None:
+        """Drop the body past its first ``limit`` bytes (``extra["kept"]`` says so)."""
+        kept, total = 0, sum(len(chunk.data) for chunk in self.chunks)
+        if total <= limit:
+            return
+        for index, chunk in enumerate(self.chunks):
+            if kept + len(chunk.data) >= limit:
+                self.chunks[index] = Chunk(chunk.t_ns, chunk.data[: limit - kept])
+                del self.chunks[index + 1 :]
+                break
+            kept += len(chunk.data)
+        self.extra["kept"] = f"{limit} of {total} body bytes"
+
     def finish(self, end: End, error: str = "") -> Observation:
         return Observation(
             request=self.request,

@@ -184,3 +184,24 @@ def test_http2_connection_specific_fields_are_reported_not_rejected(forbidden):
     assert obs.http_version == "2" and obs.status == 200
     assert obs.header(forbidden.decode()) == ["keep-alive"]
     assert obs.body == b"data: a\n\n" and obs.end is End.COMPLETE
+
+
+def test_a_body_past_its_bound_is_kept_only_in_its_first_bytes():
+    """A probe that reached a bound keeps KEPT_AFTER_BOUND bytes of its body as
+    evidence: a run through many layers must not hold every probe's megabytes."""
+    from harness.client.bounds import KEPT_AFTER_BOUND
+
+    line = b"data: " + b"y" * 8192
+
+    async def script(reader, writer):
+        await read_head(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")
+        for _ in range(200):  # 1.6 MB, no event boundary
+            writer.write(chunk(line))
+            await writer.drain()
+
+    obs = run(script, limits=Limits(max_body=1 << 20))
+    assert obs.end is End.ABORTED and "bound" in obs.extra
+    assert obs.body == (line * 200)[:KEPT_AFTER_BOUND]
+    assert obs.wire_body_size > 1 << 20  # what arrived is still counted
+    assert obs.extra["kept"].startswith(f"{KEPT_AFTER_BOUND} of ")

@@ -5,7 +5,8 @@ Rooms, arrows pointing down (each subpackage's docstring says what it may import
 ``ollama`` (the endpoints) are pure; ``replay`` plays schedules; ``server`` is the
 HTTP server and ``tools`` the recorder and the bench. Entry modules at the top:
 ``cli`` (``mock-ollama``), ``__main__``, ``errors`` (the one exception base),
-``port_file`` and ``launch`` (starting the mock and finding its port from outside).
+``port_file`` and ``launch`` (starting the mock and finding its port from outside),
+``bench`` (the old name of ``tools.bench``).
 """
 
 from __future__ import annotations
